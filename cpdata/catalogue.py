@@ -1,0 +1,191 @@
+"""The indicator catalogue and pledge frameworks, read from TOML data files.
+
+Frameworks ship in ``cpdata/frameworks``; a council adds its own by dropping a TOML file
+of the same shape into ``<data dir>/frameworks``. Nothing here is hard-coded per council.
+"""
+
+from __future__ import annotations
+
+import functools
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from cpdata import config
+
+CATALOGUE_FILE = config.PACKAGE_DIR / "catalogue" / "indicators.toml"
+FRAMEWORK_DIR = config.PACKAGE_DIR / "frameworks"
+
+UNITS = {"percent", "rate_per_10k", "count", "score"}
+POLARITIES = {"higher", "lower", "neither"}
+
+
+@dataclass(frozen=True)
+class Indicator:
+    id: str
+    title: str
+    short_title: str
+    unit: str
+    polarity: str
+    decimals: int
+    definition: str
+    source: str
+    topic: str = ""
+    published: bool = False
+    sentence: str = ""
+
+
+@dataclass(frozen=True)
+class BrightSpotsMeasure:
+    id: str
+    title: str
+    survey: str
+    polarity: str
+    definition: str = ""
+
+
+@dataclass(frozen=True)
+class Pledge:
+    id: str
+    order: int
+    title: str
+    short_title: str
+    summary: str = ""
+    indicators: tuple[str, ...] = ()
+    bright_spots: tuple[str, ...] = ()
+    measures_of_success: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Framework:
+    id: str
+    title: str
+    council_code: str
+    pledge_word: str
+    source: str
+    pledges: tuple[Pledge, ...] = field(default_factory=tuple)
+
+    def pledge(self, pledge_id: str) -> Pledge:
+        for p in self.pledges:
+            if p.id == pledge_id:
+                return p
+        raise KeyError(f"framework {self.id!r} has no pledge {pledge_id!r}")
+
+    def indicator_ids(self) -> list[str]:
+        """Every indicator in the framework, in pledge order, each once."""
+        seen: dict[str, None] = {}
+        for p in self.pledges:
+            seen.update(dict.fromkeys(p.indicators))
+        return list(seen)
+
+
+class CatalogueError(ValueError):
+    """A catalogue or framework file is malformed; the message names the file and entry."""
+
+
+@dataclass(frozen=True)
+class Catalogue:
+    indicators: dict[str, Indicator]
+    bright_spots: dict[str, BrightSpotsMeasure]
+
+    def indicator(self, indicator_id: str) -> Indicator:
+        try:
+            return self.indicators[indicator_id]
+        except KeyError:
+            raise KeyError(f"{indicator_id!r} is not in the indicator catalogue") from None
+
+
+def _read_toml(path: Path) -> dict:
+    try:
+        with path.open("rb") as fh:
+            return tomllib.load(fh)
+    except tomllib.TOMLDecodeError as exc:
+        raise CatalogueError(f"{path.name}: not valid TOML ({exc})") from exc
+
+
+@functools.cache
+def load_catalogue(path: Path = CATALOGUE_FILE) -> Catalogue:
+    data = _read_toml(path)
+    indicators: dict[str, Indicator] = {}
+    for raw in data.get("indicator", []):
+        try:
+            ind = Indicator(**raw)
+        except TypeError as exc:
+            raise CatalogueError(f"{path.name}: indicator {raw.get('id')!r}: {exc}") from exc
+        if ind.unit not in UNITS or ind.polarity not in POLARITIES:
+            raise CatalogueError(f"{path.name}: indicator {ind.id!r} has unit {ind.unit!r} / polarity {ind.polarity!r}")
+        if ind.id in indicators:
+            raise CatalogueError(f"{path.name}: indicator {ind.id!r} is listed twice")
+        indicators[ind.id] = ind
+    measures = {}
+    for raw in data.get("bright_spots_measure", []):
+        m = BrightSpotsMeasure(**raw)
+        if m.polarity not in POLARITIES:
+            raise CatalogueError(f"{path.name}: Bright Spots measure {m.id!r} has polarity {m.polarity!r}")
+        measures[m.id] = m
+    return Catalogue(indicators=indicators, bright_spots=measures)
+
+
+def parse_framework(data: dict, catalogue: Catalogue, name: str = "framework") -> Framework:
+    """Build a framework from parsed TOML, refusing ids the catalogue does not hold."""
+    pledges = []
+    for raw in data.get("pledge", []):
+        for ind in raw.get("indicators", []):
+            if ind not in catalogue.indicators:
+                raise CatalogueError(f"{name}: pledge {raw.get('id')!r} names unknown indicator {ind!r}")
+        for bs in raw.get("bright_spots", []):
+            if bs not in catalogue.bright_spots:
+                raise CatalogueError(f"{name}: pledge {raw.get('id')!r} names unknown Bright Spots measure {bs!r}")
+        pledges.append(
+            Pledge(
+                id=raw["id"],
+                order=int(raw["order"]),
+                title=raw["title"],
+                short_title=raw.get("short_title", raw["title"]),
+                summary=raw.get("summary", ""),
+                indicators=tuple(raw.get("indicators", [])),
+                bright_spots=tuple(raw.get("bright_spots", [])),
+                measures_of_success=tuple(raw.get("measures_of_success", [])),
+            )
+        )
+    if not pledges:
+        raise CatalogueError(f"{name}: no [[pledge]] entries")
+    try:
+        return Framework(
+            id=data["id"],
+            title=data["title"],
+            council_code=data.get("council_code", config.DEFAULT_COUNCIL),
+            pledge_word=data.get("pledge_word", "Pledge"),
+            source=data.get("source", ""),
+            pledges=tuple(sorted(pledges, key=lambda p: p.order)),
+        )
+    except KeyError as exc:
+        raise CatalogueError(f"{name}: missing {exc.args[0]!r}") from exc
+
+
+def context_indicators() -> list[str]:
+    """The context page's indicators, from ``catalogue/context.toml``."""
+    ids = _read_toml(config.PACKAGE_DIR / "catalogue" / "context.toml")["indicators"]
+    catalogue = load_catalogue()
+    for i in ids:
+        catalogue.indicator(i)
+    return list(ids)
+
+
+def framework_files(data_dir: Path | None = None) -> list[Path]:
+    """Shipped frameworks, then any the deployment's data folder adds."""
+    files = sorted(FRAMEWORK_DIR.glob("*.toml"))
+    extra = (data_dir or config.data_dir()) / "frameworks"
+    if extra.is_dir():
+        files += sorted(extra.glob("*.toml"))
+    return files
+
+
+def load_frameworks(data_dir: Path | None = None) -> dict[str, Framework]:
+    catalogue = load_catalogue()
+    out: dict[str, Framework] = {}
+    for path in framework_files(data_dir):
+        fw = parse_framework(_read_toml(path), catalogue, path.name)
+        out[fw.id] = fw
+    # Barnet first (the default), then by title.
+    return dict(sorted(out.items(), key=lambda kv: (kv[0] != config.DEFAULT_FRAMEWORK, kv[1].title)))

@@ -1,0 +1,31 @@
+"""Where the data lives and which council/framework a deployment starts on.
+
+A real deployment points ``CPDATA_DIR`` at its own data folder; everything else has
+defaults that work on the committed sample data.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+PACKAGE_DIR = Path(__file__).resolve().parent
+REPO_DIR = PACKAGE_DIR.parent
+SAMPLE_DATA_DIR = REPO_DIR / "sample_data"
+
+DEFAULT_COUNCIL = "E09000003"  # Barnet
+DEFAULT_FRAMEWORK = "barnet"
+
+
+def data_dir() -> Path:
+    """The data folder in use: ``CPDATA_DIR`` if set, else the bundled sample data."""
+    configured = os.environ.get("CPDATA_DIR", "").strip()
+    return Path(configured).expanduser().resolve() if configured else SAMPLE_DATA_DIR
+
+
+def default_council() -> str:
+    return os.environ.get("CPDATA_COUNCIL", DEFAULT_COUNCIL).strip() or DEFAULT_COUNCIL
+
+
+def default_framework() -> str:
+    return os.environ.get("CPDATA_FRAMEWORK", DEFAULT_FRAMEWORK).strip() or DEFAULT_FRAMEWORK

@@ -1,0 +1,68 @@
+"""Published-statistics symbols: what a non-number in a figure cell means.
+
+A symbol is never a zero. Cells are parsed into (value, symbol): exactly one is set,
+or neither for a blank cell (nothing published).
+"""
+
+from __future__ import annotations
+
+import math
+import re
+
+# Symbol -> plain meaning, as DfE / GSS publish them. Keys are lower-case.
+MEANINGS: dict[str, str] = {
+    "c": "suppressed to protect confidentiality",
+    "x": "not available",
+    "z": "not applicable",
+    "k": "fewer than 0.5, rounded to zero (not a true zero)",
+    "low": "fewer than 0.5, rounded to zero (not a true zero)",
+    "u": "low reliability",
+    ":": "not available",
+    "~": "fewer than 0.5, rounded to zero (not a true zero)",
+    "..": "not available",
+    "-": "not available",
+    "n/a": "not available",
+    "na": "not available",
+    "*": "suppressed to protect confidentiality",
+}
+
+_NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")
+
+
+def is_symbol(token: str) -> bool:
+    return token.strip().lower() in MEANINGS
+
+
+def meaning(symbol: str | None) -> str:
+    """Plain-English meaning of a symbol, e.g. ``c`` -> ``suppressed to protect confidentiality``."""
+    if symbol is None or symbol == "":
+        return "no figure held"
+    return MEANINGS.get(symbol.strip().lower(), "not a published figure")
+
+
+def describe(symbol: str | None) -> str:
+    """Symbol and meaning together, as shown on screen: ``c — suppressed to protect confidentiality``."""
+    if not symbol:
+        return "no figure held"
+    return f"{symbol} — {meaning(symbol)}"
+
+
+def parse_cell(raw: object) -> tuple[float | None, str | None]:
+    """Split one cell into (value, symbol). Blank gives (None, None); never (0, ...) for a symbol.
+
+    Accepts thousands separators and a trailing ``%``; anything else that is not a number
+    and not a known symbol raises ``ValueError`` so a check can report it.
+    """
+    if raw is None:
+        return None, None
+    if isinstance(raw, (int, float)) and not isinstance(raw, bool):
+        return (None, None) if math.isnan(float(raw)) else (float(raw), None)
+    text = str(raw).strip()
+    if text == "":
+        return None, None
+    if is_symbol(text):
+        return None, text.lower() if text.lower() != "na" else "n/a"
+    cleaned = text.replace(",", "").rstrip("%").strip()
+    if _NUMBER.match(cleaned):
+        return float(cleaned), None
+    raise ValueError(f"{text!r} is neither a number nor a known symbol")

@@ -1,0 +1,274 @@
+"""Streamlit pieces shared by the pages: the selection (in the URL), caches, indicator blocks.
+
+Only presentation lives here; every figure comes from ``cpdata.views``.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from cpdata import charts, config, exports, fmt, periods, queries, store, symbols, views
+from cpdata.catalogue import Framework, load_catalogue, load_frameworks
+
+SN_CHOICES = {
+    "auto": "Statistical neighbours (model in force each year)",
+    "2021": "Statistical neighbours, April 2021 model (all years)",
+    "2025": "Statistical neighbours, May 2025 model (all years)",
+}
+QUERY_KEYS = ("framework", "council", "year", "sn")
+
+
+def data_version() -> str:
+    return store.version()
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def _councils(version: str, data_dir: str) -> dict[str, str]:
+    df = queries.councils()
+    return dict(zip(df["area_code"], df["name"], strict=True))
+
+
+@st.cache_data(max_entries=256, show_spinner=False)
+def _years(version: str, data_dir: str, council: str, ids: tuple[str, ...]) -> list[int]:
+    return queries.periods_held(list(ids), council)
+
+
+@st.cache_data(max_entries=256, show_spinner=False)
+def cached_views(
+    version: str, data_dir: str, council: str, ids: tuple[str, ...], year: int | None, sn: str
+) -> list[views.IndicatorView]:
+    """Cached per data version, so an upload shows on everyone's next interaction."""
+    return views.indicator_views(council, list(ids), year, sn)
+
+
+@st.cache_data(max_entries=128, show_spinner=False)
+def cached_bright_spots(version: str, data_dir: str, council: str, ids: tuple[str, ...]):
+    return views.bright_spots_table(council, list(ids))
+
+
+def frameworks() -> dict[str, Framework]:
+    return load_frameworks()
+
+
+def _resolve_council(raw: str | None, options: dict[str, str]) -> str | None:
+    if not raw:
+        return None
+    if raw in options:
+        return raw
+    try:
+        code = queries.resolve_area(raw)
+    except KeyError:
+        return None
+    return code if code in options else None
+
+
+def init_state() -> None:
+    """First run of a session: take the view from the link (shareable URLs), else defaults."""
+    if st.session_state.get("_initialised"):
+        return
+    qp = st.query_params
+    fws = frameworks()
+    fw = qp.get("framework") if qp.get("framework") in fws else config.default_framework()
+    st.session_state["framework"] = fw if fw in fws else next(iter(fws))
+    options = _councils(data_version(), str(config.data_dir()))
+    council = _resolve_council(qp.get("council"), options) or _resolve_council(config.default_council(), options)
+    st.session_state["council"] = council or next(iter(options))
+    st.session_state["sn"] = qp.get("sn") if qp.get("sn") in SN_CHOICES else "auto"
+    year = qp.get("year")
+    st.session_state["year"] = int(year) if year and year.isdigit() else None
+    st.session_state["_initialised"] = True
+
+
+def sidebar() -> None:
+    """The council, framework, year and comparator pickers; every page shares them."""
+    version, root = data_version(), str(config.data_dir())
+    fws = frameworks()
+    options = _councils(version, root)
+    with st.sidebar:
+        st.selectbox("Council", list(options), key="council", format_func=lambda c: options.get(c, c))
+        st.selectbox("Framework", list(fws), key="framework", format_func=lambda f: fws[f].title)
+        fw = fws[st.session_state["framework"]]
+        years = _years(version, root, st.session_state["council"], tuple(fw.indicator_ids()))
+        if st.session_state.get("year") not in years:
+            st.session_state["year"] = years[0] if years else None
+        if years:
+            st.selectbox("Year", years, key="year", format_func=periods.label)
+        st.selectbox("Compare with", list(SN_CHOICES), key="sn", format_func=SN_CHOICES.get)
+    st.query_params.from_dict(
+        {
+            "framework": st.session_state["framework"],
+            "council": st.session_state["council"],
+            "year": str(st.session_state["year"] or ""),
+            "sn": st.session_state["sn"],
+        }
+    )
+
+
+def selection() -> dict:
+    """What the user has chosen, with the names pages need."""
+    fw = frameworks()[st.session_state["framework"]]
+    council = st.session_state["council"]
+    return {
+        "framework": fw,
+        "council": council,
+        "council_name": _councils(data_version(), str(config.data_dir()))[council],
+        "year": st.session_state.get("year"),
+        "sn": st.session_state["sn"],
+    }
+
+
+def views_for(sel: dict, ids: list[str]) -> list[views.IndicatorView]:
+    return cached_views(data_version(), str(config.data_dir()), sel["council"], tuple(ids), sel["year"], sel["sn"])
+
+
+def context_line(sel: dict) -> None:
+    year = periods.label(sel["year"]) if sel["year"] else "all years"
+    st.caption(f"{sel['council_name']} · {year} · compared with {SN_CHOICES[sel['sn']].lower()} and England")
+
+
+def illustrative_banner() -> None:
+    """Anything that is not a published figure says so on screen."""
+    manifest = store.read_manifest()
+    made_up = [e["id"] for e in manifest["extracts"] if e.get("active") and e.get("illustrative")]
+    if manifest.get("illustrative") or made_up:
+        st.warning("Illustrative data: some figures here are synthetic, not published statistics.", icon="⚠️")
+
+
+VERDICT_MARK = {
+    "better": "✔ better than",
+    "worse": "✖ worse than",
+    "in line": "= in line with",
+    "higher": "▲ higher than",
+    "lower": "▼ lower than",
+}
+
+
+def verdict(word: str | None, what: str) -> str:
+    return f"{VERDICT_MARK[word]} {what}" if word else f"no comparison with {what}"
+
+
+def _delta(v: views.IndicatorView) -> tuple[str | None, str]:
+    if not v.change:
+        return None, "off"
+    if v.change["direction"] == "same":
+        return "no change on the year before", "off"
+    amount = fmt.difference(v.change["diff"], v.indicator.unit, v.indicator.decimals)
+    sign = "+" if v.change["diff"] > 0 else "-"
+    text = f"{sign}{amount} on the year before ({v.change['judgement']})"
+    colour = {"higher": "normal", "lower": "inverse"}.get(v.indicator.polarity, "off")
+    return text, colour
+
+
+def indicator_block(v: views.IndicatorView, sel: dict) -> None:
+    """Headline, sentence, comparisons, chart and the numbers behind it, for one indicator."""
+    ind = v.indicator
+    with st.container(border=True):
+        st.subheader(ind.short_title, anchor=ind.id)
+        if v.period is None:
+            st.write(v.sentence)
+            _definition(v)
+            return
+        left, right = st.columns([2, 3], gap="large")
+        with left:
+            delta, colour = _delta(v)
+            label = f"{sel['council_name']}, {periods.label(v.period)}"
+            st.metric(
+                label, v.shown() if v.value is not None else symbols.describe(v.symbol), delta, delta_color=colour
+            )
+            st.markdown(v.sentence)
+            sn_label = f"statistical neighbours ({v.shown('sn')})" if v.sn is not None else "statistical neighbours"
+            lines = [verdict(v.vs_sn, sn_label), verdict(v.vs_england, f"England ({v.shown('england')})")]
+            if v.rank is not None:
+                lines.append(f"Rank {v.rank} of {v.ranked} councils (1 is best) · quartile {v.quartile} (A is best)")
+            if v.target is not None:
+                lines.append(f"Target {v.shown('target')}: {v.target_status or 'not assessed'}")
+            st.markdown("\n".join(f"- {x}" for x in lines))
+            basis = (
+                "Published figure"
+                if v.basis == "published"
+                else "Local figure from the council's own report (not a DfE published statistic)"
+            )
+            notes = [f"{basis}. Source: {v.source} (extract `{v.extract}`)."]
+            if v.local_value is not None:
+                notes.append(
+                    f"Local figure for the same year: {fmt.number(v.local_value, ind.unit, ind.decimals)} "
+                    f"({v.local_source})."
+                )
+            if v.sn_basis == "published":
+                notes.append(
+                    "Neighbours' figure as published in the council's own table (no neighbours' figures held)."
+                )
+            elif v.sn_published is not None:
+                notes.append(
+                    f"The council's own table gives {fmt.number(v.sn_published, ind.unit, 1)} "
+                    f"for its neighbours ({v.sn_published_source})."
+                )
+            if v.sn_n is not None and v.sn_basis == "computed":
+                notes.append(f"Neighbours' mean of {v.sn_n} councils with a figure, {v.sn_model} model.")
+            st.caption(" ".join(notes))
+        with right:
+            data = views.chart_data(v.rows)
+            st.altair_chart(
+                charts.trend(ind, data, v.target),
+                width="stretch",
+                height=340,
+                alt=charts.describe(ind, sel["council_name"], data),
+            )
+            st.caption(charts.caption(ind, data))
+        with st.expander("Numbers behind the chart, and definition"):
+            st.dataframe(v.history, hide_index=True, width="stretch")
+            st.download_button(
+                "Download these figures (CSV)",
+                exports.safe_csv(v.history.assign(Indicator=ind.title, Council=sel["council_name"])),
+                file_name=f"{ind.id}_{sel['council']}.csv",
+                mime="text/csv",
+                key=f"csv_{ind.id}",
+            )
+            _definition(v)
+
+
+def _definition(v: views.IndicatorView) -> None:
+    ind = v.indicator
+    st.markdown(f"**Definition.** {ind.definition}  \n**Source publication:** {ind.source}")
+
+
+def bright_spots_section(sel: dict, measure_ids: list[str]) -> None:
+    if not measure_ids:
+        return
+    st.header("Bright Spots: what children and young people told us")
+    df = cached_bright_spots(data_version(), str(config.data_dir()), sel["council"], tuple(measure_ids))
+    cat = load_catalogue()
+    if df.empty:
+        names = ", ".join(cat.bright_spots[m].title for m in measure_ids)
+        st.info(f"No Bright Spots results held for {sel['council_name']} for: {names}. Analysts can upload them.")
+        return
+    table = views.bright_spots_display(df, sel["council_name"])
+    st.dataframe(table, hide_index=True, width="stretch")
+    sources = "; ".join(sorted(set(df["source"])))
+    st.caption(f"★ marks a result the survey report calls a Bright Spot of practice. Source: {sources}.")
+
+
+def split_held(items: list[views.IndicatorView]) -> tuple[list[views.IndicatorView], list[views.IndicatorView]]:
+    return [v for v in items if v.has_data], [v for v in items if not v.has_data]
+
+
+def not_held_section(items: list[views.IndicatorView], pledge=None) -> None:
+    """Measures of success with no figures yet: listed, never silently dropped."""
+    if not items:
+        return
+    st.header("Measures with no figures held yet")
+    st.markdown("No figures held yet — analysts can upload them. " + "These measures are part of the framework:")
+    st.markdown("\n".join(f"- **{v.indicator.short_title}**: {v.indicator.definition}" for v in items))
+
+
+def scorecard(sel: dict, pledge) -> None:
+    items = views_for(sel, list(pledge.indicators))
+    table = views.scorecard_rows(items)
+    st.dataframe(table, hide_index=True, width="stretch")
+    st.download_button(
+        "Download this scorecard (CSV)",
+        exports.safe_csv(table.assign(Pledge=pledge.title, Council=sel["council_name"])),
+        file_name=f"scorecard_{pledge.id}_{sel['council']}.csv",
+        mime="text/csv",
+        key=f"score_{pledge.id}",
+    )

@@ -1,0 +1,329 @@
+"""What a pledge page shows for each indicator, assembled from one query per page.
+
+Pure pandas, so the pages stay thin and every figure is testable without Streamlit.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from cpdata import compare, fmt, periods, queries, sentences, symbols
+from cpdata.catalogue import Catalogue, Indicator, load_catalogue
+
+SERIES_NAMES = {
+    "council": "Council",
+    "sn": "Statistical neighbours (mean)",
+    "region": "Region",
+    "england": "England",
+}
+
+
+@dataclass
+class IndicatorView:
+    indicator: Indicator
+    has_data: bool
+    period: int | None = None
+    value: float | None = None
+    symbol: str | None = None
+    basis: str | None = None
+    source: str | None = None
+    extract: str | None = None
+    local_value: float | None = None
+    local_source: str | None = None
+    sn: float | None = None
+    sn_basis: str | None = None
+    sn_n: int | None = None
+    sn_model: str | None = None
+    sn_published: float | None = None
+    sn_published_source: str | None = None
+    region: float | None = None
+    england: float | None = None
+    england_basis: str | None = None
+    previous: float | None = None
+    change: dict | None = None
+    vs_sn: str | None = None
+    vs_england: str | None = None
+    target: float | None = None
+    target_status: str | None = None
+    rank: int | None = None
+    ranked: int = 0
+    quartile: str | None = None
+    sentence: str = ""
+    history: pd.DataFrame = field(default_factory=pd.DataFrame)
+    rows: pd.DataFrame = field(default_factory=pd.DataFrame)
+
+    def shown(self, col: str = "value") -> str:
+        """A figure as text in the indicator's unit (``-`` when none)."""
+        ind = self.indicator
+        decimals = sentences.SN_DECIMALS if col == "sn" and self.sn_basis == "computed" else ind.decimals
+        return fmt.figure(getattr(self, col), self.symbol if col == "value" else None, ind.unit, decimals)
+
+
+def _clean(v: object) -> object:
+    return None if fmt.is_missing(v) else v
+
+
+def _pick_row(rows: pd.DataFrame, year: int | None) -> pd.Series | None:
+    """The chosen year's row if the council has a figure (or symbol) then, else its latest before it."""
+    own = rows[rows["value"].notna() | rows["symbol"].notna()]
+    if year is not None:
+        own = own[own["period"] <= year]
+    return None if own.empty else own.iloc[-1]
+
+
+def history_table(ind: Indicator, rows: pd.DataFrame) -> pd.DataFrame:
+    """Every year held, one row each: the numbers behind the chart, with symbols spelled out."""
+    out = pd.DataFrame({"Year": rows["period"].map(periods.label)})
+    out["Council"] = [
+        fmt.figure_with_meaning(v, s, ind.unit, ind.decimals)
+        for v, s in zip(rows["value"], rows["symbol"], strict=True)
+    ]
+    out["Council basis"] = rows["basis"].fillna("-").to_numpy()
+    out["Local figure"] = [
+        fmt.figure(v, s, ind.unit, ind.decimals) if pd.notna(v) or s else ""
+        for v, s in zip(rows["local_value"], rows["local_symbol"], strict=True)
+    ]
+    out["Statistical neighbours"] = [
+        fmt.figure(v, None, ind.unit, 1 if b == "computed" else ind.decimals)
+        for v, b in zip(rows["sn"], rows["sn_basis"], strict=True)
+    ]
+    out["Neighbours with a figure"] = (
+        rows["sn_n"].fillna(0).astype(int).astype(str) + " of " + rows["sn_size"].fillna(0).astype(int).astype(str)
+    )
+    out["Region"] = [
+        fmt.figure(v, s, ind.unit, ind.decimals) for v, s in zip(rows["region"], rows["region_symbol"], strict=True)
+    ]
+    out["England"] = [fmt.figure(v, None, ind.unit, ind.decimals) for v in rows["england"]]
+    out["Target"] = [fmt.figure(v, None, ind.unit, ind.decimals) if pd.notna(v) else "" for v in rows["target"]]
+    out["Source"] = rows["source"].fillna("").to_numpy()
+    out["Extract"] = rows["extract"].fillna("").to_numpy()
+    return out.reset_index(drop=True)
+
+
+def chart_data(rows: pd.DataFrame) -> pd.DataFrame:
+    """Long form for the trend chart. Missing and suppressed years stay as gaps (no value), never 0."""
+    frames = []
+    for key, label in SERIES_NAMES.items():
+        part = pd.DataFrame(
+            {
+                "period": rows["period"].astype(int).to_numpy(),
+                "year": rows["period"].map(periods.label).to_numpy(),
+                "series": label,
+                "value": rows["value" if key == "council" else key].to_numpy(dtype="float64"),
+                "symbol": (
+                    rows["symbol"] if key == "council" else rows.get(f"{key}_symbol", pd.Series(None, index=rows.index))
+                ).to_numpy(),
+                "source": (
+                    rows["source"] if key == "council" else pd.Series(_series_source(key, rows), index=rows.index)
+                ).to_numpy(),
+                "sn_min": rows["sn_min"].to_numpy(dtype="float64") if key == "sn" else None,
+                "sn_max": rows["sn_max"].to_numpy(dtype="float64") if key == "sn" else None,
+            }
+        )
+        frames.append(part)
+    out = pd.concat(frames, ignore_index=True)
+    syms = [s if isinstance(s, str) and s else None for s in out["symbol"]]
+    out["symbol"] = syms
+    out["meaning"] = [symbols.meaning(s) if s else "" for s in syms]
+    return out
+
+
+def _series_source(key: str, rows: pd.DataFrame) -> list[str]:
+    if key == "sn":
+        return [
+            f"Mean of {int(n)} neighbours' published figures ({m} model)" if b == "computed" else (src or "")
+            for n, m, b, src in zip(
+                rows["sn_n"].fillna(0), rows["sn_model"], rows["sn_basis"], rows["sn_published_source"], strict=True
+            )
+        ]
+    if key == "england":
+        return [
+            s if s else (p or "") for s, p in zip(rows["england_source"], rows["england_published_source"], strict=True)
+        ]
+    return ["DfE published figure"] * len(rows)
+
+
+def indicator_view(
+    ind: Indicator, rows: pd.DataFrame, all_values: pd.DataFrame, council: str, council_name: str, year: int | None
+) -> IndicatorView:
+    rows = rows.sort_values("period")
+    if rows.empty:
+        return IndicatorView(
+            indicator=ind,
+            has_data=False,
+            sentence=f"No figures held yet ({ind.short_title}) — analysts can upload them.",
+        )
+    row = _pick_row(rows, year)
+    if row is None:
+        v = IndicatorView(indicator=ind, has_data=True, history=history_table(ind, rows), rows=rows)
+        v.sentence = f"No figure is held for {council_name} ({ind.short_title})" + (
+            f" up to {periods.label(year)}." if year else "."
+        )
+        return v
+    period = int(row["period"])
+    prev_rows = rows[rows["period"] == period - 1]
+    previous = _clean(prev_rows["value"].iloc[0]) if not prev_rows.empty else None
+    v = IndicatorView(
+        indicator=ind,
+        has_data=True,
+        period=period,
+        value=_clean(row["value"]),
+        symbol=row["symbol"] if isinstance(row["symbol"], str) else None,
+        basis=row["basis"],
+        source=row["source"],
+        extract=row["extract"],
+        local_value=_clean(row["local_value"]) if row["basis"] == "published" else None,
+        local_source=row["local_source"]
+        if row["basis"] == "published" and isinstance(row["local_source"], str)
+        else None,
+        sn=_clean(row["sn"]),
+        sn_basis=row["sn_basis"] if isinstance(row["sn_basis"], str) else None,
+        sn_n=int(row["sn_n"]) if not fmt.is_missing(row["sn_n"]) else None,
+        sn_model=row["sn_model"],
+        sn_published=_clean(row["sn_published"]),
+        sn_published_source=row["sn_published_source"] if isinstance(row["sn_published_source"], str) else None,
+        region=_clean(row["region"]),
+        england=_clean(row["england"]),
+        england_basis=row["england_basis"] if isinstance(row["england_basis"], str) else None,
+        previous=previous,
+        target=_clean(row["target"]),
+        history=history_table(ind, rows),
+        rows=rows,
+    )
+    sn_dec = sentences.SN_DECIMALS if v.sn_basis == "computed" else ind.decimals
+    v.change = compare.change(v.value, previous, ind.polarity, ind.decimals)
+    v.vs_sn = compare.versus(v.value, v.sn, ind.polarity, ind.decimals, sn_dec)
+    v.vs_england = compare.versus(v.value, v.england, ind.polarity, ind.decimals)
+    v.target_status = compare.target_status(v.value, v.target, ind.polarity, ind.decimals)
+    if v.basis == "published":
+        table = all_values[(all_values["indicator_id"] == ind.id) & (all_values["period"] == period)]
+        v.rank, v.ranked, v.quartile = compare.rank_of(council, table, ind.polarity)
+    v.sentence = sentences.headline(ind, council_name, period, v.value, v.symbol, v.sn, v.england, previous)
+    return v
+
+
+@dataclass
+class PledgeView:
+    indicators: list[IndicatorView]
+    bright_spots: pd.DataFrame
+    series: pd.DataFrame
+
+
+def indicator_views(
+    council: str,
+    indicator_ids: list[str],
+    year: int | None,
+    sn_model: str = "auto",
+    catalogue: Catalogue | None = None,
+    data_dir: Path | None = None,
+) -> list[IndicatorView]:
+    """Views for many indicators from two queries (series, all councils' values)."""
+    catalogue = catalogue or load_catalogue()
+    name = queries.area(council, data_dir)["name"]
+    data = queries.series(council, indicator_ids, sn_model, data_dir)
+    published = [i for i in indicator_ids if catalogue.indicator(i).published]
+    all_values = (
+        queries.council_values(published, data_dir)
+        if published
+        else pd.DataFrame(columns=["indicator_id", "period", "area_code", "value"])
+    )
+    views = []
+    for ind_id in indicator_ids:
+        rows = data[data["indicator_id"] == ind_id] if not data.empty else data
+        views.append(indicator_view(catalogue.indicator(ind_id), rows, all_values, council, name, year))
+    return views
+
+
+def bright_spots_table(
+    council: str, measure_ids: list[str], catalogue: Catalogue | None = None, data_dir: Path | None = None
+) -> pd.DataFrame:
+    """The council's survey results for these measures, comparators beside them, in pledge order."""
+    catalogue = catalogue or load_catalogue()
+    df = queries.bright_spots(council, measure_ids, data_dir)
+    if df.empty:
+        return df
+    order = {m: i for i, m in enumerate(measure_ids)}
+    df = df.assign(_o=df["measure_id"].map(order)).sort_values(["_o", "wave", "age_band"]).drop(columns="_o")
+    df["measure"] = [catalogue.bright_spots[m].title for m in df["measure_id"]]
+    df["polarity"] = [catalogue.bright_spots[m].polarity for m in df["measure_id"]]
+    return df.reset_index(drop=True)
+
+
+def bright_spots_display(df: pd.DataFrame, council_name: str) -> pd.DataFrame:
+    """The survey table as shown: percentages beside the comparator, the difference in words."""
+    rows = []
+    for r in df.itertuples(index=False):
+        diff = ""
+        if not fmt.is_missing(r.comparator_percent) and not fmt.is_missing(r.percent):
+            gap = float(r.percent) - float(r.comparator_percent)
+            word = compare.versus(r.percent, r.comparator_percent, r.polarity, 0)
+            diff = f"{gap:+.0f} points ({word})" if word else f"{gap:+.0f} points"
+        rows.append(
+            {
+                "Measure": r.measure,
+                "Survey": f"{r.survey} {r.wave}",
+                "Who answered": r.age_band,
+                council_name: fmt.figure(r.percent, None, "percent", 0),
+                "Comparator": r.comparator or "-",
+                "Comparator %": fmt.figure(r.comparator_percent, None, "percent", 0),
+                "Difference": diff or "-",
+                "Bright Spot": "★ Bright Spot of practice" if r.bright_spot else "",
+                "Survey respondents": "-" if fmt.is_missing(r.respondents) else f"{int(r.respondents)}",
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def scorecard_rows(items: list[IndicatorView]) -> pd.DataFrame:
+    """One line per indicator for the overview: latest, vs neighbours, vs England, travel, quartile."""
+    rows = []
+    for v in items:
+        ind = v.indicator
+        if v.period is None:
+            rows.append(
+                {
+                    "Indicator": ind.short_title,
+                    "Year": "-",
+                    "Council": "no figures held yet",
+                    "Neighbours": "-",
+                    "vs neighbours": "-",
+                    "England": "-",
+                    "vs England": "-",
+                    "Change on year before": "-",
+                    "Quartile (A best)": "-",
+                    "Basis": "-",
+                }
+            )
+            continue
+        change = "-"
+        if v.change:
+            change = (
+                "no change"
+                if v.change["direction"] == "same"
+                else (
+                    f"{'▲' if v.change['diff'] > 0 else '▼'} "
+                    f"{fmt.difference(v.change['diff'], ind.unit, ind.decimals)} "
+                    f"({v.change['judgement']})"
+                )
+            )
+        rows.append(
+            {
+                "Indicator": ind.short_title,
+                "Year": periods.label(v.period),
+                "Council": v.shown() if v.value is not None else symbols.describe(v.symbol),
+                "Neighbours": v.shown("sn"),
+                "vs neighbours": MARKS.get(v.vs_sn, "-"),
+                "England": v.shown("england"),
+                "vs England": MARKS.get(v.vs_england, "-"),
+                "Change on year before": change,
+                "Quartile (A best)": f"{v.quartile} (rank {v.rank} of {v.ranked})" if v.quartile else "-",
+                "Basis": "published" if v.basis == "published" else "local figure",
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+MARKS = {"better": "✔ better", "worse": "✖ worse", "in line": "= in line", "higher": "▲ higher", "lower": "▼ lower"}

@@ -1,0 +1,35 @@
+"""About the data: every extract held, its source, and what the symbols mean."""
+
+import streamlit as st
+
+from cpdata import provenance, ui
+
+sel = ui.selection()
+st.title("About the data")
+ui.illustrative_banner()
+st.markdown(
+    "Every figure on this dashboard comes from one of the extracts below. Published figures are "
+    "from the Department for Education's statistics (Explore Education Statistics), which contain "
+    "public sector information licensed under the Open Government Licence v3.0. Local figures are "
+    "taken from councils' own strategies and reports and are labelled as such wherever they appear."
+)
+st.header("Extracts held")
+st.dataframe(provenance.extracts_table(), hide_index=True, width="stretch")
+st.caption(f"Data version {ui.data_version()} · as at {provenance.as_at()}")
+
+st.header("Symbols")
+st.markdown("A symbol is never a zero: such years are gaps in charts and are left out of averages.")
+st.dataframe(provenance.symbols_table(), hide_index=True, width="stretch")
+
+st.header(f"Statistical neighbours of {sel['council_name']}")
+st.markdown(
+    "The Department for Education names, for each council, the ten most similar councils. The neighbours' "
+    "figure is the simple mean of their published figures, to one decimal place, leaving out any neighbour "
+    "with no figure (as in DfE's LAIT). By default each year uses the model in force when it was published: "
+    "the April 2021 model up to 2023/24, the May 2025 model from 2024/25."
+)
+left, right = st.columns(2)
+for col, model in ((left, "2021"), (right, "2025")):
+    with col:
+        st.subheader(f"{model} model")
+        st.dataframe(provenance.neighbours_table(sel["council"], model), hide_index=True, width="stretch")

@@ -1,0 +1,31 @@
+"""Accessibility statement, as UK public-sector websites publish one."""
+
+import streamlit as st
+
+st.title("Accessibility statement")
+st.markdown(
+    """
+This dashboard is run for councils' corporate parenting work. We want as many people as possible to be
+able to use it. You should be able to:
+
+- reach every control (council, framework, year, comparator, page links) with a keyboard alone;
+- read every chart's figures as a table, under "Numbers behind the chart", and download them as CSV;
+- tell better from worse without colour: words and symbols (✔ better, ✖ worse, = in line, ▲ ▼) carry every
+  judgement, and chart lines differ by dash and point shape as well as colour;
+- zoom to 200% without losing content.
+
+**How accessible this dashboard is.** We aim to meet the Web Content Accessibility Guidelines (WCAG) 2.2 at
+level AA. Known limitations: interactive chart tooltips need a pointer (the same figures are in the table
+beneath each chart); some parts of the Streamlit framework that draws the pages are outside our control.
+
+**Feedback and contact.** If you find a problem or need information in a different format, tell your
+council's performance team, who run this dashboard.
+
+**Enforcement procedure.** The Equality and Human Rights Commission (EHRC) is responsible for enforcing the
+Public Sector Bodies (Websites and Mobile Applications) (No. 2) Accessibility Regulations 2018. If you are not
+happy with how we respond to your complaint, contact the Equality Advisory and Support Service (EASS).
+
+**How we tested.** Automated checks with axe-core in a real browser on every page, plus keyboard-only use
+of the pickers. This statement was prepared in November 2026.
+"""
+)

@@ -1,0 +1,17 @@
+"""Overview: a scorecard of every indicator in the framework, grouped by pledge."""
+
+import streamlit as st
+
+from cpdata import ui
+
+sel = ui.selection()
+fw = sel["framework"]
+
+st.title(f"{sel['council_name']}: corporate parenting scorecard")
+ui.context_line(sel)
+ui.illustrative_banner()
+st.markdown(f"**{fw.title}.** Each line: the latest figure, how it compares, and its direction of travel.")
+
+for pledge in fw.pledges:
+    st.header(f"{fw.pledge_word} {pledge.order}: {pledge.title}", anchor=pledge.id)
+    ui.scorecard(sel, pledge)

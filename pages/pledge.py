@@ -1,0 +1,21 @@
+"""One pledge: every indicator's headline, comparison and trend, then Bright Spots."""
+
+import streamlit as st
+
+from cpdata import ui
+
+sel = ui.selection()
+pledge = sel["framework"].pledge(st.session_state["pledge_id"])
+
+st.title(f"{sel['framework'].pledge_word} {pledge.order}: {pledge.title}")
+ui.context_line(sel)
+ui.illustrative_banner()
+if pledge.summary:
+    st.markdown(pledge.summary)
+
+held, not_held = ui.split_held(ui.views_for(sel, list(pledge.indicators)))
+for view in held:
+    ui.indicator_block(view, sel)
+
+ui.bright_spots_section(sel, list(pledge.bright_spots))
+ui.not_held_section(not_held, pledge)
