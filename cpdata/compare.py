@@ -8,13 +8,13 @@ from __future__ import annotations
 
 import pandas as pd
 
-from cpdata.fmt import is_missing
+from cpdata.fmt import half_up, is_missing
 
 QUARTILE_BANDS = ("A", "B", "C", "D")
 
 
 def _rounded(value: float, decimals: int) -> float:
-    return round(float(value), decimals)
+    return float(half_up(value, decimals))
 
 
 def versus(value: object, other: object, polarity: str, decimals: int, other_decimals: int | None = None) -> str | None:

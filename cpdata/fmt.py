@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from decimal import ROUND_HALF_UP, Decimal
 
 from cpdata import symbols
 
@@ -16,8 +17,13 @@ def is_missing(value: object) -> bool:
         return True
 
 
+def half_up(value: float, decimals: int) -> Decimal:
+    """Round as published statistics do (62.5 -> 63), not Python's half-to-even."""
+    return Decimal(repr(float(value))).quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
+
+
 def number(value: float, unit: str, decimals: int) -> str:
-    text = f"{float(value):,.{decimals}f}"
+    text = f"{half_up(value, decimals):,.{decimals}f}"
     if unit == "percent":
         return text + "%"
     return text
@@ -44,5 +50,5 @@ def unit_label(unit: str) -> str:
 
 def difference(diff: float, unit: str, decimals: int) -> str:
     """``5 points`` for percentages, ``12`` for counts."""
-    text = f"{abs(diff):,.{decimals}f}"
+    text = f"{half_up(abs(diff), decimals):,.{decimals}f}"
     return f"{text} {'point' if text == '1' else 'points'}" if unit == "percent" else text

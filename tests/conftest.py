@@ -1,0 +1,21 @@
+"""Shared fixtures. Tests run on the committed sample data unless they build their own folder."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from cpdata import config
+
+FIXTURES = Path(__file__).parent / "fixtures"
+
+
+@pytest.fixture
+def data_copy(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A private copy of sample_data, set as the data folder, for tests that change data."""
+    target = tmp_path / "data"
+    shutil.copytree(config.SAMPLE_DATA_DIR, target)
+    monkeypatch.setenv("CPDATA_DIR", str(target))
+    return target

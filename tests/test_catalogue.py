@@ -1,0 +1,65 @@
+import pytest
+
+from cpdata import catalogue
+from cpdata.catalogue import CatalogueError, load_catalogue, load_frameworks, parse_framework
+
+REQUIRED = """care_leavers_eet_19_21 care_leavers_eet_17_18 care_leavers_suitable_accom_19_21
+care_leavers_suitable_accom_17_18 cla_3plus_placements cla_long_term_stability cla_health_assessment
+cla_dental_check cla_immunisations cla_sdq_received cla_sdq_average cla_convictions cla_count cla_rate_per_10k
+cla_starting cla_ceasing cla_ks4_eng_maths_4plus cla_ks4_attainment8""".split()
+
+
+def test_required_ids_exist_and_are_published():
+    cat = load_catalogue()
+    for ind_id in REQUIRED:
+        assert cat.indicator(ind_id).published, ind_id
+
+
+def test_every_framework_indicator_is_in_catalogue_with_polarity_and_definition():
+    cat = load_catalogue()
+    fws = load_frameworks()
+    assert {"barnet", "barnsley", "barking_dagenham"} <= set(fws)
+    for fw in fws.values():
+        for pledge in fw.pledges:
+            assert pledge.indicators, (fw.id, pledge.id)
+            for ind_id in pledge.indicators:
+                ind = cat.indicator(ind_id)
+                assert ind.polarity in catalogue.POLARITIES
+                assert ind.definition.strip()
+            for m in pledge.bright_spots:
+                assert m in cat.bright_spots
+
+
+def test_pledge_counts_match_the_seed_documents():
+    fws = load_frameworks()
+    assert [p.order for p in fws["barnet"].pledges] == [1, 2, 3, 4, 5, 6]
+    assert len(fws["barnsley"].pledges) == 6
+    assert len(fws["barking_dagenham"].pledges) == 5
+    assert fws["barnet"].pledges[0].title == "Support you to fulfil your dreams"
+    assert next(iter(fws)) == "barnet"  # the default comes first
+
+
+def test_polarity_of_placement_moves_is_lower_better():
+    assert load_catalogue().indicator("cla_3plus_placements").polarity == "lower"
+
+
+def test_framework_with_unknown_indicator_is_refused():
+    raw = {"id": "x", "title": "X", "pledge": [{"id": "p", "order": 1, "title": "P", "indicators": ["nope"]}]}
+    with pytest.raises(CatalogueError, match="unknown indicator 'nope'"):
+        parse_framework(raw, load_catalogue())
+
+
+def test_council_can_bring_its_own_framework(tmp_path):
+    (tmp_path / "frameworks").mkdir()
+    (tmp_path / "frameworks" / "ours.toml").write_text(
+        'id = "ours"\ntitle = "Our promises"\ncouncil_code = "E08000016"\npledge_word = "Promise"\n'
+        '[[pledge]]\nid = "home"\norder = 1\ntitle = "A stable home"\nindicators = ["cla_3plus_placements"]\n',
+        encoding="utf-8",
+    )
+    fws = load_frameworks(tmp_path)
+    assert fws["ours"].pledge("home").indicators == ("cla_3plus_placements",)
+    assert fws["ours"].pledge_word == "Promise"
+
+
+def test_context_page_indicators_exist():
+    assert "cla_count" in catalogue.context_indicators()
