@@ -3,10 +3,26 @@ import pytest
 from cpdata import catalogue
 from cpdata.catalogue import CatalogueError, load_catalogue, load_frameworks, parse_framework
 
-REQUIRED = """care_leavers_eet_19_21 care_leavers_eet_17_18 care_leavers_suitable_accom_19_21
-care_leavers_suitable_accom_17_18 cla_3plus_placements cla_long_term_stability cla_health_assessment
-cla_dental_check cla_immunisations cla_sdq_received cla_sdq_average cla_convictions cla_count cla_rate_per_10k
-cla_starting cla_ceasing cla_ks4_eng_maths_4plus cla_ks4_attainment8""".split()
+REQUIRED = [
+    "care_leavers_eet_19_21",
+    "care_leavers_eet_17_18",
+    "care_leavers_suitable_accom_19_21",
+    "care_leavers_suitable_accom_17_18",
+    "cla_3plus_placements",
+    "cla_long_term_stability",
+    "cla_health_assessment",
+    "cla_dental_check",
+    "cla_immunisations",
+    "cla_sdq_received",
+    "cla_sdq_average",
+    "cla_convictions",
+    "cla_count",
+    "cla_rate_per_10k",
+    "cla_starting",
+    "cla_ceasing",
+    "cla_ks4_eng_maths_4plus",
+    "cla_ks4_attainment8",
+]
 
 
 def test_required_ids_exist_and_are_published():

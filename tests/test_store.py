@@ -130,6 +130,7 @@ def test_cli_scorecard_prints_the_page_figures():
 def test_cli_accepts_new_code_and_refuses_unknown():
     ok = subprocess.run(
         [sys.executable, "-m", "cpdata", "scorecard", "--council", "E08000016", "--format", "csv"],
+        check=False,
         capture_output=True,
         text=True,
         cwd=config.REPO_DIR,
@@ -137,6 +138,7 @@ def test_cli_accepts_new_code_and_refuses_unknown():
     assert ok.returncode == 0 and "care_leavers_eet_19_21,2021,73.0" in ok.stdout
     bad = subprocess.run(
         [sys.executable, "-m", "cpdata", "scorecard", "--council", "nowhere"],
+        check=False,
         capture_output=True,
         text=True,
         cwd=config.REPO_DIR,
