@@ -1,4 +1,8 @@
-"""Corporate parenting dashboard: the entry point and router (``streamlit run dashboard.py``)."""
+"""Corporate parenting dashboard: the entry point and router (``streamlit run dashboard.py``).
+
+Every framework's pledge pages are registered on every run (those of other frameworks
+hidden), so a shared link to any pledge resolves; opening one switches to its framework.
+"""
 
 from __future__ import annotations
 
@@ -9,23 +13,32 @@ from cpdata import ui
 st.set_page_config(page_title="Corporate parenting dashboard", page_icon="🏠", layout="wide")
 
 ui.init_state()
-framework = ui.frameworks()[st.session_state["framework"]]
+frameworks = ui.frameworks()
+active = st.session_state["framework"]
 
 overview = st.Page("pages/overview.py", title="Overview", url_path="overview", default=True)
-pledge_pages = {
-    st.Page("pages/pledge.py", title=f"{p.order}. {p.short_title}", url_path=p.id): p.id for p in framework.pledges
-}
-context = st.Page("pages/context.py", title="Children in care: context", url_path="context")
-about = st.Page("pages/about_data.py", title="About the data", url_path="about-data")
-accessibility = st.Page("pages/accessibility.py", title="Accessibility statement", url_path="accessibility")
+pledge_pages: dict[st.Page, tuple[str, str]] = {}
+for fw_id, fw in frameworks.items():
+    for p in fw.pledges:
+        page = st.Page(
+            "pages/pledge.py",
+            title=f"{p.order}. {p.short_title}",
+            url_path=ui.pledge_url(fw_id, p.id),
+            visibility="visible" if fw_id == active else "hidden",
+        )
+        pledge_pages[page] = (fw_id, p.id)
+more = [
+    st.Page("pages/context.py", title="Children in care: context", url_path="context"),
+    st.Page("pages/about_data.py", title="About the data", url_path="about-data"),
+    st.Page("pages/accessibility.py", title="Accessibility statement", url_path="accessibility"),
+]
 
-page = st.navigation(
-    {
-        "": [overview],
-        f"{framework.pledge_word}s": list(pledge_pages),
-        "More": [context, about, accessibility],
-    }
-)
-st.session_state["pledge_id"] = pledge_pages.get(page)
+current = st.navigation({"": [overview], f"{frameworks[active].pledge_word}s": list(pledge_pages), "More": more})
+if current in pledge_pages:
+    fw_id, pledge_id = pledge_pages[current]
+    if fw_id != active:  # a link to another framework's pledge: show that framework
+        st.session_state["framework"] = fw_id
+        st.rerun()
+    st.session_state["pledge_id"] = pledge_id
 ui.sidebar()
-page.run()
+current.run()

@@ -14,15 +14,17 @@ from cpdata import fmt
 from cpdata.catalogue import Indicator
 from cpdata.views import SERIES_NAMES
 
-SERIES = list(SERIES_NAMES.values())
-COLOURS = ["#0072B2", "#E69F00", "#009E73", "#555555"]  # council, neighbours, region, England
-SHAPES = ["circle", "square", "triangle-up", "diamond"]
+SERIES = list(SERIES_NAMES.values())  # council, council local, neighbours, region, England
+COUNCIL, LOCAL, NEIGHBOURS = SERIES[0], SERIES[1], SERIES[2]
+COLOURS = ["#0072B2", "#56B4E9", "#E69F00", "#009E73", "#555555"]
+SHAPES = ["circle", "cross", "square", "triangle-up", "diamond"]
+DASHES = [[1, 0], [3, 2], [6, 3], [2, 2], [8, 3, 2, 3]]
+STYLE = {s: (c, sh, d) for s, c, sh, d in zip(SERIES, COLOURS, SHAPES, DASHES, strict=True)}
 POLARITY_WORDS = {
     "higher": "higher is better",
     "lower": "lower is better",
     "neither": "neither higher nor lower is better",
 }
-DASHES = [[1, 0], [6, 3], [2, 2], [8, 3, 2, 3]]
 
 
 def segments(data: pd.DataFrame) -> pd.DataFrame:
@@ -36,7 +38,7 @@ def segments(data: pd.DataFrame) -> pd.DataFrame:
 def _json_safe(df: pd.DataFrame) -> alt.Data:
     """Inline records with missing values as JSON nulls (never NaN, which breaks the spec, and never 0)."""
     records = [
-        {k: (None if fmt.is_missing(v) and not isinstance(v, str) else v) for k, v in r.items()}
+        {k: (None if not isinstance(v, str) and fmt.is_missing(v) else v) for k, v in r.items()}
         for r in df.to_dict("records")
     ]
     return alt.Data(values=records)
@@ -50,19 +52,22 @@ def axis_from_zero(ind: Indicator, values: pd.Series) -> bool:
     return float(v.min()) < 25
 
 
-def trend(ind: Indicator, data: pd.DataFrame, target: float | None = None, band: bool = True) -> alt.Chart:
+def _band(data: pd.DataFrame) -> pd.DataFrame:
+    return data[(data["series"] == NEIGHBOURS) & data["sn_min"].notna()]
+
+
+def trend(ind: Indicator, data: pd.DataFrame, target: float | None = None, band: bool = True) -> alt.LayerChart:
     data = segments(data)
     shown = data[data["value"].notna()].copy()
     shown["label"] = [
-        fmt.number(v, ind.unit, 1 if s == SERIES[1] else ind.decimals)
+        fmt.number(v, ind.unit, 1 if s == NEIGHBOURS else ind.decimals)
         for v, s in zip(shown["value"], shown["series"], strict=True)
     ]
+    present = [s for s in SERIES if s in set(shown["series"])]  # the legend lists only series drawn
+    colours, shapes, dashes = ([STYLE[s][i] for s in present] for i in range(3))
     zero = axis_from_zero(ind, data["value"])
-    colour = alt.Color(
-        "series:N",
-        scale=alt.Scale(domain=SERIES, range=COLOURS),
-        legend=alt.Legend(title=None, orient="bottom", columns=2, labelLimit=260),
-    )
+    legend = alt.Legend(title=None, orient="bottom", columns=2, labelLimit=260)
+    colour = alt.Color("series:N", scale=alt.Scale(domain=present, range=colours), legend=legend)
     y = alt.Y("value:Q", title=fmt.unit_label(ind.unit), scale=alt.Scale(zero=zero))
     x = alt.X("year:O", title="Year ending", sort=sorted(data["year"].unique()), axis=alt.Axis(labelAngle=0))
     tooltip = [
@@ -77,21 +82,21 @@ def trend(ind: Indicator, data: pd.DataFrame, target: float | None = None, band:
         y=y,
         color=colour,
         detail="segment:N",
-        strokeDash=alt.StrokeDash("series:N", scale=alt.Scale(domain=SERIES, range=DASHES), legend=None),
+        strokeDash=alt.StrokeDash("series:N", scale=alt.Scale(domain=present, range=dashes), legend=None),
     )
     points = base.mark_point(size=80, filled=True).encode(
         x=x,
         y=y,
         color=colour,
-        shape=alt.Shape("series:N", scale=alt.Scale(domain=SERIES, range=SHAPES), legend=None),
+        shape=alt.Shape("series:N", scale=alt.Scale(domain=present, range=shapes), legend=None),
         tooltip=tooltip,
     )
-    layers: list[alt.Chart] = []
-    rng = data[(data["series"] == SERIES[1]) & data["sn_min"].notna()]
+    layers: list = []
+    rng = _band(data)
     if band and not rng.empty:
         layers.append(
             alt.Chart(_json_safe(rng))
-            .mark_area(opacity=0.15, color=COLOURS[1])
+            .mark_area(opacity=0.15, color=STYLE[NEIGHBOURS][0])
             .encode(
                 x=x,
                 y=alt.Y("sn_min:Q", scale=alt.Scale(zero=zero), title=fmt.unit_label(ind.unit)),
@@ -105,18 +110,15 @@ def trend(ind: Indicator, data: pd.DataFrame, target: float | None = None, band:
         )
     layers += [lines, points]
     if target is not None and not fmt.is_missing(target):
-        rule = alt.Chart(
-            alt.Data(
-                values=[{"target": float(target), "label": f"Target {fmt.number(target, ind.unit, ind.decimals)}"}]
-            )
-        )
+        label = f"Target {fmt.number(target, ind.unit, ind.decimals)}"
+        rule = alt.Chart(alt.Data(values=[{"target": float(target), "label": label}]))
         layers.append(rule.mark_rule(strokeDash=[4, 4], color="#CC79A7", strokeWidth=2).encode(y="target:Q"))
         layers.append(rule.mark_text(align="left", dx=4, dy=-6, color="#8B3A6B").encode(y="target:Q", text="label:N"))
-    suppressed = data[(data["series"] == SERIES[0]) & data["value"].isna() & data["symbol"].notna()]
+    suppressed = data[data["series"].isin([COUNCIL, LOCAL]) & data["value"].isna() & data["symbol"].notna()]
     if not suppressed.empty:
         layers.append(
             alt.Chart(_json_safe(suppressed))
-            .mark_text(baseline="bottom", dy=-2, fontSize=13, color="#0072B2")
+            .mark_text(baseline="top", dy=2, fontSize=13, color=STYLE[COUNCIL][0])
             .encode(
                 x=x,
                 y=alt.value(0),
@@ -124,31 +126,50 @@ def trend(ind: Indicator, data: pd.DataFrame, target: float | None = None, band:
                 tooltip=[alt.Tooltip("year:N", title="Year"), alt.Tooltip("meaning:N", title="Council figure")],
             )
         )
-    title = ind.short_title
-    return alt.layer(*layers).properties(title=title, height=260)
+    return alt.layer(*layers).properties(title=ind.short_title, height=260)
+
+
+def has_gaps(data: pd.DataFrame) -> bool:
+    """A year inside a series' run with no figure, or any year the council's figure is a symbol."""
+    for _, part in data.groupby("series"):
+        held = part.loc[part["value"].notna(), "period"]
+        if held.empty:
+            continue
+        inside = part[(part["period"] > held.min()) & (part["period"] < held.max())]
+        if inside["value"].isna().any():
+            return True
+    return bool((data["value"].isna() & data["symbol"].notna()).any())
 
 
 def caption(ind: Indicator, data: pd.DataFrame) -> str:
+    """What a reader needs to read the chart right: zoomed axis, gaps, band, polarity."""
     notes = []
     if not axis_from_zero(ind, data["value"]):
         notes.append("The vertical axis does not start at zero.")
-    if data["value"].isna().any():
-        notes.append("Gaps are years with no figure or a suppressed one (shown by its symbol), not zero.")
-    notes.append(
-        f"Shaded band: range of the statistical neighbours. {fmt.unit_label(ind.unit).capitalize()}; "
-        f"{POLARITY_WORDS[ind.polarity]}."
-    )
+    drawn = data[data["value"].notna()]
+    if has_gaps(data):
+        notes.append("Gaps are years with no figure or a suppressed one (its symbol is shown at the top), not zero.")
+    if not _band(data).empty:
+        notes.append("Shaded band: range of the statistical neighbours.")
+    if LOCAL in set(drawn["series"]):
+        notes.append("Local figures come from the council's own reports and are not DfE published statistics.")
+    notes.append(f"{fmt.unit_label(ind.unit).capitalize()}; {POLARITY_WORDS[ind.polarity]}.")
     return " ".join(notes)
 
 
 def describe(ind: Indicator, council_name: str, data: pd.DataFrame) -> str:
     """A text alternative for the chart: what it plots and the council's figures year by year."""
-    own = data[data["series"] == SERIES[0]].sort_values("period")
-    points = [
-        f"{y}: {fmt.figure(v, s, ind.unit, ind.decimals)}"
-        for y, v, s in zip(own["year"], own["value"], own["symbol"], strict=True)
-    ]
+    parts = []
+    for series, label in ((COUNCIL, "published"), (LOCAL, "local figures")):
+        own = data[data["series"] == series].sort_values("period")
+        points = [
+            f"{y}: {fmt.figure(v, s, ind.unit, ind.decimals)}"
+            for y, v, s in zip(own["year"], own["value"], own["symbol"], strict=True)
+            if not fmt.is_missing(v) or s
+        ]
+        if points:
+            parts.append(f"{council_name} ({label}) by year: " + "; ".join(points) + ".")
     return (
         f"Line chart of {ind.title}: {council_name} against its statistical neighbours, region and England. "
-        f"{council_name} by year: " + "; ".join(points) + "."
+        + " ".join(parts)
     )

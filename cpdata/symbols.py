@@ -40,6 +40,20 @@ def meaning(symbol: str | None) -> str:
     return MEANINGS.get(symbol.strip().lower(), "not a published figure")
 
 
+SHORT = {
+    "suppressed to protect confidentiality": "suppressed",
+    "fewer than 0.5, rounded to zero (not a true zero)": "rounds to 0",
+}
+
+
+def short(symbol: str | None) -> str:
+    """A compact form for tables: ``c (suppressed)``."""
+    if not symbol:
+        return "-"
+    m = meaning(symbol)
+    return f"{symbol} ({SHORT.get(m, m)})"
+
+
 def describe(symbol: str | None) -> str:
     """Symbol and meaning together, as shown on screen: ``c — suppressed to protect confidentiality``."""
     if not symbol:

@@ -46,6 +46,11 @@ def cached_bright_spots(version: str, data_dir: str, council: str, ids: tuple[st
     return views.bright_spots_table(council, list(ids))
 
 
+def pledge_url(framework_id: str, pledge_id: str) -> str:
+    """Pledge URLs are unique across frameworks: ``barnet-dreams``, ``barnsley-future``."""
+    return f"{framework_id}-{pledge_id}".replace("_", "-")
+
+
 def frameworks() -> dict[str, Framework]:
     return load_frameworks()
 
@@ -134,19 +139,6 @@ def illustrative_banner() -> None:
         st.warning("Illustrative data: some figures here are synthetic, not published statistics.", icon="⚠️")
 
 
-VERDICT_MARK = {
-    "better": "✔ better than",
-    "worse": "✖ worse than",
-    "in line": "= in line with",
-    "higher": "▲ higher than",
-    "lower": "▼ lower than",
-}
-
-
-def verdict(word: str | None, what: str) -> str:
-    return f"{VERDICT_MARK[word]} {what}" if word else f"no comparison with {what}"
-
-
 def _delta(v: views.IndicatorView) -> tuple[str | None, str]:
     if not v.change:
         return None, "off"
@@ -176,12 +168,7 @@ def indicator_block(v: views.IndicatorView, sel: dict) -> None:
                 label, v.shown() if v.value is not None else symbols.describe(v.symbol), delta, delta_color=colour
             )
             st.markdown(v.sentence)
-            sn_label = f"statistical neighbours ({v.shown('sn')})" if v.sn is not None else "statistical neighbours"
-            lines = [verdict(v.vs_sn, sn_label), verdict(v.vs_england, f"England ({v.shown('england')})")]
-            if v.rank is not None:
-                lines.append(f"Rank {v.rank} of {v.ranked} councils (1 is best) · quartile {v.quartile} (A is best)")
-            if v.target is not None:
-                lines.append(f"Target {v.shown('target')}: {v.target_status or 'not assessed'}")
+            lines = views.comparison_lines(v)
             st.markdown("\n".join(f"- {x}" for x in lines))
             basis = (
                 "Published figure"
@@ -261,9 +248,9 @@ def not_held_section(items: list[views.IndicatorView], pledge=None) -> None:
     st.markdown("\n".join(f"- **{v.indicator.short_title}**: {v.indicator.definition}" for v in items))
 
 
-def scorecard(sel: dict, pledge) -> None:
-    items = views_for(sel, list(pledge.indicators))
-    table = views.scorecard_rows(items)
+def scorecard(sel: dict, pledge, all_views: dict[str, views.IndicatorView]) -> None:
+    """One pledge's lines of the overview, from views built once for the whole framework."""
+    table = views.scorecard_rows([all_views[i] for i in pledge.indicators])
     st.dataframe(table, hide_index=True, width="stretch")
     st.download_button(
         "Download this scorecard (CSV)",

@@ -15,9 +15,18 @@ from cpdata.catalogue import Catalogue, Indicator, load_catalogue
 
 SERIES_NAMES = {
     "council": "Council",
+    "local": "Council, local figure",
     "sn": "Statistical neighbours (mean)",
     "region": "Region",
     "england": "England",
+}
+# Which columns of a series row feed each chart series: (value, symbol).
+SERIES_COLUMNS = {
+    "council": ("pub_value", "pub_symbol"),
+    "local": ("local_value", "local_symbol"),
+    "sn": ("sn", None),
+    "region": ("region", "region_symbol"),
+    "england": ("england", None),
 }
 
 
@@ -107,18 +116,15 @@ def chart_data(rows: pd.DataFrame) -> pd.DataFrame:
     """Long form for the trend chart. Missing and suppressed years stay as gaps (no value), never 0."""
     frames = []
     for key, label in SERIES_NAMES.items():
+        value_col, symbol_col = SERIES_COLUMNS[key]
         part = pd.DataFrame(
             {
                 "period": rows["period"].astype(int).to_numpy(),
                 "year": rows["period"].map(periods.label).to_numpy(),
                 "series": label,
-                "value": rows["value" if key == "council" else key].to_numpy(dtype="float64"),
-                "symbol": (
-                    rows["symbol"] if key == "council" else rows.get(f"{key}_symbol", pd.Series(None, index=rows.index))
-                ).to_numpy(),
-                "source": (
-                    rows["source"] if key == "council" else pd.Series(_series_source(key, rows), index=rows.index)
-                ).to_numpy(),
+                "value": rows[value_col].to_numpy(dtype="float64"),
+                "symbol": (rows[symbol_col] if symbol_col else pd.Series(None, index=rows.index)).to_numpy(),
+                "source": _series_source(key, rows),
                 "sn_min": rows["sn_min"].to_numpy(dtype="float64") if key == "sn" else None,
                 "sn_max": rows["sn_max"].to_numpy(dtype="float64") if key == "sn" else None,
             }
@@ -132,6 +138,8 @@ def chart_data(rows: pd.DataFrame) -> pd.DataFrame:
 
 
 def _series_source(key: str, rows: pd.DataFrame) -> list[str]:
+    if key in ("council", "local"):
+        return [s if isinstance(s, str) else "" for s in rows[f"{'pub' if key == 'council' else 'local'}_source"]]
     if key == "sn":
         return [
             f"Mean of {int(n)} neighbours' published figures ({m} model)" if b == "computed" else (src or "")
@@ -147,15 +155,21 @@ def _series_source(key: str, rows: pd.DataFrame) -> list[str]:
 
 
 def indicator_view(
-    ind: Indicator, rows: pd.DataFrame, all_values: pd.DataFrame, council: str, council_name: str, year: int | None
+    ind: Indicator,
+    rows: pd.DataFrame,
+    all_values: dict[tuple[str, int], pd.DataFrame],
+    council: str,
+    council_name: str,
+    year: int | None,
 ) -> IndicatorView:
-    rows = rows.sort_values("period")
+    """``all_values`` maps (indicator, year) to every council's published figure, for ranking."""
     if rows.empty:
         return IndicatorView(
             indicator=ind,
             has_data=False,
             sentence=f"No figures held yet ({ind.short_title}) — analysts can upload them.",
         )
+    rows = rows.sort_values("period")
     row = _pick_row(rows, year)
     if row is None:
         v = IndicatorView(indicator=ind, has_data=True, history=history_table(ind, rows), rows=rows)
@@ -164,8 +178,10 @@ def indicator_view(
         )
         return v
     period = int(row["period"])
+    # Change on the year before compares like with like: published with published, local with local.
     prev_rows = rows[rows["period"] == period - 1]
-    previous = _clean(prev_rows["value"].iloc[0]) if not prev_rows.empty else None
+    same_basis = "pub_value" if row["basis"] == "published" else "local_value"
+    previous = _clean(prev_rows[same_basis].iloc[0]) if not prev_rows.empty else None
     v = IndicatorView(
         indicator=ind,
         has_data=True,
@@ -199,8 +215,9 @@ def indicator_view(
     v.vs_england = compare.versus(v.value, v.england, ind.polarity, ind.decimals)
     v.target_status = compare.target_status(v.value, v.target, ind.polarity, ind.decimals)
     if v.basis == "published":
-        table = all_values[(all_values["indicator_id"] == ind.id) & (all_values["period"] == period)]
-        v.rank, v.ranked, v.quartile = compare.rank_of(council, table, ind.polarity)
+        table = all_values.get((ind.id, period))
+        if table is not None:
+            v.rank, v.ranked, v.quartile = compare.rank_of(council, table, ind.polarity)
     v.sentence = sentences.headline(ind, council_name, period, v.value, v.symbol, v.sn, v.england, previous)
     return v
 
@@ -225,16 +242,15 @@ def indicator_views(
     name = queries.area(council, data_dir)["name"]
     data = queries.series(council, indicator_ids, sn_model, data_dir)
     published = [i for i in indicator_ids if catalogue.indicator(i).published]
-    all_values = (
-        queries.council_values(published, data_dir)
-        if published
-        else pd.DataFrame(columns=["indicator_id", "period", "area_code", "value"])
-    )
-    views = []
-    for ind_id in indicator_ids:
-        rows = data[data["indicator_id"] == ind_id] if not data.empty else data
-        views.append(indicator_view(catalogue.indicator(ind_id), rows, all_values, council, name, year))
-    return views
+    all_values: dict = {}
+    if published:
+        all_values = dict(tuple(queries.council_values(published, data_dir).groupby(["indicator_id", "period"])))
+    by_indicator = dict(tuple(data.groupby("indicator_id", sort=False))) if not data.empty else {}
+    empty = data.iloc[0:0] if not data.empty else pd.DataFrame()
+    return [
+        indicator_view(catalogue.indicator(i), by_indicator.get(i, empty), all_values, council, name, year)
+        for i in indicator_ids
+    ]
 
 
 def bright_spots_table(
@@ -313,17 +329,43 @@ def scorecard_rows(items: list[IndicatorView]) -> pd.DataFrame:
             {
                 "Indicator": ind.short_title,
                 "Year": periods.label(v.period),
-                "Council": v.shown() if v.value is not None else symbols.describe(v.symbol),
+                "Council": v.shown() if v.value is not None else symbols.short(v.symbol),
                 "Neighbours": v.shown("sn"),
                 "vs neighbours": MARKS.get(v.vs_sn, "-"),
                 "England": v.shown("england"),
                 "vs England": MARKS.get(v.vs_england, "-"),
                 "Change on year before": change,
-                "Quartile (A best)": f"{v.quartile} (rank {v.rank} of {v.ranked})" if v.quartile else "-",
+                "Quartile (A best)": f"{v.quartile} ({v.rank}/{v.ranked})" if v.quartile else "-",
                 "Basis": "published" if v.basis == "published" else "local figure",
             }
         )
     return pd.DataFrame(rows)
+
+
+VERDICT_MARK = {
+    "better": "✔ better than",
+    "worse": "✖ worse than",
+    "in line": "= in line with",
+    "higher": "▲ higher than",
+    "lower": "▼ lower than",
+}
+
+
+def comparison_lines(v: IndicatorView) -> list[str]:
+    """The bullet points under a headline: each comparison in words and symbols, rank, target."""
+    lines = []
+    for word, name, col in ((v.vs_sn, "statistical neighbours", "sn"), (v.vs_england, "England", "england")):
+        if getattr(v, col) is None:
+            lines.append(f"No {name} figure held for {periods.label(v.period)}")
+        elif word:
+            lines.append(f"{VERDICT_MARK[word]} {name} ({v.shown(col)})")
+        else:
+            lines.append(f"{name[0].upper()}{name[1:]}: {v.shown(col)} (no council figure to compare)")
+    if v.rank is not None:
+        lines.append(f"Rank {v.rank} of {v.ranked} councils (1 is best) · quartile {v.quartile} (A is best)")
+    if v.target is not None:
+        lines.append(f"Target {v.shown('target')}: {v.target_status or 'not assessed'}")
+    return lines
 
 
 MARKS = {"better": "✔ better", "worse": "✖ worse", "in line": "= in line", "higher": "▲ higher", "lower": "▼ lower"}

@@ -12,6 +12,7 @@ ui.context_line(sel)
 ui.illustrative_banner()
 st.markdown(f"**{fw.title}.** Each line: the latest figure, how it compares, and its direction of travel.")
 
+all_views = {v.indicator.id: v for v in ui.views_for(sel, fw.indicator_ids())}
 for pledge in fw.pledges:
     st.header(f"{fw.pledge_word} {pledge.order}: {pledge.title}", anchor=pledge.id)
-    ui.scorecard(sel, pledge)
+    ui.scorecard(sel, pledge, all_views)
