@@ -173,3 +173,14 @@ def describe(ind: Indicator, council_name: str, data: pd.DataFrame) -> str:
         f"Line chart of {ind.title}: {council_name} against its statistical neighbours, region and England. "
         + " ".join(parts)
     )
+
+
+def png(ind: Indicator, data: pd.DataFrame, target: float | None, council_name: str, scale: int = 3) -> bytes:
+    """The trend chart as a PNG at print resolution (about 2000 px wide), titled and sourced."""
+    import vl_convert as vlc
+
+    chart = trend(ind, data, target).properties(
+        width=640,
+        title=alt.TitleParams(f"{ind.title}: {council_name}", subtitle=caption(ind, data), subtitleFontSize=10),
+    )
+    return vlc.vegalite_to_png(chart.to_json(), scale=scale)

@@ -6,6 +6,8 @@ words never contradict the numbers beside them.
 
 from __future__ import annotations
 
+import math
+
 import pandas as pd
 
 from cpdata.fmt import half_up, is_missing
@@ -74,6 +76,23 @@ def quartile(rank: object, n: int) -> str | None:
         if position <= upper:
             return band
     return "D"
+
+
+def two_proportion_test(p1: float, n1: float, p2: float, n2: float) -> dict | None:
+    """Is the difference between two percentages significant at 95%? (pooled two-proportion z-test).
+
+    Needs the numbers answering on both sides; returns None when either is not held.
+    """
+    if any(is_missing(x) for x in (p1, n1, p2, n2)) or n1 <= 0 or n2 <= 0:
+        return None
+    a, b = float(p1) / 100, float(p2) / 100
+    pooled = (a * n1 + b * n2) / (n1 + n2)
+    se = math.sqrt(pooled * (1 - pooled) * (1 / n1 + 1 / n2))
+    if se == 0:
+        return {"z": 0.0, "p": 1.0, "significant": False}
+    z = (a - b) / se
+    p = math.erfc(abs(z) / math.sqrt(2))
+    return {"z": z, "p": p, "significant": p < 0.05}
 
 
 def rank_of(council: str, table: pd.DataFrame, polarity: str) -> tuple[int | None, int, str | None]:

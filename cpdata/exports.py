@@ -20,4 +20,5 @@ def safe_csv(df: pd.DataFrame) -> bytes:
     for col in clean.columns:
         if clean[col].dtype == object or pd.api.types.is_string_dtype(clean[col]):
             clean[col] = clean[col].map(neutralise)
-    return clean.to_csv(index=False).encode("utf-8-sig")
+    # Excel's own line ending: fields holding a bare CR or LF are then quoted, so rows never split.
+    return clean.to_csv(index=False, lineterminator="\r\n").encode("utf-8-sig")

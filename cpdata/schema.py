@@ -45,6 +45,7 @@ BRIGHT_SPOTS = pa.schema(
         ("respondents", pa.float64()),
         ("comparator", pa.string()),
         ("comparator_percent", pa.float64()),
+        ("comparator_answered", pa.float64()),
         ("bright_spot", pa.bool_()),
         ("source", pa.string()),
         ("note", pa.string()),

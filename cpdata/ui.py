@@ -5,9 +5,11 @@ Only presentation lives here; every figure comes from ``cpdata.views``.
 
 from __future__ import annotations
 
+import functools
+
 import streamlit as st
 
-from cpdata import charts, config, exports, fmt, periods, queries, store, symbols, views
+from cpdata import charts, config, exports, fmt, periods, provenance, queries, store, symbols, views
 from cpdata.catalogue import Framework, load_catalogue, load_frameworks
 
 SN_CHOICES = {
@@ -128,7 +130,10 @@ def views_for(sel: dict, ids: list[str]) -> list[views.IndicatorView]:
 
 def context_line(sel: dict) -> None:
     year = periods.label(sel["year"]) if sel["year"] else "all years"
-    st.caption(f"{sel['council_name']} · {year} · compared with {SN_CHOICES[sel['sn']].lower()} and England")
+    st.caption(
+        f"{sel['council_name']} · {year} · compared with {SN_CHOICES[sel['sn']].lower()} and England · "
+        f"data as at {provenance.as_at()} (version {data_version()[:8]}; see About the data)"
+    )
 
 
 def illustrative_banner() -> None:
@@ -210,6 +215,13 @@ def indicator_block(v: views.IndicatorView, sel: dict) -> None:
                 file_name=f"{ind.id}_{sel['council']}.csv",
                 mime="text/csv",
                 key=f"csv_{ind.id}",
+            )
+            st.download_button(
+                "Download the chart (PNG, print resolution)",
+                functools.partial(charts.png, ind, data, v.target, sel["council_name"]),
+                file_name=f"{ind.id}_{sel['council']}.png",
+                mime="image/png",
+                key=f"png_{ind.id}",
             )
             _definition(v)
 

@@ -268,6 +268,16 @@ def bright_spots_table(
     return df.reset_index(drop=True)
 
 
+def _significance(r) -> str:
+    """Two-proportion test where both numbers answering are held; says so plainly where not."""
+    if fmt.is_missing(r.comparator_percent):
+        return "-"
+    test = compare.two_proportion_test(r.percent, r.answered, r.comparator_percent, r.comparator_answered)
+    if test is None:
+        return "not tested (numbers answering not held)"
+    return f"{'yes' if test['significant'] else 'no'} (p = {test['p']:.3f})"
+
+
 def bright_spots_display(df: pd.DataFrame, council_name: str) -> pd.DataFrame:
     """The survey table as shown: percentages beside the comparator, the difference in words."""
     rows = []
@@ -286,6 +296,7 @@ def bright_spots_display(df: pd.DataFrame, council_name: str) -> pd.DataFrame:
                 "Comparator": r.comparator or "-",
                 "Comparator %": fmt.figure(r.comparator_percent, None, "percent", 0),
                 "Difference": diff or "-",
+                "Significant at 95%": _significance(r),
                 "Bright Spot": "★ Bright Spot of practice" if r.bright_spot else "",
                 "Survey respondents": "-" if fmt.is_missing(r.respondents) else f"{int(r.respondents)}",
             }

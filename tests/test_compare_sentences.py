@@ -105,3 +105,21 @@ def test_headline_single_year_and_no_comparators():
 def test_headline_for_a_count_without_sentence_text():
     plain = Indicator("t", "Test count", "Test", "count", "neither", 0, "d", "s")
     assert sentences.headline(plain, "X", 2021, 1234, None) == "Test count in X was 1,234 in 2020/21."
+
+
+def test_two_proportion_test_hand_worked():
+    # 91% of 100 vs 84% of 1000: pooled 931/1100; se = sqrt(p(1-p)(1/100+1/1000)) = 0.03782; z = 1.851.
+    t = compare.two_proportion_test(91, 100, 84, 1000)
+    assert t["z"] == pytest.approx(1.8509, abs=1e-3)
+    assert t["p"] == pytest.approx(0.0642, abs=1e-3)
+    assert t["significant"] is False
+    assert compare.two_proportion_test(91, 400, 84, 4000)["significant"] is True
+    assert compare.two_proportion_test(91, None, 84, 1000) is None
+
+
+def test_bright_spots_without_numbers_answering_are_not_tested():
+    from cpdata import views
+
+    df = views.bright_spots_table("E09000003", ["bs_life_satisfaction"])
+    table = views.bright_spots_display(df, "Barnet")
+    assert table.iloc[0]["Significant at 95%"] == "not tested (numbers answering not held)"

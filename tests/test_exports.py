@@ -1,0 +1,36 @@
+import csv
+import io
+
+import pandas as pd
+import pytest
+
+from cpdata import charts, exports, views
+
+
+@pytest.mark.parametrize("cell", ["=SUM(A1)", "+1", "-2+3", "@cmd", "\tx", "\rx"])
+def test_formula_cells_are_neutralised(cell):
+    out = exports.safe_csv(pd.DataFrame({"a": [cell], cell: ["fine"]}))
+    rows = list(csv.reader(io.StringIO(out.decode("utf-8-sig"), newline="")))
+    assert rows[0] == ["a", "'" + cell]
+    assert rows[1] == ["'" + cell, "fine"]
+
+
+def test_csv_has_bom_and_keeps_numbers_numbers():
+    out = exports.safe_csv(pd.DataFrame({"Year": ["2024/25"], "Value": [-5.0], "Text": ["64%"]}))
+    assert out.startswith(b"\xef\xbb\xbf")
+    assert b"-5.0" in out and b"'-5.0" not in out
+
+
+def test_indicator_csv_is_what_is_on_screen():
+    v = views.indicator_views("E09000003", ["care_leavers_eet_19_21"], 2025)[0]
+    parsed = pd.read_csv(io.BytesIO(exports.safe_csv(v.history)), encoding="utf-8-sig", dtype=str)
+    assert list(parsed.columns) == list(v.history.columns)
+    assert parsed.set_index("Year").loc["2024/25", "Council"] == "64%"
+
+
+def test_chart_png_is_print_resolution():
+    v = views.indicator_views("E09000003", ["care_leavers_eet_19_21"], 2025)[0]
+    data = charts.png(v.indicator, views.chart_data(v.rows), None, "Barnet")
+    assert data.startswith(b"\x89PNG")
+    width = int.from_bytes(data[16:20], "big")
+    assert width >= 1800
