@@ -141,7 +141,7 @@ def has_gaps(data: pd.DataFrame) -> bool:
     return bool((data["value"].isna() & data["symbol"].notna()).any())
 
 
-def caption(ind: Indicator, data: pd.DataFrame) -> str:
+def caption(ind: Indicator, data: pd.DataFrame, band: bool = True) -> str:
     """What a reader needs to read the chart right: zoomed axis, gaps, band, polarity."""
     notes = []
     if not axis_from_zero(ind, data["value"]):
@@ -149,7 +149,7 @@ def caption(ind: Indicator, data: pd.DataFrame) -> str:
     drawn = data[data["value"].notna()]
     if has_gaps(data):
         notes.append("Gaps are years with no figure or a suppressed one (its symbol is shown at the top), not zero.")
-    if not _band(data).empty:
+    if band and not _band(data).empty:
         notes.append("Shaded band: range of the statistical neighbours.")
     if LOCAL in set(drawn["series"]):
         notes.append("Local figures come from the council's own reports and are not DfE published statistics.")

@@ -83,6 +83,7 @@ def init_state() -> None:
     st.session_state["sn"] = qp.get("sn") if qp.get("sn") in SN_CHOICES else "auto"
     year = qp.get("year")
     st.session_state["year"] = int(year) if year and year.isdigit() else None
+    st.session_state["band"] = qp.get("band") != "off"
     st.session_state["_initialised"] = True
 
 
@@ -101,12 +102,14 @@ def sidebar() -> None:
         if years:
             st.selectbox("Year", years, key="year", format_func=periods.label)
         st.selectbox("Compare with", list(SN_CHOICES), key="sn", format_func=SN_CHOICES.get)
+        st.toggle("Show the neighbours' range on charts", key="band")
     st.query_params.from_dict(
         {
             "framework": st.session_state["framework"],
             "council": st.session_state["council"],
             "year": str(st.session_state["year"] or ""),
             "sn": st.session_state["sn"],
+            "band": "on" if st.session_state.get("band", True) else "off",
         }
     )
 
@@ -201,12 +204,12 @@ def indicator_block(v: views.IndicatorView, sel: dict) -> None:
         with right:
             data = views.chart_data(v.rows)
             st.altair_chart(
-                charts.trend(ind, data, v.target),
+                charts.trend(ind, data, v.target, band=st.session_state.get("band", True)),
                 width="stretch",
                 height=340,
                 alt=charts.describe(ind, sel["council_name"], data),
             )
-            st.caption(charts.caption(ind, data))
+            st.caption(charts.caption(ind, data, band=st.session_state.get("band", True)))
         with st.expander("Numbers behind the chart, and definition"):
             st.dataframe(v.history, hide_index=True, width="stretch")
             st.download_button(

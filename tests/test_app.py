@@ -134,3 +134,12 @@ def test_bright_spots_on_barnet_pledge_pages():
     table = at.dataframe[-1].value
     assert "★ Bright Spot of practice" in set(table["Bright Spot"])
     assert set(table["Barnet"]) >= {"85%", "84%"}
+
+
+def test_neighbours_range_band_can_be_switched_off():
+    at = open_page(start(), "barnet-dreams")
+    assert "Shaded band" in text_of(at)
+    at.sidebar.toggle(key="band").set_value(False).run()
+    no_errors(at)
+    assert "Shaded band" not in text_of(at)
+    assert at.query_params["band"] in ("off", ["off"])
