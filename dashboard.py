@@ -33,7 +33,14 @@ more = [
     st.Page("pages/accessibility.py", title="Accessibility statement", url_path="accessibility"),
 ]
 
-current = st.navigation({"": [overview], f"{frameworks[active].pledge_word}s": list(pledge_pages), "More": more})
+analysts = [st.Page("pages/upload.py", title="Upload figures", url_path="upload")]
+sections = {
+    "": [overview],
+    f"{frameworks[active].pledge_word}s": list(pledge_pages),
+    "More": more,
+    "Analysts": analysts,
+}
+current = st.navigation(sections)
 if current in pledge_pages:
     fw_id, pledge_id = pledge_pages[current]
     if fw_id != active:  # a link to another framework's pledge: show that framework

@@ -1,8 +1,13 @@
-"""Command line for operators: scorecards and rebuilding the sample data."""
+"""Command line for the server's operators: scorecards, scheduled loads, history, undo.
+
+Who may load is decided by the file system: only a user who can write the data folder can
+change it (the dashboard's own analyst role applies to the browser).
+"""
 
 from __future__ import annotations
 
 import argparse
+import getpass
 import sys
 from pathlib import Path
 
@@ -25,6 +30,73 @@ def _scorecard(args: argparse.Namespace) -> int:
     return 0
 
 
+def _prepare(args: argparse.Namespace):
+    """Read and check a file, printing every problem; None if any check fails."""
+    from cpdata import ingest
+
+    council = args.council
+    if council:
+        from cpdata import queries
+
+        try:
+            council = queries.resolve_area(council)
+        except KeyError as exc:
+            print(f"error: {exc.args[0]}", file=sys.stderr)
+            return None
+    options = ingest.Options(sheet=args.sheet, council=council, percent_scale=args.percent_scale)
+    data = Path(args.file).read_bytes()
+    prepared = ingest.prepare(data, Path(args.file).name, options)
+    print(f"{args.file}: recognised as {prepared.shape}")
+    for p in prepared.problems:
+        print(f"{p.severity.upper()}: {p.text()}")
+    if prepared.failed:
+        print("Refused: nothing was changed.", file=sys.stderr)
+        return None
+    changes = ingest.preview(prepared)
+    print(", ".join(f"{len(v)} {k}" for k, v in changes.items()))
+    return prepared, data
+
+
+def _check(args: argparse.Namespace) -> int:
+    return 0 if _prepare(args) else 1
+
+
+def _load(args: argparse.Namespace) -> int:
+    from cpdata import uploads
+
+    ready = _prepare(args)
+    if ready is None:
+        return 1
+    prepared, data = ready
+    try:
+        entry = uploads.apply(prepared, data, args.by or getpass.getuser())
+    except uploads.UploadRefused as exc:
+        print(f"Refused: {exc}", file=sys.stderr)
+        return 1
+    print(f"Applied as {entry['id']} ({entry['rows']} rows). Undo with: python -m cpdata undo {entry['id']}")
+    return 0
+
+
+def _history(args: argparse.Namespace) -> int:
+    from cpdata import uploads
+
+    table = uploads.history()
+    print(table.to_string(index=False) if not table.empty else "No uploads yet.")
+    return 0
+
+
+def _undo(args: argparse.Namespace) -> int:
+    from cpdata import uploads
+
+    try:
+        entry = uploads.undo(args.id, args.by or getpass.getuser())
+    except uploads.UploadRefused as exc:
+        print(f"Refused: {exc}", file=sys.stderr)
+        return 1
+    print(f"Undone: {entry['id']} ({entry.get('source_file', '')}).")
+    return 0
+
+
 def _build(args: argparse.Namespace) -> int:
     from cpdata import build_sample
 
@@ -43,6 +115,19 @@ def main(argv: list[str] | None = None) -> int:
     sc.add_argument("--sn-model", choices=["auto", "2021", "2025"], default="auto")
     sc.add_argument("--format", choices=["table", "csv"], default="table")
     sc.set_defaults(func=_scorecard)
+    for name, func, text in (("check", _check, "check a file, change nothing"), ("load", _load, "check and apply")):
+        cmd = sub.add_parser(name, help=text)
+        cmd.add_argument("file")
+        cmd.add_argument("--council", help="for a wide table: whose figures (old or new code, or name)")
+        cmd.add_argument("--sheet", help="for an Excel workbook: which sheet")
+        cmd.add_argument("--percent-scale", choices=["auto", "percent", "proportion"], default="auto")
+        cmd.add_argument("--by", help="who is loading (default: the operating-system user)")
+        cmd.set_defaults(func=func)
+    sub.add_parser("history", help="every upload, newest first").set_defaults(func=_history)
+    un = sub.add_parser("undo", help="take an upload back out")
+    un.add_argument("id")
+    un.add_argument("--by")
+    un.set_defaults(func=_undo)
     bs = sub.add_parser("build-sample", help="rebuild sample_data from the published CSVs")
     bs.add_argument("--source", default=str(config.REPO_DIR.parent / "shared" / "data"))
     bs.add_argument("--out", default=str(config.SAMPLE_DATA_DIR))

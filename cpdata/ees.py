@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from cpdata import config, periods, symbols
+from cpdata import config, periods
 
 RECIPE_DIR = config.PACKAGE_DIR / "recipes"
 GEOGRAPHY_COLUMNS = [
@@ -111,63 +111,64 @@ def _pick_version(df: pd.DataFrame, recipe: Recipe) -> pd.DataFrame:
     return df[df["_vrank"] == best].drop(columns="_vrank")
 
 
-def _cells(series: pd.Series) -> tuple[list, list]:
-    values, syms = [], []
-    for raw in series:
-        v, s = symbols.parse_cell(raw)
-        values.append(v)
-        syms.append(s)
-    return values, syms
-
-
 def source_label(recipe: Recipe, df: pd.DataFrame) -> str:
     latest = max(periods.parse(p) for p in df["time_period"].astype(str).unique())
     return f"{recipe.publication} {latest}"
 
 
-def to_figures(df: pd.DataFrame, recipe: Recipe, extract_id: str) -> pd.DataFrame:
-    """Tidy figures for every indicator the recipe names; symbols kept, never zeroed."""
-    df = df.fillna("").astype(str)
+def to_cells(df: pd.DataFrame, recipe: Recipe) -> pd.DataFrame:
+    """Raw cells for every indicator the recipe names, with the file row and column they came from.
+
+    Values stay text here; ``cpdata.ingest`` checks them and turns them into figures.
+    """
+    df = df.fillna("").astype(str).reset_index(drop=True)
+    df["_row"] = df.index + 2  # the header is row 1
     df = df[df["geographic_level"].isin(["National", "Regional", "Local authority"])].copy()
-    df["_area"] = df.apply(area_code, axis=1)
+    df["_area"] = df.apply(area_code, axis=1) if not df.empty else None
     df = _pick_version(df[df["_area"].notna()], recipe)
-    df["_period"] = df["time_period"].map(periods.parse)
-    source = source_label(recipe, df)
     frames = []
     for ind in recipe.indicators:
         mask = pd.Series(True, index=df.index)
         for col, wanted in ind.filters.items():
             mask &= df[col] == wanted
         rows = df[mask]
-        values, syms = _cells(rows[ind.value])
         out = pd.DataFrame(
             {
                 "indicator_id": ind.id,
-                "area_code": rows["_area"].to_numpy(),
-                "period": rows["_period"].to_numpy(),
+                "area_given": rows["_area"].to_numpy(),
+                "period_given": rows["time_period"].to_numpy(),
                 "figure_type": "value",
                 "basis": "published",
-                "value": values,
-                "symbol": syms,
+                "raw_value": rows[ind.value].to_numpy(),
+                "raw_numerator": rows[ind.numerator].to_numpy() if ind.numerator else "",
+                "_row": rows["_row"].to_numpy(),
+                "_column": ind.value,
             }
         )
-        out["numerator"] = _cells(rows[ind.numerator])[0] if ind.numerator else None
         if ind.denominator:
             den_mask = pd.Series(True, index=df.index)
             for col, wanted in {**ind.filters, **(ind.denominator_filters or {})}.items():
                 den_mask &= df[col] == wanted
             den = df[den_mask]
-            keys = zip(den["_area"], den["_period"], strict=True)
-            lookup = dict(zip(keys, _cells(den[ind.denominator])[0], strict=True))
-            out["denominator"] = [lookup.get(k) for k in zip(out["area_code"], out["period"], strict=True)]
+            lookup = dict(zip(zip(den["_area"], den["time_period"], strict=True), den[ind.denominator], strict=True))
+            keys = zip(out["area_given"], out["period_given"], strict=True)
+            out["raw_denominator"] = [lookup.get(k, "") for k in keys]
         else:
-            out["denominator"] = None
+            out["raw_denominator"] = ""
         frames.append(out)
-    figures = pd.concat(frames, ignore_index=True)
-    figures["source"] = source
-    figures["note"] = None
-    figures["extract_id"] = extract_id
-    return figures
+    cells = pd.concat(frames, ignore_index=True)
+    cells["source"] = source_label(recipe, df) if not df.empty else recipe.publication
+    return cells
+
+
+def to_figures(df: pd.DataFrame, recipe: Recipe, extract_id: str) -> pd.DataFrame:
+    """Tidy figures for every indicator the recipe names; symbols kept, never zeroed."""
+    from cpdata import ingest
+
+    cells = to_cells(df, recipe)
+    cells["area_code"] = cells["area_given"]
+    cells["period"] = cells["period_given"].map(periods.parse)
+    return ingest.finalise(cells, extract_id)
 
 
 def areas_in(df: pd.DataFrame) -> pd.DataFrame:

@@ -114,6 +114,11 @@ def sidebar() -> None:
     )
 
 
+def council_options() -> dict[str, str]:
+    """Current councils, code -> name, for pickers."""
+    return _councils(data_version(), str(config.data_dir()))
+
+
 def selection() -> dict:
     """What the user has chosen, with the names pages need."""
     fw = frameworks()[st.session_state["framework"]]

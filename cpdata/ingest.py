@@ -1,0 +1,383 @@
+"""Uploads: recognise the file's shape, turn it into cells, check them, preview the change.
+
+Three shapes are accepted: the dashboard's tidy template, DfE's Explore Education
+Statistics open-data CSVs (via recipes), and a council's wide performance table.
+Nothing is written here; ``cpdata.uploads`` applies a checked upload.
+"""
+
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from cpdata import aliases, checks, ees, periods, queries, readers, schema, store, symbols, wide
+from cpdata.catalogue import load_catalogue
+from cpdata.checks import Problem
+
+TEMPLATE_REQUIRED = ["indicator_id", "area_code", "period", "value"]
+TEMPLATE_OPTIONAL = ["area_name", "numerator", "denominator", "figure_type", "basis", "source", "note"]
+
+
+@dataclass
+class Options:
+    """Choices the analyst makes on upload."""
+
+    sheet: str | None = None
+    council: str | None = None  # for a wide table: whose figures these are
+    mapping: dict[str, str] = field(default_factory=dict)  # wide-table names -> indicator ids, confirmed
+    percent_scale: str = "auto"  # auto | percent | proportion
+    source: str | None = None
+
+
+@dataclass
+class Prepared:
+    filename: str
+    shape: str  # template | ees | wide | unknown
+    problems: list[Problem]
+    cells: pd.DataFrame = field(default_factory=pd.DataFrame)
+    figures: pd.DataFrame = field(default_factory=pd.DataFrame)
+    unmatched: dict[str, str | None] = field(default_factory=dict)  # wide names with a suggestion
+
+    @property
+    def failed(self) -> bool:
+        return any(p.severity == "fail" for p in self.problems)
+
+
+def _fail(check: str, message: str, fix: str, column: str | None = None) -> Problem:
+    return Problem(check, "fail", message, fix, None, column)
+
+
+def detect(df: pd.DataFrame) -> str:
+    cols = [c.strip() for c in df.columns]
+    if set(TEMPLATE_REQUIRED) <= set(cols):
+        return "template"
+    if ees.is_ees(cols):
+        return "ees"
+    if wide.columns(df):
+        return "wide"
+    lowered = {c.lower().replace(" ", "_") for c in cols}
+    if len(set(TEMPLATE_REQUIRED) & lowered) >= 2:
+        return "template"
+    return "unknown"
+
+
+def _template_cells(df: pd.DataFrame, filename: str, options: Options) -> tuple[pd.DataFrame, list[Problem]]:
+    problems = []
+    cols = set(df.columns)
+    for need in TEMPLATE_REQUIRED:
+        if need not in cols:
+            close = difflib.get_close_matches(need, list(cols), n=1, cutoff=0.6)
+            hint = f" The file has '{close[0]}': rename it to '{need}'." if close else f" Add a column '{need}'."
+            problems.append(_fail("missing column", f"The column '{need}' is missing.", hint.strip(), need))
+    if problems:
+        return pd.DataFrame(), problems
+    get = lambda name, default="": df[name].str.strip() if name in cols else pd.Series(default, index=df.index)  # noqa: E731
+    cells = pd.DataFrame(
+        {
+            "indicator_id": get("indicator_id"),
+            "area_given": get("area_code"),
+            "area_name_given": get("area_name").replace("", None) if "area_name" in cols else None,
+            "period_given": get("period"),
+            "figure_type": get("figure_type").replace("", "value"),
+            "basis": get("basis").replace("", "local"),
+            "raw_value": get("value"),
+            "raw_numerator": get("numerator"),
+            "raw_denominator": get("denominator"),
+            "source": get("source").replace("", options.source or f"Uploaded file {filename}"),
+            "note": get("note").replace("", None),
+            "_row": df.index + 2,
+            "_column": "value",
+        }
+    )
+    bad_type = cells[~cells["figure_type"].isin(schema.FIGURE_TYPES)]
+    problems += [
+        Problem(
+            "bad figure type",
+            "fail",
+            f"'{r['figure_type']}' is not a figure type.",
+            f"Use one of {', '.join(schema.FIGURE_TYPES)}, or leave blank for 'value'.",
+            int(r["_row"]),
+            "figure_type",
+        )
+        for r in bad_type.head(20).to_dict("records")
+    ]
+    bad_basis = cells[~cells["basis"].isin(schema.BASES)]
+    problems += [
+        Problem(
+            "bad basis",
+            "fail",
+            f"'{r['basis']}' is not a basis.",
+            "Use 'published' or 'local'.",
+            int(r["_row"]),
+            "basis",
+        )
+        for r in bad_basis.head(20).to_dict("records")
+    ]
+    return cells, problems
+
+
+def _ees_cells(df: pd.DataFrame, filename: str) -> tuple[pd.DataFrame, list[Problem]]:
+    recipe = ees.find_recipe(df)
+    if recipe is None:
+        return pd.DataFrame(), [
+            _fail("no recipe", describe_unmapped(df), "Map it to an indicator below, or ask for a recipe.")
+        ]
+    cells = ees.to_cells(df, recipe)
+    if cells.empty:
+        return cells, [
+            _fail(
+                "no rows",
+                f"The file matches '{recipe.name}' but has no rows for its indicators.",
+                "Check the filter values (e.g. age group, breakdown) are as DfE publishes them.",
+            )
+        ]
+    return cells, []
+
+
+def describe_unmapped(df: pd.DataFrame) -> str:
+    """What we recognised in an EES file with no recipe, so the analyst can map it."""
+    cols = [c for c in df.columns if c not in ees.GEOGRAPHY_COLUMNS]
+    numeric, filters = [], []
+    for c in cols:
+        sample = df[c].dropna().astype(str).head(200)
+        parsed = sum(1 for x in sample if not checks._unparseable(x))
+        (numeric if parsed >= 0.8 * max(len(sample), 1) else filters).append(c)
+    years = sorted({periods.label(periods.parse(p)) for p in df["time_period"].astype(str).unique() if p.isdigit()})
+    levels = sorted(set(df["geographic_level"].astype(str)))
+    return (
+        "This is an Explore Education Statistics file, but no recipe maps it to the catalogue. "
+        f"Filters: {', '.join(filters) or 'none'}. Indicator columns: {', '.join(numeric) or 'none'}. "
+        f"Years: {', '.join(years)}. Geographies: {', '.join(levels)}."
+    )
+
+
+def _wide_cells(df: pd.DataFrame, options: Options) -> tuple[pd.DataFrame, list[Problem], dict]:
+    problems = []
+    if not options.council:
+        no_council = _fail(
+            "no council",
+            "A wide table does not say whose figures it holds.",
+            "Choose the council these figures are for (on the command line: --council).",
+        )
+        return pd.DataFrame(), [no_council], {}
+    name_col = df.columns[0]
+    ids, unmatched = {}, {}
+    for name in df[name_col].astype(str).str.strip():
+        if not name:
+            continue
+        found = options.mapping.get(name) or aliases.match(name)
+        if found:
+            ids[name] = found
+        else:
+            unmatched[name] = aliases.suggest(name)
+    for i, name in enumerate(df[name_col].astype(str).str.strip()):
+        if name in unmatched:
+            hint = (
+                f"The closest is '{unmatched[name]}': confirm it"
+                if unmatched[name]
+                else "Choose the indicator it measures"
+            )
+            problems.append(
+                Problem(
+                    "unmatched indicator",
+                    "fail",
+                    f"'{name}' is not a name we know.",
+                    f"{hint} in the mapping, or rename the row.",
+                    i + 2,
+                    str(name_col),
+                )
+            )
+    rows = []
+    for i, r in df.iterrows():
+        name = str(r[name_col]).strip()
+        if name not in ids:
+            continue
+        for col in wide.columns(df):
+            raw = str(r[col.header]).strip()
+            if raw == "":
+                continue  # a blank cell publishes nothing
+            label = {
+                "value": "local outturn",
+                "sn_average": "statistical neighbours as published",
+                "national": "national as published",
+                "target": "local target",
+            }[col.figure_type]
+            rows.append(
+                {
+                    "indicator_id": ids[name],
+                    "area_given": options.council,
+                    "period_given": periods.label(col.period),
+                    "figure_type": col.figure_type,
+                    "basis": "local" if col.figure_type in ("value", "target") else "published",
+                    "raw_value": raw,
+                    "raw_numerator": "",
+                    "raw_denominator": "",
+                    "source": f"{options.source or 'Council performance table'}, {label}",
+                    "note": f"row '{name}', column '{col.header}'",
+                    "_row": i + 2,
+                    "_column": col.header,
+                }
+            )
+    return pd.DataFrame(rows), problems, unmatched
+
+
+def _resolve(cells: pd.DataFrame, areas: pd.DataFrame) -> pd.DataFrame:
+    lookup: dict[str, str] = {}
+    for r in areas.itertuples():
+        lookup[r.area_code.lower()] = r.area_code
+        if isinstance(r.old_code, str) and r.old_code:
+            lookup.setdefault(r.old_code.lower(), r.area_code)
+        lookup.setdefault(r.name.lower(), r.area_code)
+    cells = cells.copy()
+    cells["area_code"] = [lookup.get(str(a).strip().lower()) for a in cells["area_given"]]
+
+    def period(text: object) -> int | None:
+        try:
+            return periods.parse(str(text))
+        except ValueError:
+            return None
+
+    cells["period"] = [period(p) for p in cells["period_given"]]
+    return cells
+
+
+def _held(cells: pd.DataFrame, data_dir: Path | None) -> pd.DataFrame:
+    ids = sorted(set(cells["indicator_id"].dropna()))
+    areas = sorted(set(cells["area_code"].dropna()))
+    if not ids or not areas:
+        return pd.DataFrame(columns=["indicator_id", "area_code", "period", "figure_type", "basis", "value", "symbol"])
+    cur = store.cursor(data_dir)
+    try:
+        return cur.execute(
+            "SELECT indicator_id, area_code, period, figure_type, basis, value, symbol, source, extract_id "
+            "FROM figures WHERE indicator_id IN (SELECT unnest($i::VARCHAR[])) "
+            "AND area_code IN (SELECT unnest($a::VARCHAR[]))",
+            {"i": ids, "a": areas},
+        ).df()
+    finally:
+        cur.close()
+
+
+def _sn_means(data_dir: Path | None):
+    def means(keys: pd.DataFrame) -> pd.DataFrame:
+        out = []
+        for (ind, area), part in keys.groupby(["indicator_id", "area_code"]):
+            s = queries.series(area, [ind], data_dir=data_dir)
+            s = s[s["period"].isin(part["period"])]
+            out.append(s[["indicator_id", "period", "sn_mean"]].assign(area_code=area))
+        return pd.concat(out) if out else pd.DataFrame(columns=["indicator_id", "area_code", "period", "sn_mean"])
+
+    return means
+
+
+def finalise(cells: pd.DataFrame, extract_id: str, percent_scale: str = "percent") -> pd.DataFrame:
+    """Checked cells -> tidy figures. Symbols stay symbols; a blank value publishes nothing."""
+    catalogue = load_catalogue()
+    rows = []
+    for r in cells.itertuples(index=False):
+        value, symbol = symbols.parse_cell(r.raw_value)
+        if value is None and symbol is None:
+            continue
+        numerator = symbols.parse_cell(getattr(r, "raw_numerator", ""))[0]
+        denominator = symbols.parse_cell(getattr(r, "raw_denominator", ""))[0]
+        ind = catalogue.indicators.get(r.indicator_id)
+        if value is not None and percent_scale == "proportion" and ind is not None and ind.unit == "percent":
+            value = round(value * 100, 6)
+        rows.append(
+            {
+                "indicator_id": r.indicator_id,
+                "area_code": r.area_code,
+                "period": int(r.period),
+                "figure_type": r.figure_type,
+                "basis": r.basis,
+                "value": value,
+                "symbol": symbol,
+                "numerator": numerator,
+                "denominator": denominator,
+                "source": r.source,
+                "note": getattr(r, "note", None),
+                "extract_id": extract_id,
+            }
+        )
+    return pd.DataFrame(rows, columns=schema.FIGURES.names)
+
+
+def prepare(data: bytes, filename: str, options: Options | None = None, data_dir: Path | None = None) -> Prepared:
+    """Read, recognise and check an upload. Changes nothing."""
+    options = options or Options()
+    try:
+        df = readers.read(data, filename, options.sheet)
+    except readers.ReadError as exc:
+        return Prepared(
+            filename, "unknown", [_fail("unreadable", str(exc), "Fix the file as described and upload it again.")]
+        )
+    shape = detect(df)
+    unmatched: dict = {}
+    if shape == "template":
+        cells, problems = _template_cells(df, filename, options)
+    elif shape == "ees":
+        cells, problems = _ees_cells(df, filename)
+    elif shape == "wide":
+        cells, problems, unmatched = _wide_cells(df, options)
+    else:
+        return Prepared(
+            filename,
+            shape,
+            [
+                _fail(
+                    "unrecognised",
+                    f"We could not tell what kind of file this is (columns: {', '.join(map(str, df.columns[:12]))}).",
+                    "Use the dashboard's template, a DfE open-data CSV as downloaded, or a table with one row "
+                    "per indicator and columns headed like '2021/22 Outturn'.",
+                )
+            ],
+        )
+    if problems and cells.empty:
+        return Prepared(filename, shape, problems, unmatched=unmatched)
+    areas = queries.areas(data_dir)
+    cells = _resolve(cells, areas)
+    ctx = checks.Context(load_catalogue(), areas, _held(cells, data_dir), _sn_means(data_dir), options.percent_scale)
+    problems += checks.run(cells, ctx)
+    prepared = Prepared(filename, shape, problems, cells, unmatched=unmatched)
+    if not prepared.failed:
+        scale = "proportion" if options.percent_scale == "proportion" else "percent"
+        prepared.figures = finalise(cells, "pending", scale)
+    return prepared
+
+
+def preview(prepared: Prepared, data_dir: Path | None = None) -> dict[str, pd.DataFrame]:
+    """What applying would do: rows new, changed (old -> new), unchanged; refused rows are the problems."""
+    figs = prepared.figures
+    key = ["indicator_id", "area_code", "period", "figure_type", "basis"]
+    held = _held(prepared.cells, data_dir) if not figs.empty else pd.DataFrame(columns=key + ["value", "symbol"])
+    merged = figs.merge(
+        held[key + ["value", "symbol", "source"]], on=key, how="left", suffixes=("", "_old"), indicator=True
+    )
+    same = (merged["value"].fillna(-1e308) == merged["value_old"].fillna(-1e308)) & (
+        merged["symbol"].fillna("") == merged["symbol_old"].fillna("")
+    )
+    new = merged[merged["_merge"] == "left_only"]
+    held_rows = merged[merged["_merge"] == "both"]
+    show = ["indicator_id", "area_code", "period", "figure_type", "basis"]
+
+    def table(df: pd.DataFrame, with_old: bool) -> pd.DataFrame:
+        out = df[show].copy()
+        out["period"] = out["period"].map(periods.label)
+        out["new"] = [
+            symbols.describe(s) if pd.isna(v) else f"{v:g}" for v, s in zip(df["value"], df["symbol"], strict=True)
+        ]
+        if with_old:
+            out["old"] = [
+                symbols.describe(s) if pd.isna(v) else f"{v:g}"
+                for v, s in zip(df["value_old"], df["symbol_old"], strict=True)
+            ]
+        return out.reset_index(drop=True)
+
+    return {
+        "new": table(new, False),
+        "changed": table(held_rows[~same.loc[held_rows.index]], True),
+        "unchanged": table(held_rows[same.loc[held_rows.index]], False),
+    }

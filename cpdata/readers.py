@@ -1,0 +1,143 @@
+"""Reading an uploaded file into a table of text cells, whatever Excel or DfE made it with.
+
+Every cell stays text (codes keep leading zeros); numbers are read later, by the checks.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import zipfile
+
+import pandas as pd
+
+MAX_UPLOAD_BYTES = 50 * 1024 * 1024
+MAX_COLUMNS = 500
+MAX_XLSX_UNCOMPRESSED = 200 * 1024 * 1024
+
+
+class ReadError(ValueError):
+    """The file cannot be read at all; the message says why and what to do."""
+
+
+def is_excel(filename: str) -> bool:
+    return filename.lower().endswith((".xlsx", ".xlsm"))
+
+
+def decode(data: bytes) -> tuple[str, str]:
+    """Text and the encoding used: UTF-8 (with or without BOM), else Windows-1252 (Excel's "CSV")."""
+    try:
+        return data.decode("utf-8-sig"), "UTF-8"
+    except UnicodeDecodeError:
+        pass
+    try:
+        return data.decode("cp1252"), "Windows-1252"
+    except UnicodeDecodeError as exc:
+        raise ReadError(
+            f"The file is not readable text (byte {exc.start} cannot be decoded). "
+            "Save it from Excel as 'CSV UTF-8 (Comma delimited)' and upload it again."
+        ) from exc
+
+
+def read_csv(data: bytes) -> pd.DataFrame:
+    if b"\x00" in data[:65536]:
+        raise ReadError("The file contains binary data, not CSV text. Upload a .csv or .xlsx file.")
+    text, _ = decode(data)
+    first_line = text.split("\n", 1)[0]
+    if first_line.count(",") + 1 > MAX_COLUMNS:
+        raise ReadError(f"The file has more than {MAX_COLUMNS} columns; this is not an extract we can read.")
+    csv.field_size_limit(1024 * 1024)
+    try:
+        rows = list(csv.reader(io.StringIO(text)))
+    except csv.Error as exc:
+        raise ReadError(f"The CSV is malformed ({exc}). Re-save it from Excel as CSV and upload it again.") from exc
+    rows = [r for r in rows if any(c.strip() for c in r)]
+    if not rows:
+        raise ReadError("The file is empty: it has no header row and no figures.")
+    header = [h.strip() for h in rows[0]]
+    width = len(header)
+    body = [(r + [""] * width)[:width] for r in rows[1:]]
+    return pd.DataFrame(body, columns=_unique(header), dtype=str)
+
+
+def _unique(header: list[str]) -> list[str]:
+    seen: dict[str, int] = {}
+    out = []
+    for h in header:
+        name = h or "(blank)"
+        if name in seen:
+            seen[name] += 1
+            name = f"{name} ({seen[name]})"
+        else:
+            seen[name] = 0
+        out.append(name)
+    return out
+
+
+def _check_zip(data: bytes) -> None:
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as zf:
+            total = sum(i.file_size for i in zf.infolist())
+    except zipfile.BadZipFile as exc:
+        raise ReadError("The file is not a valid Excel workbook (.xlsx). Open it in Excel and save it again.") from exc
+    if total > MAX_XLSX_UNCOMPRESSED:
+        raise ReadError("The workbook expands to more than 200 MB; save the sheet you need on its own and try again.")
+
+
+def sheet_names(data: bytes) -> list[str]:
+    import openpyxl
+
+    _check_zip(data)
+    try:
+        wb = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except Exception as exc:  # openpyxl raises many kinds for damaged files
+        raise ReadError(f"The workbook cannot be opened ({type(exc).__name__}). Save it again from Excel.") from exc
+    names = list(wb.sheetnames)
+    wb.close()
+    return names
+
+
+def read_excel(data: bytes, sheet: str | None = None) -> pd.DataFrame:
+    import openpyxl
+
+    _check_zip(data)
+    try:
+        wb = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except Exception as exc:
+        raise ReadError(f"The workbook cannot be opened ({type(exc).__name__}). Save it again from Excel.") from exc
+    try:
+        name = sheet or wb.sheetnames[0]
+        if name not in wb.sheetnames:
+            raise ReadError(f"The workbook has no sheet called {name!r}; it has {', '.join(wb.sheetnames)}.")
+        rows = []
+        for r in wb[name].iter_rows(values_only=True):
+            if len(r) > MAX_COLUMNS:
+                raise ReadError(f"Sheet {name!r} has more than {MAX_COLUMNS} columns.")
+            rows.append(["" if c is None else _cell_text(c) for c in r])
+    finally:
+        wb.close()
+    rows = [r for r in rows if any(c.strip() for c in r)]
+    if not rows:
+        raise ReadError(f"Sheet {name!r} is empty.")
+    header = [h.strip() for h in rows[0]]
+    body = [(r + [""] * len(header))[: len(header)] for r in rows[1:]]
+    return pd.DataFrame(body, columns=_unique(header), dtype=str)
+
+
+def _cell_text(value: object) -> str:
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def read(data: bytes, filename: str, sheet: str | None = None) -> pd.DataFrame:
+    """Any accepted upload as a table of text; ``ReadError`` with a plain reason otherwise."""
+    if len(data) > MAX_UPLOAD_BYTES:
+        raise ReadError(f"The file is {len(data) / 1e6:.0f} MB; the limit is {MAX_UPLOAD_BYTES // 1024 // 1024} MB.")
+    if len(data) == 0:
+        raise ReadError("The file is empty: it has no header row and no figures.")
+    if is_excel(filename):
+        return read_excel(data, sheet)
+    if not filename.lower().endswith((".csv", ".txt")):
+        raise ReadError(f"{filename!r} is not a CSV or Excel (.xlsx) file.")
+    return read_csv(data)

@@ -1,0 +1,200 @@
+"""The upload page's pieces: the analyst gate, mapping, problems, preview, apply, history."""
+
+from __future__ import annotations
+
+import io
+
+import pandas as pd
+import streamlit as st
+from streamlit.errors import StreamlitSecretNotFoundError
+
+from cpdata import auth, ingest, uploads
+from cpdata.catalogue import load_catalogue
+
+
+def _secrets() -> dict:
+    try:
+        return {k: dict(v) if hasattr(v, "items") else v for k, v in st.secrets.items()}
+    except (FileNotFoundError, StreamlitSecretNotFoundError):  # no secrets.toml at all
+        return {}
+
+
+def analyst() -> str | None:
+    """The analyst's name, or None after showing why uploading is not allowed."""
+    secrets = _secrets()
+    how = auth.mode(secrets)
+    if how == "none":
+        st.error(auth.NOT_CONFIGURED)
+        return None
+    if how == "oidc":
+        if not st.user.is_logged_in:
+            st.info("Uploading needs the analyst role. Sign in with your council account.")
+            st.button("Sign in", on_click=st.login)
+            return None
+        if not auth.email_is_analyst(st.user.get("email"), secrets):
+            st.error("You are signed in, but not as an analyst: ask the dashboard's administrator for the role.")
+            return None
+        return str(st.user.get("email"))
+    if st.session_state.get("analyst"):
+        return st.session_state["analyst"]
+    with st.form("analyst_login"):
+        name = st.text_input("Your name (recorded with each upload)")
+        password = st.text_input("Analysts' password", type="password")
+        if st.form_submit_button("Sign in as analyst"):
+            if name.strip() and auth.password_ok(password, secrets):
+                st.session_state["analyst"] = name.strip()
+                return st.session_state["analyst"]
+            st.error("That name and password do not give the analyst role.")
+    return None
+
+
+def template_downloads() -> None:
+    cols = ingest.TEMPLATE_REQUIRED + ingest.TEMPLATE_OPTIONAL
+    blank = pd.DataFrame(columns=cols)
+    example = pd.DataFrame(
+        [
+            [
+                "care_leavers_eet_19_21",
+                "E09000003",
+                "2025/26",
+                "66",
+                "Barnet",
+                "",
+                "",
+                "value",
+                "local",
+                "Barnet monthly report",
+                "",
+            ],
+            [
+                "cla_3plus_placements",
+                "302",
+                "2025/26",
+                "c",
+                "Barnet",
+                "",
+                "",
+                "value",
+                "local",
+                "Barnet monthly report",
+                "suppressed",
+            ],
+            [
+                "cla_3plus_placements",
+                "E09000003",
+                "2025/26",
+                "9",
+                "Barnet",
+                "",
+                "",
+                "target",
+                "local",
+                "Corporate parenting plan",
+                "",
+            ],
+        ],
+        columns=cols,
+    )
+    left, right = st.columns(2)
+    left.download_button(
+        "Blank template (CSV)", blank.to_csv(index=False).encode("utf-8-sig"), "template.csv", "text/csv"
+    )
+    right.download_button(
+        "Filled example (CSV)", example.to_csv(index=False).encode("utf-8-sig"), "example.csv", "text/csv"
+    )
+    with st.expander("Indicator ids for the template"):
+        cat = load_catalogue()
+        st.dataframe(
+            pd.DataFrame([{"indicator_id": i.id, "title": i.title, "unit": i.unit} for i in cat.indicators.values()]),
+            hide_index=True,
+            width="stretch",
+        )
+
+
+def problems_table(prepared: ingest.Prepared) -> None:
+    if not prepared.problems:
+        st.success(f"{prepared.filename}: recognised as {prepared.shape}; every check passed.")
+        return
+    fails = sum(p.severity == "fail" for p in prepared.problems)
+    advisories = len(prepared.problems) - fails
+    (st.error if fails else st.warning)(
+        f"{prepared.filename}: recognised as {prepared.shape}. {fails} problem(s) to fix, {advisories} to check."
+        + (" Nothing has been changed." if fails else "")
+    )
+    st.dataframe(
+        pd.DataFrame(
+            [
+                {
+                    "": "✖ fix" if p.severity == "fail" else "⚠ check",
+                    "Row": p.row or "",
+                    "Column": p.column or "",
+                    "Problem": p.message,
+                    "How to fix": p.fix,
+                }
+                for p in prepared.problems
+            ]
+        ),
+        hide_index=True,
+        width="stretch",
+    )
+
+
+def mapping_choices(prepared: ingest.Prepared) -> dict[str, str]:
+    """For a wide table's unknown names: the analyst confirms the suggested indicator or picks one."""
+    cat = load_catalogue()
+    ids = [""] + list(cat.indicators)
+    chosen = {}
+    st.subheader("Match your table's indicators to the catalogue")
+    for name, suggestion in prepared.unmatched.items():
+        pick = st.selectbox(
+            f"'{name}' is",
+            ids,
+            index=ids.index(suggestion) if suggestion in ids else 0,
+            format_func=lambda i: "choose…" if not i else f"{cat.indicators[i].title} ({i})",
+            key=f"map_{name}",
+        )
+        if pick:
+            chosen[name] = pick
+    return chosen
+
+
+def preview_tables(changes: dict[str, pd.DataFrame]) -> None:
+    st.markdown(
+        f"**If applied:** {len(changes['new'])} new figures, {len(changes['changed'])} changed, "
+        f"{len(changes['unchanged'])} unchanged."
+    )
+    tabs = st.tabs(
+        [
+            f"Changed ({len(changes['changed'])})",
+            f"New ({len(changes['new'])})",
+            f"Unchanged ({len(changes['unchanged'])})",
+        ]
+    )
+    for tab, key in zip(tabs, ("changed", "new", "unchanged"), strict=True):
+        with tab:
+            st.dataframe(changes[key], hide_index=True, width="stretch")
+
+
+def history_and_undo(who: str) -> None:
+    """Undo first (if asked), then the history, so the table always shows the state after it."""
+    st.header("Uploads applied")
+    live = list(uploads.history().query("status == 'live'")["id"])
+    if live:
+        left, right = st.columns([3, 1], vertical_alignment="bottom")
+        target = left.selectbox("Upload to undo", live, key="undo_target")
+        if right.button("Undo this upload", key="undo_button"):
+            try:
+                uploads.undo(target, who)
+            except uploads.UploadRefused as exc:
+                st.error(str(exc))
+            else:
+                st.success(f"Undone {target}: the figures seen before it are back.")
+    table = uploads.history()
+    if table.empty:
+        st.write("No uploads yet.")
+    else:
+        st.dataframe(table, hide_index=True, width="stretch")
+
+
+def read_bytes(uploaded) -> bytes:
+    return uploaded.getvalue() if hasattr(uploaded, "getvalue") else io.BytesIO(uploaded.read()).getvalue()

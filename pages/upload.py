@@ -1,0 +1,58 @@
+"""Upload figures: check a file, preview what changes, apply it, and undo any upload."""
+
+import streamlit as st
+
+from cpdata import ingest, readers, ui, upload_ui, uploads
+
+st.title("Upload figures")
+st.markdown(
+    "Accepted: the dashboard's template, a DfE Explore Education Statistics CSV as downloaded, or your "
+    "council's wide performance table (one row per indicator, columns like '2021/22 Outturn'). CSV or Excel."
+)
+who = upload_ui.analyst()
+if who is None:
+    st.stop()
+st.caption(f"Signed in as analyst: {who}")
+upload_ui.template_downloads()
+
+uploaded = st.file_uploader("File to upload", type=["csv", "xlsx"], max_upload_size=readers.MAX_UPLOAD_BYTES // 2**20)
+if uploaded is not None:
+    data = upload_ui.read_bytes(uploaded)
+    options = ingest.Options()
+    if readers.is_excel(uploaded.name):
+        try:
+            options.sheet = st.selectbox("Sheet", readers.sheet_names(data))
+        except readers.ReadError as exc:
+            st.error(str(exc))
+            st.stop()
+    councils = ui.council_options()
+    options.council = st.selectbox(
+        "Whose figures (for a council's own table)",
+        list(councils),
+        format_func=councils.get,
+        index=list(councils).index(st.session_state.get("council", next(iter(councils)))),
+    )
+    scale = st.radio(
+        "Percentages are written as",
+        ["auto", "percent", "proportion"],
+        horizontal=True,
+        format_func={"auto": "work it out (ask if unsure)", "percent": "62.5", "proportion": "0.625"}.get,
+    )
+    options.percent_scale = scale
+    options.source = st.text_input("Source to record with these figures", value=f"Uploaded: {uploaded.name}")
+    prepared = ingest.prepare(data, uploaded.name, options)
+    if prepared.unmatched:
+        options.mapping = upload_ui.mapping_choices(prepared)
+        prepared = ingest.prepare(data, uploaded.name, options)
+    upload_ui.problems_table(prepared)
+    if not prepared.failed:
+        upload_ui.preview_tables(ingest.preview(prepared))
+        if st.button("Apply this upload", type="primary"):
+            try:
+                entry = uploads.apply(prepared, data, who)
+            except uploads.UploadRefused as exc:
+                st.error(str(exc))
+            else:
+                st.success(f"Applied as {entry['id']}: {entry['rows']} figures. Every page now shows them.")
+
+upload_ui.history_and_undo(who)

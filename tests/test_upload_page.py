@@ -1,0 +1,69 @@
+"""The upload page through AppTest: refused without the analyst role; upload, preview, apply, undo."""
+
+import hashlib
+
+from streamlit.testing.v1 import AppTest
+
+from cpdata import queries, uploads
+from tests.test_app import APP, no_errors, open_page
+
+PASSWORD = "correct horse"
+GOOD = b"indicator_id,area_code,period,value\ncla_reviews_timely,E09000003,2024/25,97.5\n"
+
+
+def _upload_page(secrets: dict | None = None) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=60)
+    for k, v in (secrets or {}).items():
+        at.secrets[k] = v
+    return open_page(at.run(), "upload")
+
+
+def test_refused_without_an_analyst_login_configured(data_copy):
+    at = _upload_page()
+    assert not at.exception
+    assert any("Uploading is switched off" in e.value for e in at.error)
+    assert not at.file_uploader
+
+
+def test_wrong_password_is_refused(data_copy):
+    at = _upload_page({"analysts": {"password_sha256": hashlib.sha256(PASSWORD.encode()).hexdigest()}})
+    at.text_input[0].set_value("Ana")
+    at.text_input[1].set_value("guess")
+    at.button[0].click().run()
+    assert any("do not give the analyst role" in e.value for e in at.error)
+    assert not at.file_uploader
+    assert PASSWORD not in str(at)  # the secret never reaches the page
+
+
+def test_upload_preview_apply_and_undo(data_copy):
+    at = _upload_page({"analysts": {"password_sha256": hashlib.sha256(PASSWORD.encode()).hexdigest()}})
+    at.text_input[0].set_value("Ana")
+    at.text_input[1].set_value(PASSWORD)
+    at.button[0].click().run()
+    no_errors(at)
+    assert at.file_uploader, "the analyst should now see the uploader"
+    at.file_uploader[0].set_value(("refresh.csv", GOOD, "text/csv")).run()
+    no_errors(at)
+    assert any("1 new figures, 0 changed" in m.value for m in at.markdown)
+    apply = next(b for b in at.button if b.label == "Apply this upload")
+    apply.click().run()
+    assert any("Applied as upload_" in s.value for s in at.success)
+    card = queries.scorecard_table("E09000003", 2025, data_dir=data_copy).set_index("indicator_id")
+    assert card.loc["cla_reviews_timely", "council"] == 97.5
+    history = uploads.history(data_copy)
+    assert history.iloc[0]["applied_by"] == "Ana" and history.iloc[0]["status"] == "live"
+    next(b for b in at.button if b.label == "Undo this upload").click().run()
+    assert uploads.history(data_copy).iloc[0]["status"].startswith("undone")
+    card = queries.scorecard_table("E09000003", 2025, data_dir=data_copy).set_index("indicator_id")
+    assert "cla_reviews_timely" not in card.index or card.loc["cla_reviews_timely", "council"] != 97.5
+
+
+def test_bad_upload_shows_problems_and_no_apply_button(data_copy):
+    at = _upload_page({"analysts": {"password_sha256": hashlib.sha256(PASSWORD.encode()).hexdigest()}})
+    at.text_input[0].set_value("Ana")
+    at.text_input[1].set_value(PASSWORD)
+    at.button[0].click().run()
+    bad = b"indicator_id,area_code,period,value\ncla_count,E09000003,2025,-12\n"
+    at.file_uploader[0].set_value(("bad.csv", bad, "text/csv")).run()
+    assert any("Nothing has been changed" in e.value for e in at.error)
+    assert not any(b.label == "Apply this upload" for b in at.button)
