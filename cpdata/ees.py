@@ -6,6 +6,8 @@ catalogue indicator, so a new DfE file needs a recipe, not code.
 
 from __future__ import annotations
 
+import json
+import re
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
@@ -58,9 +60,16 @@ class Recipe:
         return all((df[col].astype(str) == value).any() for col, value in self.match_values)
 
 
-def load_recipes(directory: Path = RECIPE_DIR) -> list[Recipe]:
+def recipe_files(data_dir: Path | None = None) -> list[Path]:
+    """Shipped recipes, then those analysts saved in the data folder."""
+    files = sorted(RECIPE_DIR.glob("*.toml"))
+    saved = (data_dir or config.data_dir()) / "recipes"
+    return files + (sorted(saved.glob("*.toml")) if saved.is_dir() else [])
+
+
+def load_recipes(directory: Path | None = None) -> list[Recipe]:
     out = []
-    for path in sorted(directory.glob("*.toml")):
+    for path in sorted(directory.glob("*.toml")) if directory else recipe_files():
         with path.open("rb") as fh:
             raw = tomllib.load(fh)
         out.append(
@@ -76,6 +85,79 @@ def load_recipes(directory: Path = RECIPE_DIR) -> list[Recipe]:
             )
         )
     return out
+
+
+def columns_of(df: pd.DataFrame) -> tuple[dict[str, list[str]], list[str]]:
+    """An EES file's filter columns (with their values) and indicator (number) columns."""
+    from cpdata import symbols
+
+    filters: dict[str, list[str]] = {}
+    numbers: list[str] = []
+    for c in [c for c in df.columns if c not in GEOGRAPHY_COLUMNS]:
+        sample = df[c].dropna().astype(str).head(500)
+        parsed = 0
+        for x in sample:
+            try:
+                symbols.parse_cell(x)
+                parsed += 1
+            except ValueError:
+                pass
+        if parsed >= 0.8 * max(len(sample), 1):
+            numbers.append(c)
+        else:
+            filters[c] = sorted(df[c].astype(str).unique().tolist())[:200]
+    return filters, numbers
+
+
+def recipe_from_choice(
+    name: str,
+    indicator: str,
+    filters: dict[str, str],
+    value: str,
+    publication: str,
+    columns: list[str],
+    numerator: str | None = None,
+) -> Recipe:
+    """A recipe made in the page from an analyst's choices (no code)."""
+    match = tuple(sorted({value, *filters, *([numerator] if numerator else [])}))
+    return Recipe(
+        name=name,
+        file="",
+        publication=publication,
+        match_columns=match,
+        indicators=(IndicatorRecipe(id=indicator, filters=dict(filters), value=value, numerator=numerator),),
+        match_values=tuple(filters.items()),
+    )
+
+
+def _toml_str(s: str) -> str:
+    return json.dumps(s, ensure_ascii=False)  # a TOML basic string is a JSON string for these characters
+
+
+def save_recipe(recipe: Recipe, data_dir: Path | None = None) -> Path:
+    """Write an analyst's mapping to ``<data folder>/recipes`` so the next such file maps itself."""
+    folder = (data_dir or config.data_dir()) / "recipes"
+    folder.mkdir(parents=True, exist_ok=True)
+    slug = re.sub(r"[^a-z0-9]+", "_", recipe.name.lower()).strip("_")[:60] or "recipe"
+    lines = [
+        f"name = {_toml_str(recipe.name)}",
+        f"publication = {_toml_str(recipe.publication)}",
+        "match_columns = [" + ", ".join(_toml_str(c) for c in recipe.match_columns) + "]",
+        "match_values = {" + ", ".join(f"{_toml_str(k)} = {_toml_str(v)}" for k, v in recipe.match_values) + "}",
+    ]
+    for ind in recipe.indicators:
+        lines += [
+            "",
+            "[[indicator]]",
+            f"id = {_toml_str(ind.id)}",
+            "filters = {" + ", ".join(f"{_toml_str(k)} = {_toml_str(v)}" for k, v in ind.filters.items()) + "}",
+            f"value = {_toml_str(ind.value)}",
+        ]
+        if ind.numerator:
+            lines.append(f"numerator = {_toml_str(ind.numerator)}")
+    path = folder / f"{slug}.toml"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
 
 
 def is_ees(columns: list[str]) -> bool:

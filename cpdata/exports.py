@@ -7,9 +7,23 @@ import pandas as pd
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
+def with_context(df: pd.DataFrame, **columns: str) -> pd.DataFrame:
+    """The table with what it is about in front (e.g. Area, Indicator), never overwriting a column."""
+    clash = set(columns) & set(df.columns)
+    if clash:
+        raise ValueError(f"context columns {sorted(clash)} would overwrite the table's own")
+    out = df.copy()
+    for i, (name, value) in enumerate(columns.items()):
+        out.insert(i, name, value)
+    return out
+
+
 def neutralise(cell: object) -> object:
-    """A text cell Excel would run as a formula gets a leading apostrophe; numbers stay numbers."""
-    if isinstance(cell, str) and cell.startswith(FORMULA_STARTS):
+    """A text cell Excel would run as a formula gets a leading apostrophe; numbers stay numbers.
+
+    A lone "-" (our mark for "no figure") is not a formula and is left as it is.
+    """
+    if isinstance(cell, str) and cell.startswith(FORMULA_STARTS) and cell != "-":
         return "'" + cell
     return cell
 

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from cpdata import aliases, checks, ees, periods, queries, readers, schema, store, symbols, wide
+from cpdata import aliases, checks, ees, periods, queries, readers, schema, store, surveys, symbols, wide
 from cpdata.catalogue import load_catalogue
 from cpdata.checks import Problem
 
@@ -30,16 +30,22 @@ class Options:
     mapping: dict[str, str] = field(default_factory=dict)  # wide-table names -> indicator ids, confirmed
     percent_scale: str = "auto"  # auto | percent | proportion
     source: str | None = None
+    recipe: ees.Recipe | None = None  # an EES mapping made in the page, for a file no recipe knows
 
 
 @dataclass
 class Prepared:
     filename: str
-    shape: str  # template | ees | wide | unknown
+    shape: str  # template | ees | wide | bright_spots | unknown
     problems: list[Problem]
     cells: pd.DataFrame = field(default_factory=pd.DataFrame)
     figures: pd.DataFrame = field(default_factory=pd.DataFrame)
     unmatched: dict[str, str | None] = field(default_factory=dict)  # wide names with a suggestion
+
+    @property
+    def kind(self) -> str:
+        """Which store table it goes to: ``figures`` or ``bright_spots``."""
+        return "bright_spots" if self.shape == "bright_spots" else "figures"
 
     @property
     def failed(self) -> bool:
@@ -52,6 +58,8 @@ def _fail(check: str, message: str, fix: str, column: str | None = None) -> Prob
 
 def detect(df: pd.DataFrame) -> str:
     cols = [c.strip() for c in df.columns]
+    if surveys.is_survey_template(cols):
+        return "bright_spots"
     if set(TEMPLATE_REQUIRED) <= set(cols):
         return "template"
     if ees.is_ees(cols):
@@ -119,8 +127,8 @@ def _template_cells(df: pd.DataFrame, filename: str, options: Options) -> tuple[
     return cells, problems
 
 
-def _ees_cells(df: pd.DataFrame, filename: str) -> tuple[pd.DataFrame, list[Problem]]:
-    recipe = ees.find_recipe(df)
+def _ees_cells(df: pd.DataFrame, filename: str, options: Options) -> tuple[pd.DataFrame, list[Problem]]:
+    recipe = options.recipe or ees.find_recipe(df)
     if recipe is None:
         return pd.DataFrame(), [
             _fail("no recipe", describe_unmapped(df), "Map it to an indicator below, or ask for a recipe.")
@@ -139,12 +147,7 @@ def _ees_cells(df: pd.DataFrame, filename: str) -> tuple[pd.DataFrame, list[Prob
 
 def describe_unmapped(df: pd.DataFrame) -> str:
     """What we recognised in an EES file with no recipe, so the analyst can map it."""
-    cols = [c for c in df.columns if c not in ees.GEOGRAPHY_COLUMNS]
-    numeric, filters = [], []
-    for c in cols:
-        sample = df[c].dropna().astype(str).head(200)
-        parsed = sum(1 for x in sample if not checks._unparseable(x))
-        (numeric if parsed >= 0.8 * max(len(sample), 1) else filters).append(c)
+    filters, numeric = ees.columns_of(df)
     years = sorted({periods.label(periods.parse(p)) for p in df["time_period"].astype(str).unique() if p.isdigit()})
     levels = sorted(set(df["geographic_level"].astype(str)))
     return (
@@ -225,12 +228,7 @@ def _wide_cells(df: pd.DataFrame, options: Options) -> tuple[pd.DataFrame, list[
 
 
 def _resolve(cells: pd.DataFrame, areas: pd.DataFrame) -> pd.DataFrame:
-    lookup: dict[str, str] = {}
-    for r in areas.itertuples():
-        lookup[r.area_code.lower()] = r.area_code
-        if isinstance(r.old_code, str) and r.old_code:
-            lookup.setdefault(r.old_code.lower(), r.area_code)
-        lookup.setdefault(r.name.lower(), r.area_code)
+    lookup = _area_lookup(areas)
     cells = cells.copy()
     cells["area_code"] = [lookup.get(str(a).strip().lower()) for a in cells["area_given"]]
 
@@ -315,11 +313,13 @@ def prepare(data: bytes, filename: str, options: Options | None = None, data_dir
             filename, "unknown", [_fail("unreadable", str(exc), "Fix the file as described and upload it again.")]
         )
     shape = detect(df)
+    if shape == "bright_spots":
+        return _prepare_survey(df, filename, data_dir)
     unmatched: dict = {}
     if shape == "template":
         cells, problems = _template_cells(df, filename, options)
     elif shape == "ees":
-        cells, problems = _ees_cells(df, filename)
+        cells, problems = _ees_cells(df, filename, options)
     elif shape == "wide":
         cells, problems, unmatched = _wide_cells(df, options)
     else:
@@ -348,8 +348,31 @@ def prepare(data: bytes, filename: str, options: Options | None = None, data_dir
     return prepared
 
 
+def _area_lookup(areas: pd.DataFrame) -> dict[str, str]:
+    lookup: dict[str, str] = {}
+    for r in areas.itertuples():
+        lookup[r.area_code.lower()] = r.area_code
+        if isinstance(r.old_code, str) and r.old_code:
+            lookup.setdefault(r.old_code.lower(), r.area_code)
+        lookup.setdefault(r.name.lower(), r.area_code)
+    return lookup
+
+
+def _prepare_survey(df: pd.DataFrame, filename: str, data_dir: Path | None) -> Prepared:
+    cells, problems = surveys.cells(df, _area_lookup(queries.areas(data_dir)), filename)
+    prepared = Prepared(filename, "bright_spots", problems, cells)
+    if not prepared.failed and not cells.empty:
+        prepared.figures = surveys.finalise(cells, "pending", filename)
+    elif cells.empty and not problems:
+        prepared.problems.append(_fail("empty", "The file has a header but no results.", "Add at least one row."))
+    return prepared
+
+
 def preview(prepared: Prepared, data_dir: Path | None = None) -> dict[str, pd.DataFrame]:
     """What applying would do: rows new, changed (old -> new), unchanged; refused rows are the problems."""
+    if prepared.kind == "bright_spots":
+        areas = sorted(set(prepared.figures["area_code"]))
+        return surveys.preview(prepared.figures, queries.bright_spots_for(areas, data_dir))
     figs = prepared.figures
     key = ["indicator_id", "area_code", "period", "figure_type", "basis"]
     held = _held(prepared.cells, data_dir) if not figs.empty else pd.DataFrame(columns=key + ["value", "symbol"])

@@ -215,6 +215,15 @@ def bright_spots(council: str, measure_ids: list[str] | None = None, data_dir: P
     return _df(sql + " ORDER BY measure_id, wave, age_band", params, data_dir)
 
 
+def bright_spots_for(area_codes: list[str], data_dir: Path | None = None) -> pd.DataFrame:
+    """Survey results held for these councils (to preview an upload against)."""
+    return _df(
+        "SELECT * EXCLUDE (seq) FROM bright_spots WHERE area_code IN (SELECT unnest($a::VARCHAR[]))",
+        {"a": list(area_codes)},
+        data_dir,
+    )
+
+
 def council_values(indicator_ids: list[str], data_dir: Path | None = None) -> pd.DataFrame:
     """Every council's published figure for these indicators, every year (for rank and quartile)."""
     return _df(

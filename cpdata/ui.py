@@ -188,7 +188,7 @@ def indicator_block(v: views.IndicatorView, sel: dict) -> None:
                 if v.basis == "published"
                 else "Local figure from the council's own report (not a DfE published statistic)"
             )
-            notes = [f"{basis}. Source: {v.source} (extract `{v.extract}`)."]
+            notes = [f"{basis}. Source: {v.source} (extract {v.extract})."]
             if v.local_value is not None:
                 notes.append(
                     f"Local figure for the same year: {fmt.number(v.local_value, ind.unit, ind.decimals)} "
@@ -219,7 +219,7 @@ def indicator_block(v: views.IndicatorView, sel: dict) -> None:
             st.dataframe(v.history, hide_index=True, width="stretch")
             st.download_button(
                 "Download these figures (CSV)",
-                exports.safe_csv(v.history.assign(Indicator=ind.title, Council=sel["council_name"])),
+                exports.safe_csv(exports.with_context(v.history, Area=sel["council_name"], Indicator=ind.title)),
                 file_name=f"{ind.id}_{sel['council']}.csv",
                 mime="text/csv",
                 key=f"csv_{ind.id}",
@@ -274,7 +274,7 @@ def scorecard(sel: dict, pledge, all_views: dict[str, views.IndicatorView]) -> N
     st.dataframe(table, hide_index=True, width="stretch")
     st.download_button(
         "Download this scorecard (CSV)",
-        exports.safe_csv(table.assign(Pledge=pledge.title, Council=sel["council_name"])),
+        exports.safe_csv(exports.with_context(table, Area=sel["council_name"], Pledge=pledge.title)),
         file_name=f"scorecard_{pledge.id}_{sel['council']}.csv",
         mime="text/csv",
         key=f"score_{pledge.id}",

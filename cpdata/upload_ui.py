@@ -8,7 +8,7 @@ import pandas as pd
 import streamlit as st
 from streamlit.errors import StreamlitSecretNotFoundError
 
-from cpdata import auth, ingest, uploads
+from cpdata import auth, ingest, surveys, uploads
 from cpdata.catalogue import load_catalogue
 
 
@@ -95,13 +95,35 @@ def template_downloads() -> None:
         ],
         columns=cols,
     )
-    left, right = st.columns(2)
-    left.download_button(
-        "Blank template (CSV)", blank.to_csv(index=False).encode("utf-8-sig"), "template.csv", "text/csv"
+    survey = pd.DataFrame(
+        [
+            [
+                "E09000003",
+                "Your Life Your Care",
+                "2025",
+                "11-17",
+                "bs_life_satisfaction",
+                "88",
+                "",
+                "120",
+                "",
+                "other councils' looked after young people",
+                "84",
+                "2500",
+                "yes",
+                "",
+                "",
+            ]
+        ],
+        columns=surveys.REQUIRED + surveys.OPTIONAL,
     )
-    right.download_button(
-        "Filled example (CSV)", example.to_csv(index=False).encode("utf-8-sig"), "example.csv", "text/csv"
-    )
+    files = {
+        "Blank template (CSV)": (blank, "template.csv"),
+        "Filled example (CSV)": (example, "example.csv"),
+        "Bright Spots template (CSV)": (survey, "bright_spots_template.csv"),
+    }
+    for col, (label, (frame, name)) in zip(st.columns(3), files.items(), strict=True):
+        col.download_button(label, frame.to_csv(index=False).encode("utf-8-sig"), name, "text/csv")
     with st.expander("Indicator ids for the template"):
         cat = load_catalogue()
         st.dataframe(
@@ -198,3 +220,38 @@ def history_and_undo(who: str) -> None:
 
 def read_bytes(uploaded) -> bytes:
     return uploaded.getvalue() if hasattr(uploaded, "getvalue") else io.BytesIO(uploaded.read()).getvalue()
+
+
+def ees_mapping(data: bytes, filename: str, sheet: str | None):
+    """For a DfE file no recipe knows: the analyst maps it to an indicator. Returns (recipe, save) or None."""
+    from cpdata import ees, readers
+
+    df = readers.read(data, filename, sheet)
+    filters, numbers = ees.columns_of(df)
+    cat = load_catalogue()
+    st.subheader("Map this file to an indicator")
+    st.caption("Pick the indicator, the column holding its figure, and one value for each filter.")
+    ids = list(cat.indicators)
+    indicator = st.selectbox("Indicator", ids, format_func=lambda i: f"{cat.indicators[i].title} ({i})", key="ees_ind")
+    if not numbers:
+        st.error("No column of figures was found in this file.")
+        return None
+    value = st.selectbox("Column with the figure", numbers, key="ees_value")
+    numerator = st.selectbox("Column with the count (optional)", ["", *numbers], key="ees_num") or None
+    chosen = {}
+    for col, values in filters.items():
+        chosen[col] = st.selectbox(f"Filter '{col}'", values, key=f"ees_f_{col}")
+    publication = st.text_input(
+        "Publication (the source shown on screen)", value="DfE: Explore Education Statistics", key="ees_pub"
+    )
+    save = st.checkbox("Save this mapping for files like this next time", value=True, key="ees_save")
+    recipe = ees.recipe_from_choice(
+        f"{cat.indicators[indicator].short_title} from {filename}",
+        indicator,
+        chosen,
+        value,
+        publication,
+        list(df.columns),
+        numerator,
+    )
+    return recipe, save

@@ -51,7 +51,8 @@ def apply(prepared: Prepared, data: bytes, who: str, data_dir: Path | None = Non
     if prepared.figures.empty:
         raise UploadRefused("The upload holds no figures to apply.")
     extract_id = extract_id_for(data, dt.datetime.now(dt.UTC))
-    table = schema.to_table(prepared.figures.assign(extract_id=extract_id), schema.FIGURES)
+    target = schema.BRIGHT_SPOTS if prepared.kind == "bright_spots" else schema.FIGURES
+    table = schema.to_table(prepared.figures.assign(extract_id=extract_id), target)
     meta = {
         "id": extract_id,
         "source_file": Path(prepared.filename).name,
@@ -61,7 +62,7 @@ def apply(prepared: Prepared, data: bytes, who: str, data_dir: Path | None = Non
         "shape": prepared.shape,
     }
     with writer_lock(data_dir):
-        return store.add_extract(table, "figures", meta, data_dir)
+        return store.add_extract(table, prepared.kind, meta, data_dir)
 
 
 def undo(extract_id: str, who: str, data_dir: Path | None = None) -> dict:

@@ -12,6 +12,7 @@ ui.illustrative_banner()
 st.markdown("Numbers in care, the rate per 10,000 children, starting and ceasing, and where children live.")
 
 held, not_held = ui.split_held(ui.views_for(sel, context_indicators()))
+st.header("The figures")
 for view in held:
     ui.indicator_block(view, sel)
 ui.not_held_section(not_held)

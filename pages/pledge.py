@@ -14,6 +14,7 @@ if pledge.summary:
     st.markdown(pledge.summary)
 
 held, not_held = ui.split_held(ui.views_for(sel, list(pledge.indicators)))
+st.header("How we are doing")
 for view in held:
     ui.indicator_block(view, sel)
 

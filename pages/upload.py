@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from cpdata import ingest, readers, ui, upload_ui, uploads
+from cpdata import ees, ingest, readers, ui, upload_ui, uploads
 
 st.title("Upload figures")
 st.markdown(
@@ -41,6 +41,13 @@ if uploaded is not None:
     options.percent_scale = scale
     options.source = st.text_input("Source to record with these figures", value=f"Uploaded: {uploaded.name}")
     prepared = ingest.prepare(data, uploaded.name, options)
+    save_recipe = False
+    if any(p.check == "no recipe" for p in prepared.problems):
+        upload_ui.problems_table(prepared)
+        mapped = upload_ui.ees_mapping(data, uploaded.name, options.sheet)
+        if mapped:
+            options.recipe, save_recipe = mapped
+            prepared = ingest.prepare(data, uploaded.name, options)
     if prepared.unmatched:
         options.mapping = upload_ui.mapping_choices(prepared)
         prepared = ingest.prepare(data, uploaded.name, options)
@@ -54,5 +61,8 @@ if uploaded is not None:
                 st.error(str(exc))
             else:
                 st.success(f"Applied as {entry['id']}: {entry['rows']} figures. Every page now shows them.")
+                if save_recipe and options.recipe:
+                    path = ees.save_recipe(options.recipe)
+                    st.info(f"Mapping saved as {path.name}: files like this will be recognised next time.")
 
 upload_ui.history_and_undo(who)

@@ -34,3 +34,17 @@ def test_chart_png_is_print_resolution():
     assert data.startswith(b"\x89PNG")
     width = int.from_bytes(data[16:20], "big")
     assert width >= 1800
+
+
+def test_context_columns_never_overwrite_the_figures():
+    v = views.indicator_views("E09000003", ["care_leavers_eet_19_21"], 2025)[0]
+    out = exports.with_context(v.history, Area="Barnet", Indicator=v.indicator.title)
+    assert list(out.columns[:2]) == ["Area", "Indicator"]
+    assert out.set_index("Year").loc["2024/25", "Council"] == "64%"
+    with pytest.raises(ValueError, match="overwrite"):
+        exports.with_context(v.history, Council="Barnet")
+
+
+def test_lone_dash_for_no_figure_is_kept_plain():
+    assert exports.neutralise("-") == "-"
+    assert exports.neutralise("-1+2") == "'-1+2"

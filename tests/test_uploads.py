@@ -171,3 +171,44 @@ def test_wide_table_mapping_confirmed_by_analyst():
         ingest.Options(council="E09000003", mapping={"Care leavers happiness index": "bright_spots_response_rate"}),
     )
     assert not ok.failed and ok.figures.iloc[0]["indicator_id"] == "bright_spots_response_rate"
+
+
+def test_bright_spots_upload_round_trip_with_significance(data_copy):
+    from cpdata import views
+
+    data = (
+        b"area_code,survey,wave,age_band,measure,percent,answered,comparator,comparator_percent,comparator_answered,"
+        b"bright_spot\n"
+        b"370,Your Life Your Care,2023,11-17,Satisfied with their life,91,400,other councils' children,84,4000,yes\n"
+    )
+    prepared = ingest.prepare(data, "barnsley_bright_spots.csv", data_dir=data_copy)
+    assert prepared.shape == "bright_spots" and not prepared.failed, [p.text() for p in prepared.problems]
+    assert len(ingest.preview(prepared, data_copy)["new"]) == 1
+    entry = uploads.apply(prepared, data, "tester", data_copy)
+    df = views.bright_spots_table("E08000016", ["bs_life_satisfaction"], data_dir=data_copy)
+    table = views.bright_spots_display(df, "Barnsley")
+    assert table.iloc[0]["Barnsley"] == "91%" and table.iloc[0]["Bright Spot"].startswith("★")
+    assert table.iloc[0]["Significant at 95%"].startswith("yes (p = ")
+    uploads.undo(entry["id"], "tester", data_copy)
+    assert views.bright_spots_table("E08000016", ["bs_life_satisfaction"], data_dir=data_copy).empty
+
+
+def test_unmapped_ees_file_mapped_by_analyst_and_saved_for_next_time(data_copy):
+    from cpdata import ees
+
+    data = (
+        b"time_period,time_identifier,geographic_level,country_code,country_name,region_code,region_name,"
+        b"old_la_code,la_name,new_la_code,measure,pct\n"
+        b"2025,Reporting year,Local authority,E92000001,England,E13000002,Outer London,302,Barnet,E09000003,PEPs,97\n"
+        b"2025,Reporting year,Local authority,E92000001,England,E13000002,Outer London,302,Barnet,E09000003,Other,1\n"
+    )
+    first = ingest.prepare(data, "peps.csv", data_dir=data_copy)
+    assert first.failed and "Filters: measure. Indicator columns: pct" in first.problems[0].message
+    filters, numbers = ees.columns_of(readers.read_csv(data))
+    assert filters == {"measure": ["Other", "PEPs"]} and numbers == ["pct"]
+    recipe = ees.recipe_from_choice("PEPs", "cla_pep", {"measure": "PEPs"}, "pct", "Council EES extract", [])
+    mapped = ingest.prepare(data, "peps.csv", ingest.Options(recipe=recipe), data_dir=data_copy)
+    assert not mapped.failed and mapped.figures.iloc[0][["indicator_id", "value"]].tolist() == ["cla_pep", 97.0]
+    ees.save_recipe(recipe, data_copy)
+    again = ingest.prepare(data, "peps_next_month.csv", data_dir=data_copy)  # recognised without mapping
+    assert not again.failed and again.figures.iloc[0]["indicator_id"] == "cla_pep"

@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# The whole test suite, as CI runs it: bash scripts/test.sh [pytest arguments]
+# Installs what the tests need (Python packages; Debian's chromium and npm's axe-core when it can),
+# then lint, format check and pytest. Browser tests skip without chromium/axe, except under CI=true.
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+
+python -m pip install -r requirements-dev.txt
+
+if [ ! -x /usr/bin/chromium ] && [ "$(id -u)" -eq 0 ] && command -v apt-get >/dev/null 2>&1; then
+  apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+fi
+
+if command -v npm >/dev/null 2>&1 && [ ! -f .cache/axe/node_modules/axe-core/axe.min.js ]; then
+  npm install --prefix .cache/axe axe-core@4 --no-audit --no-fund
+fi
+
+# separate lines: under set -e a failure on the left of && would not stop the script
+python -m ruff check .
+python -m ruff format --check .
+python -m pytest "$@"

@@ -1,0 +1,289 @@
+"""Real-browser fixtures: one Streamlit server and one headless Chromium for the whole session.
+
+The server runs the real app (``python -m streamlit run dashboard.py``) on the committed sample data,
+bound to 127.0.0.1 on a free port. Chromium is Debian's ``/usr/bin/chromium`` driven by Playwright.
+Without the browser, Playwright or axe-core the tests skip with a reason, except under ``CI=true``,
+where a missing tool is a failure.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import urlencode
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[2]
+CHROMIUM = Path("/usr/bin/chromium")
+AXE_JS = REPO / ".cache" / "axe" / "node_modules" / "axe-core" / "axe.min.js"
+ARTIFACTS = REPO / "test-artifacts"
+SCREENSHOTS = ARTIFACTS / "screenshots"
+AXE_DIR = ARTIFACTS / "axe"
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+# Streamlit scrolls inside its own container, so a tall window shows (almost) a whole page;
+# screenshots grow the window further when a page is taller still.
+VIEWPORT = {"width": 1400, "height": 3000}
+SERVER_START_TIMEOUT = 60.0
+TIMEOUT_MS = 30_000
+
+# What the tests open, by council: the framework that goes with it and its new-style code.
+COUNCILS = {
+    "barnet": {"framework": "barnet", "council": "E09000003", "name": "Barnet"},
+    "barnsley": {"framework": "barnsley", "council": "E08000016", "name": "Barnsley"},
+    "barking_dagenham": {"framework": "barking_dagenham", "council": "E09000002", "name": "Barking and Dagenham"},
+}
+
+# A Streamlit env var or CPDATA_* setting in the caller's shell must not change what the app serves.
+_SCRUBBED_ENV = ("CPDATA_DIR", "CPDATA_COUNCIL", "CPDATA_FRAMEWORK")
+
+
+def pledge_path(framework_id: str, pledge_id: str) -> str:
+    """A pledge page's URL path, as the app registers it (``cpdata.ui.pledge_url`` when it has one)."""
+    from cpdata import ui
+
+    make = getattr(ui, "pledge_url", None)
+    return "/" + (make(framework_id, pledge_id) if make else pledge_id)
+
+
+def unavailable(reason: str) -> None:
+    """Skip with a one-line reason, or fail under CI=true, where every tool must be present."""
+    if os.environ.get("CI", "").lower() == "true":
+        pytest.fail(f"{reason} (CI=true: browser tests must run)", pytrace=False)
+    pytest.skip(reason)
+
+
+def _free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _healthy(url: str) -> bool:
+    try:
+        with urllib.request.urlopen(url, timeout=2) as r:  # loopback only
+            return r.status == 200
+    except (urllib.error.URLError, OSError):
+        return False
+
+
+@pytest.fixture(scope="session")
+def playwright_api():
+    if not CHROMIUM.exists():
+        unavailable(f"{CHROMIUM} not found (apt-get install chromium)")
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        unavailable("playwright is not installed (pip install -r requirements-dev.txt)")
+    with sync_playwright() as p:
+        yield p
+
+
+@pytest.fixture(scope="session")
+def server(playwright_api) -> Iterator[str]:
+    """The real app on a free loopback port; its output goes to test-artifacts/streamlit.log.
+
+    Asks for playwright_api first so that a machine without a browser skips before starting it.
+    """
+    ARTIFACTS.mkdir(exist_ok=True)
+    port = _free_port()
+    env = {k: v for k, v in os.environ.items() if k not in _SCRUBBED_ENV}
+    cmd = [
+        sys.executable,
+        "-m",
+        "streamlit",
+        "run",
+        "dashboard.py",
+        "--server.headless",
+        "true",
+        "--server.address",
+        "127.0.0.1",
+        "--server.port",
+        str(port),
+        "--browser.gatherUsageStats",
+        "false",
+        # The tests must not react to someone editing the source while they run.
+        "--server.fileWatcherType",
+        "none",
+    ]
+    log = (ARTIFACTS / "streamlit.log").open("wb")
+    proc = subprocess.Popen(cmd, cwd=REPO, env=env, stdout=log, stderr=subprocess.STDOUT)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + SERVER_START_TIMEOUT
+        while not _healthy(f"{base}/_stcore/health"):
+            if proc.poll() is not None:
+                pytest.fail(f"streamlit exited with {proc.returncode}; see test-artifacts/streamlit.log")
+            if time.monotonic() > deadline:
+                pytest.fail(
+                    f"streamlit not healthy after {SERVER_START_TIMEOUT:.0f} s; see test-artifacts/streamlit.log"
+                )
+            time.sleep(0.25)
+        yield base
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait(timeout=10)
+        log.close()
+
+
+@pytest.fixture(scope="session")
+def browser(playwright_api):
+    from playwright.sync_api import expect
+
+    expect.set_options(timeout=TIMEOUT_MS)
+    b = playwright_api.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+    yield b
+    b.close()
+
+
+@dataclass
+class FirstVisit:
+    """What the very first browser session after the server started saw (a deep link to a pledge)."""
+
+    path: str
+    title: str
+    page_not_found_dialog: bool
+    screenshot: Path
+
+
+@pytest.fixture(scope="session")
+def first_visit(server, browser) -> FirstVisit:
+    """Open a deep link as the first session of the server, before any other test can.
+
+    Streamlit shows a "Page not found" dialog on that first session while still drawing the
+    right page; test_pages.py reports both facts as separate tests.
+    """
+    path = pledge_path("barnet", "dreams")
+    ctx = browser.new_context(viewport=VIEWPORT)
+    try:
+        page = ctx.new_page()
+        wait_for_app(page, server + path)
+        page.wait_for_timeout(500)  # the dialog arrives with the first script run's messages
+        dialog = page.get_by_role("dialog").filter(has_text="Page not found")
+        shot = SCREENSHOTS / "first_visit_dreams.png"
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(shot))
+        return FirstVisit(path, page.locator("h1").first.inner_text(), dialog.count() > 0, shot)
+    finally:
+        ctx.close()
+
+
+def wait_for_app(page, url: str) -> None:
+    """Go to a URL and wait until the script run has finished and the page has a title."""
+    from playwright.sync_api import expect
+
+    page.goto(url, wait_until="domcontentloaded")
+    # stApp's script state goes initial -> running -> notRunning on the first run.
+    page.wait_for_selector('[data-testid="stApp"][data-test-script-state="notRunning"]', timeout=TIMEOUT_MS)
+    expect(page.locator("h1").first).to_be_visible()
+
+
+class App:
+    """The running dashboard: each page opened is a new tab, so a new Streamlit session.
+
+    Tabs share one browser context (and so its HTTP cache of Streamlit's scripts), which keeps the
+    suite fast; Streamlit keeps a session per tab, so tests do not share any app state.
+    """
+
+    def __init__(self, base: str, context, kept: dict | None = None) -> None:
+        self.base = base
+        self.context = context
+        self._pages = []
+        self._kept = {} if kept is None else kept
+
+    def url(self, path: str, **params: str) -> str:
+        return self.base + path + (f"?{urlencode(params)}" if params else "")
+
+    def new_page(self):
+        page = self.context.new_page()
+        self._pages.append(page)
+        return page
+
+    def open(self, path: str, **params: str):
+        """A new session on ``path`` with query parameters, once its first run has finished.
+
+        A page another test kept (``keep``) for the same URL is handed over instead of loading it
+        again: the axe tests keep Barnet's pages for test_page, which saves a load per page.
+        """
+        url = self.url(path, **params)
+        page = self._kept.pop(url, None)
+        if page is not None and not page.is_closed():
+            self._pages.append(page)
+            return page
+        page = self.new_page()
+        wait_for_app(page, url)
+        return page
+
+    def keep(self, page, path: str, **params: str) -> None:
+        """Leave this page open for the next test that opens the same URL."""
+        self._pages.remove(page)
+        self._kept[self.url(path, **params)] = page
+
+    def close(self) -> None:
+        for page in self._pages:
+            page.close()
+        self._pages.clear()
+
+
+@pytest.fixture(scope="session")
+def browser_context(browser, first_visit):
+    """Depends on first_visit so that probe is always the server's first session."""
+    ctx = browser.new_context(viewport=VIEWPORT, accept_downloads=True)
+    yield ctx
+    ctx.close()
+
+
+@pytest.fixture(scope="session")
+def kept_pages() -> dict:
+    return {}
+
+
+@pytest.fixture
+def app(server, browser_context, kept_pages) -> Iterator[App]:
+    a = App(server, browser_context, kept_pages)
+    yield a
+    a.close()
+
+
+def full_screenshot(page, name: str) -> Path:
+    """Whole page: Streamlit scrolls inside stMain, so grow the window to the content first."""
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    height = page.evaluate(
+        "() => Math.max(...['stMain', 'stSidebarContent'].map("
+        "id => document.querySelector(`[data-testid=${id}]`)?.scrollHeight || 0))"
+    )
+    size = page.viewport_size
+    if height > size["height"]:
+        page.set_viewport_size({"width": size["width"], "height": min(int(height) + 40, 16_000)})
+        page.wait_for_timeout(150)  # same width, so charts keep their size; let layout settle
+    path = SCREENSHOTS / f"{name}.png"
+    page.screenshot(path=str(path), full_page=True)
+    page.set_viewport_size(size)
+    return path
+
+
+@pytest.fixture(scope="session")
+def axe_script() -> Path:
+    if not AXE_JS.exists():
+        unavailable(f"axe-core not found at {AXE_JS.relative_to(REPO)} (npm install --prefix .cache/axe axe-core@4)")
+    return AXE_JS
