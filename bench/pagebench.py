@@ -1,0 +1,261 @@
+"""Page server times (AppTest) and query times on one data folder, in a process of its own.
+
+    python -m bench.pagebench --data DIR --label sample --cold 5 --warm 10 --out result.json
+
+For every page: ``cold`` runs (Streamlit's caches and the DuckDB database of the data version
+cleared before each, a new session each time) and ``warm`` reruns of the same session with the
+caches full. A page's time is the wall time of ``AppTest.run()``: the whole script (router,
+sidebar, page) plus AppTest's own handling of the output.
+
+The dashboard keeps its page scripts in ``pages/``, so Streamlit also treats it as a legacy
+pages-directory app. In AppTest that makes a request for ``/context``, ``/upload`` or the
+default page run ``pages/<name>.py`` on its own, without ``dashboard.py`` (no router, no
+sidebar), while the real server runs the router first (checked in Chromium). So that AppTest
+times what the server runs, this process switches the legacy handling off before the first run;
+each page's ``checks`` record that the sidebar was drawn.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import os
+import resource
+import sys
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+APP = str(REPO / "dashboard.py")
+PEER = str(REPO / "bench" / "naive_peer.py")
+BARNET = "E09000003"
+PASSWORD = "benchmark only"
+BARNET_PLEDGES = ["dreams", "there_for_you", "health", "listen", "independence", "celebrate"]
+UPLOAD_ROWS = 20_040  # the size of DfE's la_care_leavers_activity file (5 years)
+
+
+def pages() -> list[tuple[str, str]]:
+    """(name, url path); the overview is the default page (empty path)."""
+    return (
+        [("overview", "")]
+        + [(f"barnet-{p.replace('_', '-')}", f"barnet-{p.replace('_', '-')}") for p in BARNET_PLEDGES]
+        + [("context", "context"), ("about-data", "about-data"), ("upload", "upload")]
+    )
+
+
+def _router_always_runs() -> None:
+    from streamlit.runtime.pages_manager import PagesManager
+
+    original = PagesManager.__init__
+    if getattr(original, "_bench", False):
+        return
+
+    def init(self, *args, **kwargs):
+        original(self, *args, **kwargs)
+        PagesManager.uses_pages_directory = False
+
+    init._bench = True  # type: ignore[attr-defined]
+    PagesManager.__init__ = init
+
+
+def peak_rss_mb() -> float:
+    """This process's peak RSS: VmHWM, which starts afresh at exec. (On Linux, getrusage's ru_maxrss
+    keeps the parent's high-water mark across fork and exec, so a big parent would show through.)"""
+    try:
+        with open("/proc/self/status") as fh:
+            for line in fh:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
+
+
+def clear_caches() -> None:
+    import streamlit as st
+
+    from cpdata import store
+
+    st.cache_data.clear()
+    st.cache_resource.clear()
+    store._database.cache_clear()
+
+
+def _timed(fn) -> float:
+    t = time.perf_counter()
+    fn()
+    return time.perf_counter() - t
+
+
+def _checks(at, name: str) -> dict:
+    out = {
+        "exceptions": [str(e.value)[:200] for e in at.exception],
+        "errors": [str(e.value)[:200] for e in at.error],
+        "title": at.title[0].value if at.title else None,
+        "sidebar_pickers": len(at.sidebar.selectbox),
+        "illustrative_banner": any("Illustrative data" in str(w.value) for w in at.warning),
+        "charts": len(at.get("vega_lite_chart")),
+    }
+    if at.metric:
+        out["first_metric"] = [at.metric[0].label, at.metric[0].value]
+    if name == "upload":
+        out["preview_shown"] = any("new figures" in str(m.value) for m in at.markdown)
+    out["ok"] = not out["exceptions"] and not out["errors"] and out["title"] is not None and out["sidebar_pickers"] >= 4
+    return out
+
+
+def _upload_bytes(data_dir: Path) -> bytes:
+    import pyarrow.parquet as pq
+
+    from bench import synth
+
+    areas = pq.read_table(data_dir / "reference" / "areas.parquet").to_pandas()
+    return synth.ees_activity_csv(UPLOAD_ROWS, areas, newest_year=2020)
+
+
+def open_session(url: str, upload: bytes | None, timeout: float):
+    """A new session on the page, signed in and with the file chosen for the upload page.
+
+    Returns the AppTest and a function that performs the measured run.
+    """
+    from streamlit.navigation.page import calc_hash
+    from streamlit.testing.v1 import AppTest
+
+    at = AppTest.from_file(APP, default_timeout=timeout)
+    if url:
+        at._page_hash = calc_hash(url)
+    if url != "upload":
+        return at, at.run
+    at.secrets["analysts"] = {"password_sha256": hashlib.sha256(PASSWORD.encode()).hexdigest()}
+    at.run()
+    at.text_input[0].set_value("Benchmark")
+    at.text_input[1].set_value(PASSWORD)
+    at.button[0].click().run()
+    return at, lambda: at.file_uploader[0].set_value(("la_care_leavers_activity.csv", upload, "text/csv")).run()
+
+
+def bench_pages(data_dir: Path, cold: int, warm: int, only: list[str] | None, timeout: float) -> dict:
+    upload = _upload_bytes(data_dir)
+    results = {}
+    for name, url in pages():
+        if only and name not in only:
+            continue
+        cold_times, warm_times = [], []
+        at = None
+        for _ in range(max(cold, 1)):
+            clear_caches()
+            at, first_run = open_session(url, upload, timeout)
+            clear_caches()  # the upload page's sign-in runs filled them
+            cold_times.append(_timed(first_run))
+        for _ in range(warm):
+            warm_times.append(_timed(at.run))
+        results[name] = {
+            "url": "/" + url,
+            "cold": cold_times[:cold] if cold else [],
+            "warm": warm_times,
+            "checks": _checks(at, name),
+        }
+        print(
+            f"  {name:24s} cold {min(cold_times):7.3f}s  warm median "
+            f"{sorted(warm_times)[len(warm_times) // 2] if warm_times else float('nan'):7.3f}s",
+            flush=True,
+        )
+    return results
+
+
+def bench_queries(reps: int) -> dict:
+    from cpdata import queries, store, views
+    from cpdata.catalogue import load_catalogue, load_frameworks
+
+    catalogue = load_catalogue()
+    fw = load_frameworks()["barnet"]
+    ids = fw.indicator_ids()
+    dreams = list(fw.pledge("dreams").indicators)
+    published = [i for i in ids if catalogue.indicator(i).published]
+    measures = list(dict.fromkeys(m for p in fw.pledges for m in p.bright_spots))
+    store.cursor().close()
+    year = queries.periods_held(ids, BARNET)[0]
+
+    def load() -> None:
+        store._database.cache_clear()
+        store.cursor().close()
+
+    cases = {
+        "duckdb database build (cold)": load,
+        "queries.series (pledge: dreams)": lambda: queries.series(BARNET, dreams),
+        "queries.series (framework)": lambda: queries.series(BARNET, ids),
+        "queries.council_values (framework)": lambda: queries.council_values(published),
+        "queries.periods_held (framework)": lambda: queries.periods_held(ids, BARNET),
+        "queries.bright_spots (framework)": lambda: queries.bright_spots(BARNET, measures),
+        "views.indicator_views (framework)": lambda: views.indicator_views(BARNET, ids, year, "auto"),
+    }
+    out = {}
+    for name, fn in cases.items():
+        fn()  # once untimed: the database is built (except for the load case, which rebuilds it)
+        out[name] = [_timed(fn) for _ in range(reps)]
+    sizes = {
+        "series_rows_framework": len(queries.series(BARNET, ids)),
+        "council_values_rows_framework": len(queries.council_values(published)),
+    }
+    return {"times": out, "sizes": sizes}
+
+
+def bench_peer(peer_dir: Path, reps: int, timeout: float) -> dict:
+    from streamlit.testing.v1 import AppTest
+
+    os.environ["BENCH_PEER_DIR"] = str(peer_dir)
+    at = AppTest.from_file(PEER, default_timeout=timeout)
+    first = _timed(at.run)
+    times = [_timed(at.run) for _ in range(reps)]
+    lines = [str(m.value) for m in at.markdown if "neighbours' mean" in str(m.value)]
+    return {
+        "first": first,
+        "runs": times,
+        "checks": {
+            "exceptions": [str(e.value)[:200] for e in at.exception],
+            "charts": len(at.get("vega_lite_chart")),
+            "first_metric": [at.metric[0].label, at.metric[0].value] if at.metric else None,
+            "first_comparison": lines[0] if lines else None,
+        },
+    }
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--data", required=True, help="data folder (CPDATA_DIR)")
+    ap.add_argument("--label", default="")
+    ap.add_argument("--cold", type=int, default=3)
+    ap.add_argument("--warm", type=int, default=5)
+    ap.add_argument("--query-reps", type=int, default=10)
+    ap.add_argument("--pages", nargs="*", help="only these pages (names as in the report)")
+    ap.add_argument("--peer-dir", help="also time the naive peer on the CSVs in this folder")
+    ap.add_argument("--peer-reps", type=int, default=10)
+    ap.add_argument("--timeout", type=float, default=600)
+    ap.add_argument("--out", required=True)
+    args = ap.parse_args(argv)
+
+    data_dir = Path(args.data).resolve()
+    os.environ["CPDATA_DIR"] = str(data_dir)
+    for k in ("CPDATA_COUNCIL", "CPDATA_FRAMEWORK"):
+        os.environ.pop(k, None)
+    import logging
+
+    logging.getLogger("streamlit").setLevel(logging.ERROR)
+    _router_always_runs()
+    from bench import synth
+
+    result = {"label": args.label, "data": synth.describe_folder(data_dir), "reps": vars(args)}
+    t0 = time.perf_counter()
+    result["pages"] = bench_pages(data_dir, args.cold, args.warm, args.pages, args.timeout)
+    result["queries"] = bench_queries(args.query_reps)
+    if args.peer_dir:
+        result["peer"] = bench_peer(Path(args.peer_dir), args.peer_reps, args.timeout)
+    result["peak_rss_mb"] = peak_rss_mb()
+    result["seconds"] = time.perf_counter() - t0
+    Path(args.out).write_text(json.dumps(result, indent=2), encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
