@@ -182,9 +182,16 @@ def framework_files(data_dir: Path | None = None) -> list[Path]:
 
 
 def load_frameworks(data_dir: Path | None = None) -> dict[str, Framework]:
+    """Every framework, parsed once per set of files (a changed or added file is read again)."""
+    files = framework_files(data_dir)
+    return _parse_frameworks(tuple((str(p), p.stat().st_mtime_ns) for p in files))
+
+
+@functools.lru_cache(maxsize=8)
+def _parse_frameworks(files: tuple[tuple[str, int], ...]) -> dict[str, Framework]:
     catalogue = load_catalogue()
     out: dict[str, Framework] = {}
-    for path in framework_files(data_dir):
+    for path in (Path(f) for f, _ in files):
         fw = parse_framework(_read_toml(path), catalogue, path.name)
         out[fw.id] = fw
     # Barnet first (the default), then by title.

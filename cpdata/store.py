@@ -143,13 +143,14 @@ def _database(root: str, token: str) -> duckdb.DuckDBPyConnection:
     con.unregister("_areas")
     con.unregister("_sn")
     # The latest applied figure wins for each key; older ones stay in figures_all (history).
+    # Tables, not views: built once per data version instead of on every query.
     con.execute(
-        """CREATE VIEW figures AS SELECT * EXCLUDE (rn) FROM (
+        """CREATE TABLE figures AS SELECT * EXCLUDE (rn) FROM (
              SELECT *, row_number() OVER (PARTITION BY indicator_id, area_code, period, figure_type, basis
                                           ORDER BY seq DESC) AS rn FROM figures_all) WHERE rn = 1"""
     )
     con.execute(
-        """CREATE VIEW bright_spots AS SELECT * EXCLUDE (rn) FROM (
+        """CREATE TABLE bright_spots AS SELECT * EXCLUDE (rn) FROM (
              SELECT *, row_number() OVER (PARTITION BY area_code, survey, wave, age_band, measure_id
                                           ORDER BY seq DESC) AS rn FROM bright_spots_all) WHERE rn = 1"""
     )

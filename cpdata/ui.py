@@ -6,6 +6,7 @@ Only presentation lives here; every figure comes from ``cpdata.views``.
 from __future__ import annotations
 
 import functools
+import json
 
 import streamlit as st
 
@@ -164,6 +165,18 @@ def _delta(v: views.IndicatorView) -> tuple[str | None, str]:
     return text, colour
 
 
+@st.cache_data(max_entries=2048, show_spinner=False)
+def chart_parts(indicator_id: str, rows, target, band: bool, council_name: str):
+    """The chart spec, caption, text alternative and data, built once per set of figures.
+
+    Building and validating the Altair spec was most of a page's time on every rerun (bench/).
+    """
+    ind = load_catalogue().indicator(indicator_id)
+    data = views.chart_data(rows)
+    spec = json.loads(charts.trend(ind, data, target, band=band).to_json())
+    return spec, charts.caption(ind, data, band=band), charts.describe(ind, council_name, data), data
+
+
 def indicator_block(v: views.IndicatorView, sel: dict) -> None:
     """Headline, sentence, comparisons, chart and the numbers behind it, for one indicator."""
     ind = v.indicator
@@ -207,14 +220,11 @@ def indicator_block(v: views.IndicatorView, sel: dict) -> None:
                 notes.append(f"Neighbours' mean of {v.sn_n} councils with a figure, {v.sn_model} model.")
             st.caption(" ".join(notes))
         with right:
-            data = views.chart_data(v.rows)
-            st.altair_chart(
-                charts.trend(ind, data, v.target, band=st.session_state.get("band", True)),
-                width="stretch",
-                height=340,
-                alt=charts.describe(ind, sel["council_name"], data),
+            spec, caption, alt_text, data = chart_parts(
+                ind.id, v.rows, v.target, st.session_state.get("band", True), sel["council_name"]
             )
-            st.caption(charts.caption(ind, data, band=st.session_state.get("band", True)))
+            st.vega_lite_chart(spec=spec, width="stretch", height=340, alt=alt_text)
+            st.caption(caption)
         with st.expander("Numbers behind the chart, and definition"):
             st.dataframe(v.history, hide_index=True, width="stretch")
             st.download_button(
