@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from cpdata import aliases, ees, schema, store, wide
+from cpdata import aliases, ees, periods, schema, store
 
 SN_2021 = "New_Statistical_Neighbour_Groupings_April_2021.csv"
 SN_2025 = "sn_model_2025_wide.csv"
@@ -72,13 +72,16 @@ def build_sn_models(sn21: pd.DataFrame, sn25: pd.DataFrame, areas: pd.DataFrame)
 
 
 def barnsley_figures(path: Path) -> pd.DataFrame:
-    df = read_csv(path)
-    ids = {name: aliases.match(name) for name in df.iloc[:, 0]}
-    missing = [n for n, i in ids.items() if i is None]
-    if missing:
-        raise ValueError(f"Barnsley indicators with no catalogue id: {missing}")
+    """Barnsley's table through the same path an analyst's upload of it takes."""
+    from cpdata import ingest
+
     source = "Barnsley Children in Care and Care Leavers Strategy 2022-25"
-    return wide.to_figures(df, ids, BARNSLEY, source, "seed_barnsley_key_indicators")
+    cells, problems, unmatched = ingest.wide_cells(read_csv(path), ingest.Options(council=BARNSLEY, source=source))
+    if problems or unmatched:
+        raise ValueError(f"Barnsley's table did not map: {[p.text() for p in problems]}")
+    cells["area_code"] = cells["area_given"]
+    cells["period"] = cells["period_given"].map(periods.parse)
+    return ingest.finalise(cells, "seed_barnsley_key_indicators")
 
 
 def barking_dagenham_figures(path: Path) -> pd.DataFrame:

@@ -157,7 +157,7 @@ def describe_unmapped(df: pd.DataFrame) -> str:
     )
 
 
-def _wide_cells(df: pd.DataFrame, options: Options) -> tuple[pd.DataFrame, list[Problem], dict]:
+def wide_cells(df: pd.DataFrame, options: Options) -> tuple[pd.DataFrame, list[Problem], dict]:
     problems = []
     if not options.council:
         no_council = _fail(
@@ -321,7 +321,7 @@ def prepare(data: bytes, filename: str, options: Options | None = None, data_dir
     elif shape == "ees":
         cells, problems = _ees_cells(df, filename, options)
     elif shape == "wide":
-        cells, problems, unmatched = _wide_cells(df, options)
+        cells, problems, unmatched = wide_cells(df, options)
     else:
         return Prepared(
             filename,

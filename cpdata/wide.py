@@ -1,7 +1,7 @@
 """A council's wide performance table (one row per indicator, a column per year/comparator).
 
 Headers like ``18/19 Outturn``, ``2019/20``, ``20/21 Stat. Neighbours``, ``20/21 National``
-and ``Target 22/23`` are read into tidy figures for one council, basis ``local``.
+and ``Target 22/23`` are understood here; ``cpdata.ingest.wide_cells`` reads the rows.
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from cpdata import periods, symbols
+from cpdata import periods
 
 _KINDS = [
     (re.compile(r"^(outturn|actual|local|value)?$"), "value"),
@@ -49,41 +49,3 @@ def read_header(header: str) -> WideColumn | None:
 
 def columns(df: pd.DataFrame) -> list[WideColumn]:
     return [c for c in (read_header(h) for h in df.columns[1:]) if c is not None]
-
-
-def to_figures(df: pd.DataFrame, ids: dict[str, str], area_code: str, source: str, extract_id: str) -> pd.DataFrame:
-    """Tidy local figures; ``ids`` maps each first-column name to its catalogue id.
-
-    Blank cells publish nothing (no row); ``N/A`` and other symbols are kept as symbols.
-    """
-    name_col = df.columns[0]
-    rows = []
-    for _, r in df.iterrows():
-        name = str(r[name_col]).strip()
-        if name not in ids:
-            continue
-        for col in columns(df):
-            value, symbol = symbols.parse_cell(r[col.header])
-            if value is None and symbol is None:
-                continue
-            label = {
-                "value": "local outturn",
-                "sn_average": "statistical neighbours as published",
-                "national": "national as published",
-                "target": "local target",
-            }[col.figure_type]
-            rows.append(
-                {
-                    "indicator_id": ids[name],
-                    "area_code": area_code,
-                    "period": col.period,
-                    "figure_type": col.figure_type,
-                    "basis": "local" if col.figure_type in ("value", "target") else "published",
-                    "value": value,
-                    "symbol": symbol,
-                    "source": f"{source}, {label}",
-                    "note": f"row '{name}', column '{col.header}'",
-                    "extract_id": extract_id,
-                }
-            )
-    return pd.DataFrame(rows)
