@@ -10,7 +10,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from cpdata import ingest, queries, readers, store, uploads
+from cpdata import ees, ingest, queries, readers, store, uploads
 from tests.conftest import FIXTURES
 
 BAD = FIXTURES / "bad_uploads"
@@ -212,3 +212,36 @@ def test_unmapped_ees_file_mapped_by_analyst_and_saved_for_next_time(data_copy):
     ees.save_recipe(recipe, data_copy)
     again = ingest.prepare(data, "peps_next_month.csv", data_dir=data_copy)  # recognised without mapping
     assert not again.failed and again.figures.iloc[0]["indicator_id"] == "cla_pep"
+
+
+RECIPE_FILES = sorted((FIXTURES / "recipes").glob("*.csv"))  # Barnet and England rows copied from DfE's files
+
+
+@pytest.mark.parametrize("path", RECIPE_FILES, ids=lambda p: p.stem)
+def test_each_recipe_file_round_trip(path, data_copy):
+    """Every shipped recipe: the file's figures are the scorecard's; a changed copy applies and undoes exactly."""
+    data = path.read_bytes()
+    prepared = ingest.prepare(data, path.name, data_dir=data_copy)
+    assert prepared.shape == "ees" and not prepared.failed, [p.text() for p in prepared.problems]
+    assert ees.find_recipe(readers.read_csv(data)).file == path.name
+    figs = prepared.figures[prepared.figures["area_code"] == "E09000003"]
+    assert not figs.empty
+    card = queries.scorecard_table("E09000003", data_dir=data_copy).set_index(["indicator_id", "period"])
+    for r in figs.itertuples():
+        held = card.loc[(r.indicator_id, r.period)]
+        assert (pd.isna(held["council"]) and r.symbol == held["council_symbol"]) or held["council"] == r.value
+    before = queries.scorecard_table("E09000003", data_dir=data_copy)
+    # The same rows a year later (2025/26): new figures appear, and undo takes exactly them away.
+    later = data.replace(b"\n202425,", b"\n202526,").replace(b"\n2025,", b"\n2026,")
+    prepared_later = ingest.prepare(later, path.name, data_dir=data_copy)
+    assert not prepared_later.failed, [p.text() for p in prepared_later.problems]
+    entry = uploads.apply(prepared_later, later, "t", data_copy)
+    after = queries.scorecard_table("E09000003", year=2026, data_dir=data_copy)
+    assert len(after) == len(
+        prepared_later.figures[
+            (prepared_later.figures["area_code"] == "E09000003") & (prepared_later.figures["period"] == 2026)
+        ]
+    )
+    uploads.undo(entry["id"], "t", data_copy)
+    assert queries.scorecard_table("E09000003", year=2026, data_dir=data_copy).empty
+    pd.testing.assert_frame_equal(queries.scorecard_table("E09000003", data_dir=data_copy), before)
