@@ -27,7 +27,7 @@ def comparison(ind: Indicator, value: float, sn: object, england: object) -> str
     parts = []
     for name, other, decimals in (
         ("its statistical neighbours", sn, SN_DECIMALS),
-        ("England", england, ind.decimals),
+        ("England", None if ind.unit == "count" else england, ind.decimals),  # counts are not comparable
     ):
         verdict = compare.versus(value, other, ind.polarity, ind.decimals, decimals)
         if verdict is not None:

@@ -212,7 +212,9 @@ def indicator_view(
     sn_dec = sentences.SN_DECIMALS if v.sn_basis == "computed" else ind.decimals
     v.change = compare.change(v.value, previous, ind.polarity, ind.decimals)
     v.vs_sn = compare.versus(v.value, v.sn, ind.polarity, ind.decimals, sn_dec)
-    v.vs_england = compare.versus(v.value, v.england, ind.polarity, ind.decimals)
+    # A council's count is not comparable with England's (or its neighbours' totals with its own size).
+    if ind.unit != "count":
+        v.vs_england = compare.versus(v.value, v.england, ind.polarity, ind.decimals)
     v.target_status = compare.target_status(v.value, v.target, ind.polarity, ind.decimals)
     if v.basis == "published":
         table = all_values.get((ind.id, period))
@@ -371,7 +373,12 @@ def comparison_lines(v: IndicatorView) -> list[str]:
         elif word:
             lines.append(f"{VERDICT_MARK[word]} {name} ({v.shown(col)})")
         else:
-            lines.append(f"{name[0].upper()}{name[1:]}: {v.shown(col)} (no council figure to compare)")
+            why = (
+                "a count, not comparable"
+                if v.indicator.unit == "count" and col == "england"
+                else "no council figure to compare"
+            )
+            lines.append(f"{name[0].upper()}{name[1:]}: {v.shown(col)} ({why})")
     if v.rank is not None:
         lines.append(f"Rank {v.rank} of {v.ranked} councils (1 is best) · quartile {v.quartile} (A is best)")
     if v.target is not None:

@@ -108,3 +108,11 @@ def test_caption_mentions_gaps_only_when_there_are_some():
     assert "Gaps" not in charts.caption(full.indicator, views.chart_data(full.rows))
     late_start = _view("E09000002", "cla_3plus_placements", 2023)  # local figures for two years only
     assert "Gaps" not in charts.caption(late_start.indicator, views.chart_data(late_start.rows))
+
+
+def test_a_council_count_is_never_judged_against_englands():
+    v = _view("E09000002", "cla_count", 2025)
+    assert v.england is not None and v.vs_england is None
+    assert "England" not in v.sentence
+    assert "England: 81,770 (a count, not comparable)" in views.comparison_lines(v)
+    assert views.scorecard_rows([v]).loc[0, "vs England"] == "-"
