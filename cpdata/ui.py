@@ -269,7 +269,7 @@ def split_held(items: list[views.IndicatorView]) -> tuple[list[views.IndicatorVi
     return [v for v in items if v.has_data], [v for v in items if not v.has_data]
 
 
-def not_held_section(items: list[views.IndicatorView], pledge=None) -> None:
+def not_held_section(items: list[views.IndicatorView]) -> None:
     """Measures of success with no figures yet: listed, never silently dropped."""
     if not items:
         return

@@ -224,13 +224,6 @@ def indicator_view(
     return v
 
 
-@dataclass
-class PledgeView:
-    indicators: list[IndicatorView]
-    bright_spots: pd.DataFrame
-    series: pd.DataFrame
-
-
 def indicator_views(
     council: str,
     indicator_ids: list[str],

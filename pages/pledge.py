@@ -19,4 +19,4 @@ for view in held:
     ui.indicator_block(view, sel)
 
 ui.bright_spots_section(sel, list(pledge.bright_spots))
-ui.not_held_section(not_held, pledge)
+ui.not_held_section(not_held)
