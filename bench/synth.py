@@ -25,7 +25,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from cpdata import config, schema, store
+from cpdata import config, ees, schema, store
 from cpdata.catalogue import load_catalogue
 
 SYNTHETIC_SOURCE = "Synthetic benchmark data (made up by bench/synth.py; not published statistics)"
@@ -33,20 +33,8 @@ LATEST_YEAR = 2025  # the newest year a synthetic figure may have (indicators th
 
 # DfE's la_care_leavers_activity file, column for column (Explore Education Statistics layout).
 EES_ACTIVITY_COLUMNS = [
-    "time_period",
-    "time_identifier",
-    "geographic_level",
-    "country_code",
-    "country_name",
-    "region_code",
-    "region_name",
-    "old_la_code",
-    "la_name",
-    "new_la_code",
-    "care_leaver_age",
-    "breakdown",
-    "care_leaver_count",
-    "care_leaver_percent",
+    *ees.GEOGRAPHY_COLUMNS,
+    *("care_leaver_age", "breakdown", "care_leaver_count", "care_leaver_percent"),
 ]
 AGES = ["17 to 18 years", "19 to 21 years"]
 EET_PARTS = [

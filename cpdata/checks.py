@@ -158,7 +158,7 @@ def value_parses(cells: pd.DataFrame, ctx: Context) -> list[Problem]:
         raw = cells.get(f"raw_{part}")
         if raw is None:
             continue
-        bad = cells[[_unparseable(x) for x in raw]]
+        bad = cells[[not symbols.parses(x) for x in raw]]
         problems += _each(
             "not a number",
             "fail",
@@ -170,20 +170,12 @@ def value_parses(cells: pd.DataFrame, ctx: Context) -> list[Problem]:
     return problems
 
 
-def _unparseable(raw: object) -> bool:
-    try:
-        symbols.parse_cell(raw)
-    except ValueError:
-        return True
-    return False
-
-
 def _numbers(cells: pd.DataFrame, ctx: Context, unit: str) -> pd.DataFrame:
     units = cells["indicator_id"].map(
         lambda i: ctx.catalogue.indicators[i].unit if i in ctx.catalogue.indicators else None
     )
     rows = cells[units == unit].copy()
-    rows["_v"] = [symbols.parse_cell(x)[0] if not _unparseable(x) else None for x in rows["raw_value"]]
+    rows["_v"] = [symbols.number_or_none(x) for x in rows["raw_value"]]
     return rows[rows["_v"].notna()]
 
 
@@ -253,7 +245,7 @@ def sn_agrees(cells: pd.DataFrame, ctx: Context) -> list[Problem]:
     rows = cells[(cells["figure_type"] == "sn_average") & cells["area_code"].notna() & cells["period"].notna()]
     if rows.empty or ctx.sn_means is None:
         return []
-    rows = rows.assign(_v=[symbols.parse_cell(x)[0] if not _unparseable(x) else None for x in rows["raw_value"]])
+    rows = rows.assign(_v=[symbols.number_or_none(x) for x in rows["raw_value"]])
     means = ctx.sn_means(rows[["indicator_id", "area_code", "period"]].drop_duplicates())
     merged = rows.merge(means, on=["indicator_id", "area_code", "period"], how="inner")
     bad = merged[merged["_v"].notna() & merged["sn_mean"].notna() & ((merged["_v"] - merged["sn_mean"]).abs() > 2)]
@@ -271,7 +263,7 @@ def sn_agrees(cells: pd.DataFrame, ctx: Context) -> list[Problem]:
 def plausible_move(cells: pd.DataFrame, ctx: Context) -> list[Problem]:
     """A figure far from the year before (the file's own, else the one held), same basis."""
     rows = cells[(cells["figure_type"] == "value") & cells["area_code"].notna() & cells["period"].notna()].copy()
-    rows["_v"] = [symbols.parse_cell(x)[0] if not _unparseable(x) else None for x in rows["raw_value"]]
+    rows["_v"] = [symbols.number_or_none(x) for x in rows["raw_value"]]
     key = ["indicator_id", "area_code", "basis", "period"]
     own = rows[key + ["_v"]].rename(columns={"_v": "value"})
     held = ctx.held[ctx.held["figure_type"] == "value"][key + ["value"]] if not ctx.held.empty else own.iloc[0:0]

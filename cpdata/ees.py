@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from cpdata import config, periods
+from cpdata import config, periods, symbols
 
 RECIPE_DIR = config.PACKAGE_DIR / "recipes"
 GEOGRAPHY_COLUMNS = [
@@ -89,19 +89,11 @@ def load_recipes(directory: Path | None = None) -> list[Recipe]:
 
 def columns_of(df: pd.DataFrame) -> tuple[dict[str, list[str]], list[str]]:
     """An EES file's filter columns (with their values) and indicator (number) columns."""
-    from cpdata import symbols
-
     filters: dict[str, list[str]] = {}
     numbers: list[str] = []
     for c in [c for c in df.columns if c not in GEOGRAPHY_COLUMNS]:
         sample = df[c].dropna().astype(str).head(500)
-        parsed = 0
-        for x in sample:
-            try:
-                symbols.parse_cell(x)
-                parsed += 1
-            except ValueError:
-                pass
+        parsed = sum(symbols.parses(x) for x in sample)
         if parsed >= 0.8 * max(len(sample), 1):
             numbers.append(c)
         else:

@@ -100,30 +100,14 @@ def _template_cells(df: pd.DataFrame, filename: str, options: Options) -> tuple[
             "_column": "value",
         }
     )
-    bad_type = cells[~cells["figure_type"].isin(schema.FIGURE_TYPES)]
-    problems += [
-        Problem(
-            "bad figure type",
-            "fail",
-            f"'{r['figure_type']}' is not a figure type.",
-            f"Use one of {', '.join(schema.FIGURE_TYPES)}, or leave blank for 'value'.",
-            int(r["_row"]),
-            "figure_type",
-        )
-        for r in bad_type.head(20).to_dict("records")
-    ]
-    bad_basis = cells[~cells["basis"].isin(schema.BASES)]
-    problems += [
-        Problem(
-            "bad basis",
-            "fail",
-            f"'{r['basis']}' is not a basis.",
-            "Use 'published' or 'local'.",
-            int(r["_row"]),
-            "basis",
-        )
-        for r in bad_basis.head(20).to_dict("records")
-    ]
+    allowed = {
+        "figure_type": (schema.FIGURE_TYPES, "bad figure type", "a figure type", "or leave blank for 'value'"),
+        "basis": (schema.BASES, "bad basis", "a basis", "or leave blank for 'local'"),
+    }
+    for column, (values, check, what, blank) in allowed.items():
+        for r in cells[~cells[column].isin(values)].head(20).to_dict("records"):
+            fix = f"Use one of {', '.join(values)}, {blank}."
+            problems.append(Problem(check, "fail", f"'{r[column]}' is not {what}.", fix, int(r["_row"]), column))
     return cells, problems
 
 

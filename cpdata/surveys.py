@@ -31,18 +31,6 @@ def is_survey_template(columns: list[str]) -> bool:
     return {"survey", "wave", "measure", "percent"} <= set(columns)
 
 
-def _number(raw: object) -> float | None:
-    return symbols.parse_cell(raw)[0]
-
-
-def _bad_number(raw: object) -> bool:
-    try:
-        symbols.parse_cell(raw)
-    except ValueError:
-        return True
-    return False
-
-
 def cells(df: pd.DataFrame, lookup: dict[str, str], filename: str) -> tuple[pd.DataFrame, list[Problem]]:
     """Rows with their file row numbers, plus every problem found, all at once."""
     missing = [c for c in REQUIRED if c not in df.columns]
@@ -101,14 +89,14 @@ def cells(df: pd.DataFrame, lookup: dict[str, str], filename: str) -> tuple[pd.D
     )
     for col in ("percent", "count", "answered", "respondents", "comparator_percent", "comparator_answered"):
         each(
-            out[col].map(_bad_number),
+            ~out[col].map(symbols.parses).astype(bool),
             "not a number",
             lambda r, c=col: f"'{r[c]}' is not a number.",
             "Enter a number, or leave it blank.",
             col,
         )
     for col in ("percent", "comparator_percent"):
-        values = out[col].map(lambda x: None if _bad_number(x) else _number(x))
+        values = out[col].map(symbols.number_or_none)
         each(
             values.notna() & ((values < 0) | (values > 100)),
             "percentage out of range",
@@ -146,13 +134,13 @@ def finalise(out: pd.DataFrame, extract_id: str, filename: str) -> pd.DataFrame:
                 "age_band": str(r["age_band"]).strip(),
                 "measure_id": r["measure_id"],
                 "measure_text": r["measure"],
-                "percent": _number(r["percent"]),
-                "count": _number(r["count"]),
-                "answered": _number(r["answered"]),
-                "respondents": _number(r["respondents"]),
+                "percent": symbols.number_or_none(r["percent"]),
+                "count": symbols.number_or_none(r["count"]),
+                "answered": symbols.number_or_none(r["answered"]),
+                "respondents": symbols.number_or_none(r["respondents"]),
                 "comparator": r["comparator"] or None,
-                "comparator_percent": _number(r["comparator_percent"]),
-                "comparator_answered": _number(r["comparator_answered"]),
+                "comparator_percent": symbols.number_or_none(r["comparator_percent"]),
+                "comparator_answered": symbols.number_or_none(r["comparator_answered"]),
                 "bright_spot": str(r["bright_spot"]).lower() == "yes",
                 "source": r["source"] or f"Bright Spots {r['wave']} (Coram Voice), uploaded as {filename}",
                 "note": r["note"] or None,

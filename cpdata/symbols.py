@@ -80,3 +80,17 @@ def parse_cell(raw: object) -> tuple[float | None, str | None]:
     if _NUMBER.match(cleaned):
         return float(cleaned), None
     raise ValueError(f"{text!r} is neither a number nor a known symbol")
+
+
+def parses(raw: object) -> bool:
+    """Whether a cell is a number, a known symbol or blank (what a check accepts)."""
+    try:
+        parse_cell(raw)
+    except ValueError:
+        return False
+    return True
+
+
+def number_or_none(raw: object) -> float | None:
+    """The cell's number; None for a blank, a symbol or text that is not a number."""
+    return parse_cell(raw)[0] if parses(raw) else None

@@ -63,3 +63,10 @@ def test_rounding_is_half_up_as_published():
     assert fmt.number(62.5, "percent", 0) == "63%"
     assert fmt.number(0.25, "score", 1) == "0.3"
     assert fmt.number(2.675, "score", 2) == "2.68"
+
+
+def test_parses_and_number_or_none():
+    assert symbols.parses("62.5%") and symbols.parses("c") and symbols.parses("")
+    assert not symbols.parses("sixty")
+    assert symbols.number_or_none("1,234") == 1234.0
+    assert symbols.number_or_none("c") is None and symbols.number_or_none("sixty") is None
