@@ -184,3 +184,61 @@ def png(ind: Indicator, data: pd.DataFrame, target: float | None, council_name: 
         title=alt.TitleParams(f"{ind.title}: {council_name}", subtitle=caption(ind, data), subtitleFontSize=10),
     )
     return vlc.vegalite_to_png(chart.to_json(), scale=scale)
+
+
+def briefing_trend(ind: Indicator, data: pd.DataFrame, width: int = 460, height: int = 170) -> alt.LayerChart:
+    """A simple trend for a screen read from across a room: few series, big labels, gaps kept.
+
+    No legend: the screen shows one key for all its charts (``briefing_key``), same styles.
+    """
+    data = segments(data)
+    shown = data[data["value"].notna()]
+    present = [s for s in SERIES if s in set(shown["series"])] or [COUNCIL]
+    colours, shapes, dashes = ([STYLE[s][i] for s in present] for i in range(3))
+    colour = alt.Color("series:N", scale=alt.Scale(domain=present, range=colours), legend=None)
+    x = alt.X("year:O", title=None, sort=sorted(data["year"].unique()), axis=alt.Axis(labelAngle=0))
+    y = alt.Y("value:Q", title=None, scale=alt.Scale(zero=axis_from_zero(ind, data["value"])))
+    base = alt.Chart(_json_safe(shown))
+    layers: list = [
+        base.mark_line(strokeWidth=4).encode(
+            x=x,
+            y=y,
+            color=colour,
+            detail="segment:N",
+            strokeDash=alt.StrokeDash("series:N", scale=alt.Scale(domain=present, range=dashes), legend=None),
+        ),
+        base.mark_point(size=140, filled=True).encode(
+            x=x,
+            y=y,
+            color=colour,
+            shape=alt.Shape("series:N", scale=alt.Scale(domain=present, range=shapes), legend=None),
+        ),
+    ]
+    marked = data[(data["series"] == COUNCIL) & data["value"].isna() & data["symbol"].notna()]
+    if not marked.empty:
+        layers.append(
+            alt.Chart(_json_safe(marked))
+            .mark_text(baseline="top", dy=2, fontSize=18, color=STYLE[COUNCIL][0])
+            .encode(x=x, y=alt.value(0), text="symbol:N")
+        )
+    return (
+        alt.layer(*layers)
+        .properties(width=width, height=height)
+        .configure_axis(labelFontSize=18, labelColor="#222222", gridColor="#dddddd")
+        .configure_view(stroke=None)
+    )
+
+
+def briefing_key(series: list[str]) -> list[tuple[str, str, str, list[int]]]:
+    """The key shared by a screen's charts: (name, colour, shape, dash) for each series drawn."""
+    return [(s, *STYLE[s]) for s in SERIES if s in series]
+
+
+def briefing_image(ind: Indicator, data: pd.DataFrame, kind: str = "svg", scale: float = 2, height: int = 170) -> bytes:
+    """The briefing chart rendered server-side: SVG for screens, PNG at print resolution for packs."""
+    import vl_convert as vlc
+
+    spec = briefing_trend(ind, data, height=height).to_json()
+    if kind == "png":
+        return vlc.vegalite_to_png(spec, scale=scale)
+    return vlc.vegalite_to_svg(spec).encode("utf-8")
