@@ -33,10 +33,15 @@ more = [
     st.Page("pages/accessibility.py", title="Accessibility statement", url_path="accessibility"),
 ]
 
+briefings = [
+    st.Page("pages/briefing_setup.py", title="Prepare a briefing", url_path="briefing-setup"),
+    st.Page("pages/briefing.py", title="Briefing (big screen)", url_path="briefing"),
+]
 analysts = [st.Page("pages/upload.py", title="Upload figures", url_path="upload")]
 sections = {
     "": [overview],
     f"{frameworks[active].pledge_word}s": list(pledge_pages),
+    "Members' briefings": briefings,
     "More": more,
     "Analysts": analysts,
 }
@@ -47,5 +52,6 @@ if current in pledge_pages:
         st.session_state["framework"] = fw_id
         st.rerun()
     st.session_state["pledge_id"] = pledge_id
-ui.sidebar()
+if current != briefings[1]:  # the big screen has no sidebar; its URL carries the choices
+    ui.sidebar()
 current.run()

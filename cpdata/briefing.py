@@ -18,6 +18,7 @@ from cpdata.catalogue import Framework, Indicator, load_catalogue
 from cpdata.running_orders import RunningOrder
 from cpdata.running_orders import default as default_order
 
+CHART_YEARS = 5  # a simple chart: the last five years, labels readable across a room
 MARKS = {"better": "✔ better than", "worse": "✖ worse than", "in line": "= in line with"}
 NEUTRAL = {"higher": "▲ higher than", "lower": "▼ lower than"}
 
@@ -61,7 +62,7 @@ class Briefing:
     order_name: str
     screens: tuple[Screen, ...] = field(default_factory=tuple)
 
-    def keys(self) -> list[str]:
+    def screen_keys(self) -> list[str]:
         return [s.key for s in self.screens]
 
     def screen(self, key: str) -> Screen:
@@ -85,7 +86,7 @@ def _chart(v: views.IndicatorView) -> pd.DataFrame:
     data = views.chart_data(v.rows)
     own = views.SERIES_NAMES["council" if v.basis == "published" else "local"]
     keep = [own, views.SERIES_NAMES["sn"]] + ([views.SERIES_NAMES["england"]] if ind.unit != "count" else [])
-    data = data[data["series"].isin(keep)].copy()
+    data = data[data["series"].isin(keep) & (data["period"] > data["period"].max() - CHART_YEARS)].copy()
     bases = dict(zip(v.rows["period"], v.rows.get("pub_denominator", pd.Series(dtype=float)), strict=False))
     safe = []
     for period, series, value in zip(data["period"], data["series"], data["value"], strict=True):
@@ -139,8 +140,9 @@ def tile(v: views.IndicatorView, council_name: str) -> Tile:
         return Tile(ind, year, value.text, sentence, (), None, basis, (value.note,), _chart(v), withheld=True)
     if value.value is None:
         sentence = sentences.headline(ind, council_name, v.period, None, v.symbol, None, england.value)
-        figure = symbols.short(v.symbol) if v.symbol else "no figure"
-        return Tile(ind, year, figure, sentence, (), None, basis, (), _chart(v))
+        meaning = symbols.meaning(v.symbol) if v.symbol else "no figure"
+        figure = symbols.SHORT.get(meaning, meaning)
+        return Tile(ind, year, figure, sentence, (), None, basis, (), _chart(v), withheld=True)
     # The badges carry the comparisons; the sentence says what the figure means and how it moved.
     sentence = sentences.lead(ind, council_name, v.period, value.value)
     change = _change(v, previous)

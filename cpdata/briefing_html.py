@@ -35,7 +35,8 @@ CSS = """
 .bf-figure.bf-withheld{font-size:calc(var(--u)*2.2)}
 .bf-year{font-size:calc(var(--u)*1.05);font-weight:400;margin-left:calc(var(--u)*.6);color:#383f43}
 .bf-badges{list-style:none;margin:0 0 calc(var(--u)*.4);padding:0;font-size:calc(var(--u)*1.05);font-weight:700}
-.bf-badges li{margin:0;padding:0}
+.bf-badges li,.bf-key li{margin:0;padding:0}
+.bf-screen ul.bf-badges,.bf-screen ul.bf-key{padding-left:0}
 .bf-sentence{margin:0;font-size:calc(var(--u)*1.05)}
 .bf-chart{margin:0}.bf-chart img{width:100%;height:auto;display:block}
 .bf-note,.bf-basis{font-size:calc(var(--u)*.9);color:#383f43;margin:calc(var(--u)*.3) 0 0}
@@ -47,11 +48,11 @@ CSS = """
 .bf-lines li{font-size:calc(var(--u)*1.6);margin-bottom:calc(var(--u)*.6)}
 .bf-cover h1{font-size:calc(var(--u)*3.4);margin-top:calc(var(--u)*6)}
 .bf-cover .bf-sub{font-size:calc(var(--u)*2.4);font-weight:700;margin:calc(var(--u)*1) 0 calc(var(--u)*2)}
-.bf-cover .bf-lines{list-style:none;padding:0}
+.bf-cover .bf-lines,.bf-summary .bf-lines{list-style:none;padding:0}
 .bf-key{list-style:none;display:flex;flex-wrap:wrap;gap:calc(var(--u)*2);margin:calc(var(--u)*.5) 0 0;padding:0;
   font-size:calc(var(--u)*1)}
 .bf-key li{display:flex;align-items:center;gap:calc(var(--u)*.5)}
-.bf-key svg{width:calc(var(--u)*3);height:auto}
+.bf-sw{display:inline-block;width:calc(var(--u)*3);height:calc(var(--u)*.3);min-height:3px}
 .bf-dense{gap:calc(var(--u)*.6)}
 .bf-dense .bf-tile{padding:calc(var(--u)*.4) calc(var(--u)*.8)}
 .bf-dense h2{font-size:calc(var(--u)*1.15);margin:0}
@@ -108,17 +109,24 @@ def _tile(t: Tile, b: Briefing, images: Images) -> str:
     )
 
 
+def _swatch(colour: str, dash: list[int]) -> str:
+    """A line sample in the series' colour and dash pattern, drawn with CSS (no SVG, which some hosts strip)."""
+    if len(dash) < 2 or not dash[1]:
+        fill = colour
+    else:
+        stops, at = [], 0
+        for n, length in enumerate(dash):
+            c = colour if n % 2 == 0 else "transparent"
+            stops.append(f"{c} {at * 2}px {(at + length) * 2}px")
+            at += length
+        fill = f"repeating-linear-gradient(90deg,{','.join(stops)})"
+    return f'<span class="bf-sw" aria-hidden="true" style="background:{fill}"></span>'
+
+
 def _key(s: Screen) -> str:
     """One key for every chart on the screen: a line sample in each series' colour and dash, and its name."""
     drawn = sorted({x for t in s.tiles for x in t.chart.loc[t.chart["value"].notna(), "series"]})
-    items = []
-    for name, colour, _shape, dash in charts.briefing_key(drawn):
-        pattern = " ".join(str(d) for d in dash) if dash[1:] and dash[1] else "none"
-        items.append(
-            f'<li><svg aria-hidden="true" focusable="false" width="48" height="14" viewBox="0 0 48 14">'
-            f'<line x1="0" y1="7" x2="48" y2="7" stroke="{colour}" stroke-width="4" '
-            f'stroke-dasharray="{pattern}"/></svg>{_e(name)}</li>'
-        )
+    items = [f"<li>{_swatch(colour, dash)}{_e(name)}</li>" for name, colour, _s, dash in charts.briefing_key(drawn)]
     return f'<ul class="bf-key" aria-label="Key to the charts">{"".join(items)}</ul>' if items else ""
 
 
@@ -172,7 +180,7 @@ def images_for(b: Briefing, key: str, kind: str = "svg", scale: float = 2) -> Im
 def pack_html(b: Briefing, progress: Callable[[float, str], None] | None = None) -> str:
     """Every screen in one offline HTML document, charts as print-resolution PNGs."""
     sections = []
-    keys = b.keys()
+    keys = b.screen_keys()
     for n, key in enumerate(keys, start=1):
         if progress:
             progress((n - 1) / len(keys), f"Drawing {b.screen(key).title}")

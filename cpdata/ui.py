@@ -9,6 +9,7 @@ import functools
 import json
 
 import streamlit as st
+from streamlit.runtime.pages_manager import PagesManager
 
 from cpdata import charts, config, exports, fmt, periods, provenance, queries, store, symbols, views
 from cpdata.catalogue import Framework, load_catalogue, load_frameworks
@@ -120,8 +121,23 @@ def council_options() -> dict[str, str]:
     return _councils(data_version(), str(config.data_dir()))
 
 
+def ensure_routed() -> None:
+    """Hand a page run without ``dashboard.py`` back to the router.
+
+    With a folder called ``pages/`` beside it, Streamlit's legacy router handles the first
+    session after the server starts, and runs ``pages/<name>.py`` alone when the URL matches a
+    file name (``/briefing``, ``/overview``): no state, no sidebar. Turning the legacy router
+    off and rerunning sends that run through ``dashboard.py`` and ``st.navigation``.
+    """
+    if st.session_state.get("_initialised"):
+        return
+    PagesManager.uses_pages_directory = False
+    st.rerun()
+
+
 def selection() -> dict:
     """What the user has chosen, with the names pages need."""
+    ensure_routed()
     fw = frameworks()[st.session_state["framework"]]
     council = st.session_state["council"]
     return {

@@ -2,6 +2,10 @@
 
 import streamlit as st
 
+from cpdata import ui
+
+ui.ensure_routed()
+
 st.title("Accessibility statement")
 st.markdown(
     """

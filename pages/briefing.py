@@ -1,0 +1,15 @@
+"""Briefing mode: one screen at a time, big type, for a committee room's screen."""
+
+import streamlit as st
+
+from cpdata import briefing_ui, ui
+
+sel = ui.selection()
+order = briefing_ui.running_order(sel)
+brief = briefing_ui.build(sel, order)
+screen = briefing_ui.current_key(brief)
+
+briefing_ui.hide_chrome()
+briefing_ui.keep_query(sel, screen)
+st.html(briefing_ui.screen_html(sel, order, screen))
+briefing_ui.controls(brief, screen)
