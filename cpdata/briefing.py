@@ -255,7 +255,7 @@ def build(
         kind="cover",
         title="Corporate parenting: how we are keeping our promises",
         subtitle=f"{name} · {framework.title}",
-        lines=(f"Year: {year_label}", f"Figures as at {as_at}", f"{len(pledge_screens)} {framework.pledge_word}s"),
+        lines=(f"Year: {year_label}", f"{len(pledge_screens)} {framework.pledge_word}s"),
     )
     summary = Screen(
         key="summary",

@@ -17,7 +17,8 @@ HIDE_CHROME = """<style>
 [data-testid="stToolbar"],[data-testid="stDecoration"],[data-testid="stSidebarNav"]{display:none !important}
 [data-testid="stMainBlockContainer"]{padding:0 0 .5rem 0 !important;max-width:100% !important}
 [data-testid="stMain"]{margin-left:0 !important}
-.stApp .bf-screen{--u:min(1vw,1.7vh)}
+.st-key-bf_next kbd,.st-key-bf_prev kbd{color:inherit !important;opacity:1 !important}
+.stApp .bf-screen{--u:min(1vw,1.62vh);min-height:calc(var(--u)*53)}
 .stApp .bf-voice ul{padding-left:calc(var(--u)*1.5)}
 </style>"""
 
@@ -214,7 +215,7 @@ def start_link(sel: dict, slug: str | None) -> None:
 
 def pack_section(sel: dict, order: RunningOrder) -> None:
     """Build the offline pack with progress shown; the download keeps the last one built."""
-    st.subheader("Briefing pack")
+    st.header("Briefing pack")
     st.markdown(
         "One HTML file with every screen above: charts are embedded images, it opens without a network "
         "connection, and it prints one screen per landscape page."

@@ -20,6 +20,7 @@ SN_CHOICES = {
     "2025": "Statistical neighbours, May 2025 model (all years)",
 }
 QUERY_KEYS = ("framework", "council", "year", "sn")
+STATE_KEYS = ("framework", "council", "year", "sn", "band")
 
 
 def data_version() -> str:
@@ -73,7 +74,11 @@ def _resolve_council(raw: str | None, options: dict[str, str]) -> str | None:
 
 def init_state() -> None:
     """First run of a session: take the view from the link (shareable URLs), else defaults."""
-    if st.session_state.get("_initialised"):
+    if st.session_state.get("_initialised") and all(k in st.session_state for k in STATE_KEYS):
+        # Re-assigned so they outlive a run with no sidebar (the big screen): Streamlit drops
+        # widget-owned values after a run in which their widgets were not drawn.
+        for k in STATE_KEYS:
+            st.session_state[k] = st.session_state[k]
         return
     qp = st.query_params
     fws = frameworks()
@@ -129,7 +134,7 @@ def ensure_routed() -> None:
     file name (``/briefing``, ``/overview``): no state, no sidebar. Turning the legacy router
     off and rerunning sends that run through ``dashboard.py`` and ``st.navigation``.
     """
-    if st.session_state.get("_initialised"):
+    if st.session_state.get("_initialised") and all(k in st.session_state for k in STATE_KEYS):
         return
     PagesManager.uses_pages_directory = False
     st.rerun()
