@@ -230,3 +230,13 @@ def pack_section(sel: dict, order: RunningOrder) -> None:
         st.download_button(
             f"Download {name} ({len(data) / 1e6:.1f} MB)", data, file_name=name, mime="text/html", key="bf_dl"
         )
+
+
+def present_link(sel: dict, screen: str) -> None:
+    """From a pledge page straight to its briefing screen."""
+    params = {"framework": sel["framework"].id, "council": sel["council"], "sn": sel["sn"], "screen": screen}
+    if sel["year"]:
+        params["year"] = str(sel["year"])
+    st.page_link(
+        "pages/briefing.py", label="Present this on a big screen (briefing mode)", icon="🖥️", query_params=params
+    )

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from cpdata import ui
+from cpdata import briefing_ui, ui
 
 sel = ui.selection()
 pledge = sel["framework"].pledge(st.session_state["pledge_id"])
@@ -10,6 +10,7 @@ pledge = sel["framework"].pledge(st.session_state["pledge_id"])
 st.title(f"{sel['framework'].pledge_word} {pledge.order}: {pledge.title}")
 ui.context_line(sel)
 ui.illustrative_banner()
+briefing_ui.present_link(sel, pledge.id)
 if pledge.summary:
     st.markdown(pledge.summary)
 
