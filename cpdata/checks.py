@@ -10,6 +10,7 @@ import difflib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+import numpy as np
 import pandas as pd
 
 from cpdata import periods, symbols
@@ -45,6 +46,50 @@ class Context:
 
 Check = Callable[[pd.DataFrame, Context], list[Problem]]
 _MAX_REPORTED = 50  # per check, so a wholly wrong file still gives a readable list
+
+
+def each_distinct(values: pd.Series, fn: Callable[[object], object]) -> list:
+    """``[fn(v) for v in values]``, calling ``fn`` once per distinct text (a column repeats few values).
+
+    Only for text columns: there equal values are the same input. Anything else, and missing
+    cells (None and NaN differ to some ``fn``), gets ``fn`` cell by cell as before.
+    """
+    if not pd.api.types.is_string_dtype(values) or len(values) < 64:
+        return [fn(v) for v in values]
+    codes, uniques = pd.factorize(values, use_na_sentinel=True)
+    results = [fn(u) for u in uniques]
+    missing = np.flatnonzero(codes < 0)
+    out = [results[c] for c in codes]
+    for i in missing:
+        out[i] = fn(values.iloc[i])
+    return out
+
+
+def _parsed(raw: object) -> tuple[float | None, str | None, bool]:
+    try:
+        value, symbol = symbols.parse_cell(raw)
+    except ValueError:
+        return None, None, False
+    return value, symbol, True
+
+
+def parse_cells(raw: pd.Series) -> pd.DataFrame:
+    """``symbols.parse_cell`` for a column: value (NaN when none), symbol (None when none) and ``ok``
+    (False where the cell is neither a number nor a symbol), indexed like ``raw``. Never zero for a symbol.
+    """
+    parsed = each_distinct(raw, _parsed)
+    return pd.DataFrame(
+        {
+            "value": pd.Series([p[0] for p in parsed], index=raw.index, dtype="float64"),
+            "symbol": pd.Series([p[1] for p in parsed], index=raw.index, dtype=object),
+            "ok": pd.Series([p[2] for p in parsed], index=raw.index, dtype=bool),
+        },
+        index=raw.index,
+    )
+
+
+def _units(cells: pd.DataFrame, ctx: Context) -> pd.Series:
+    return cells["indicator_id"].map({i: ind.unit for i, ind in ctx.catalogue.indicators.items()})
 
 
 def _each(
@@ -105,12 +150,13 @@ def area_name_matches(cells: pd.DataFrame, ctx: Context) -> list[Problem]:
         return []
     names = dict(zip(ctx.areas["area_code"], ctx.areas["name"], strict=True))
     given = cells[cells["area_name_given"].notna() & cells["area_code"].notna()]
-    bad = given[
-        [
-            str(n).strip().lower() != str(names.get(c, "")).lower()
-            for n, c in zip(given["area_name_given"], given["area_code"], strict=True)
-        ]
-    ]
+    pairs = given[["area_name_given", "area_code"]].drop_duplicates()
+    wrong = {
+        (n, c)
+        for n, c in zip(pairs["area_name_given"], pairs["area_code"], strict=True)
+        if str(n).strip().lower() != str(names.get(c, "")).lower()
+    }
+    bad = given[[(n, c) in wrong for n, c in zip(given["area_name_given"], given["area_code"], strict=True)]]
     return _each(
         "code and name disagree",
         "fail",
@@ -131,7 +177,7 @@ def period_valid(cells: pd.DataFrame, ctx: Context) -> list[Problem]:
         "Write the year as 2020/21 (or 2021 for the year ending March 2021).",
         column=lambda r: r.get("_period_column") or "period",
     )
-    styles = {_style(str(p)) for p in cells["period_given"].dropna()}
+    styles = {_style(str(p)) for p in cells["period_given"].dropna().unique()}
     if len(styles) > 1:
         problems.append(
             Problem(
@@ -158,7 +204,7 @@ def value_parses(cells: pd.DataFrame, ctx: Context) -> list[Problem]:
         raw = cells.get(f"raw_{part}")
         if raw is None:
             continue
-        bad = cells[[not symbols.parses(x) for x in raw]]
+        bad = cells[~parse_cells(raw)["ok"].to_numpy()]
         problems += _each(
             "not a number",
             "fail",
@@ -171,11 +217,8 @@ def value_parses(cells: pd.DataFrame, ctx: Context) -> list[Problem]:
 
 
 def _numbers(cells: pd.DataFrame, ctx: Context, unit: str) -> pd.DataFrame:
-    units = cells["indicator_id"].map(
-        lambda i: ctx.catalogue.indicators[i].unit if i in ctx.catalogue.indicators else None
-    )
-    rows = cells[units == unit].copy()
-    rows["_v"] = [symbols.number_or_none(x) for x in rows["raw_value"]]
+    rows = cells[(_units(cells, ctx) == unit).to_numpy()].copy()
+    rows["_v"] = parse_cells(rows["raw_value"])["value"]
     return rows[rows["_v"].notna()]
 
 
@@ -245,7 +288,7 @@ def sn_agrees(cells: pd.DataFrame, ctx: Context) -> list[Problem]:
     rows = cells[(cells["figure_type"] == "sn_average") & cells["area_code"].notna() & cells["period"].notna()]
     if rows.empty or ctx.sn_means is None:
         return []
-    rows = rows.assign(_v=[symbols.number_or_none(x) for x in rows["raw_value"]])
+    rows = rows.assign(_v=parse_cells(rows["raw_value"])["value"])
     means = ctx.sn_means(rows[["indicator_id", "area_code", "period"]].drop_duplicates())
     merged = rows.merge(means, on=["indicator_id", "area_code", "period"], how="inner")
     bad = merged[merged["_v"].notna() & merged["sn_mean"].notna() & ((merged["_v"] - merged["sn_mean"]).abs() > 2)]
@@ -263,19 +306,20 @@ def sn_agrees(cells: pd.DataFrame, ctx: Context) -> list[Problem]:
 def plausible_move(cells: pd.DataFrame, ctx: Context) -> list[Problem]:
     """A figure far from the year before (the file's own, else the one held), same basis."""
     rows = cells[(cells["figure_type"] == "value") & cells["area_code"].notna() & cells["period"].notna()].copy()
-    rows["_v"] = [symbols.number_or_none(x) for x in rows["raw_value"]]
+    rows["_v"] = parse_cells(rows["raw_value"])["value"]
     key = ["indicator_id", "area_code", "basis", "period"]
     own = rows[key + ["_v"]].rename(columns={"_v": "value"})
     held = ctx.held[ctx.held["figure_type"] == "value"][key + ["value"]] if not ctx.held.empty else own.iloc[0:0]
     prev = pd.concat([own, held]).dropna(subset=["value"]).drop_duplicates(key, keep="first")
     prev = prev.assign(period=prev["period"] + 1).rename(columns={"value": "_prev"})
     merged = rows.merge(prev, on=key)
-    merged = merged[merged["_v"].notna()]
+    units = _units(merged, ctx)
+    merged = merged[(merged["_v"].notna() & units.notna()).to_numpy()]  # an unknown indicator fails elsewhere
     if merged.empty:
         return []
-    units = merged["indicator_id"].map(lambda i: ctx.catalogue.indicators[i].unit)
-    jump = (merged["_v"] - merged["_prev"]).abs()
-    limit = [25.0 if u == "percent" else max(abs(p) * 0.5, 10.0) for u, p in zip(units, merged["_prev"], strict=True)]
+    jump = (merged["_v"] - merged["_prev"]).abs().to_numpy()
+    prev = merged["_prev"].to_numpy(dtype="float64")
+    limit = np.where(units.loc[merged.index].to_numpy() == "percent", 25.0, np.maximum(np.abs(prev) * 0.5, 10.0))
     bad = merged[jump > limit]
     return _each(
         "implausible change",

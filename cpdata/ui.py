@@ -7,8 +7,12 @@ from __future__ import annotations
 
 import functools
 import json
+from dataclasses import dataclass
 
+import pandas as pd
+import pyarrow as pa
 import streamlit as st
+from streamlit import dataframe_util
 from streamlit.runtime.pages_manager import PagesManager
 
 from cpdata import charts, config, exports, fmt, periods, provenance, queries, store, symbols, views
@@ -38,17 +42,36 @@ def _years(version: str, data_dir: str, council: str, ids: tuple[str, ...]) -> l
     return queries.periods_held(list(ids), council)
 
 
-@st.cache_data(max_entries=256, show_spinner=False)
+@st.cache_resource(max_entries=256, show_spinner=False)
 def cached_views(
     version: str, data_dir: str, council: str, ids: tuple[str, ...], year: int | None, sn: str
 ) -> list[views.IndicatorView]:
-    """Cached per data version, so an upload shows on everyone's next interaction."""
+    """Cached per data version, so an upload shows on everyone's next interaction.
+
+    ``cache_resource``: pages only read the views, so every session shares them; ``cache_data``
+    unpickled a copy of every view's tables on each rerun (a fifth of a pledge page's time).
+    """
     return views.indicator_views(council, list(ids), year, sn)
 
 
-@st.cache_data(max_entries=128, show_spinner=False)
-def cached_bright_spots(version: str, data_dir: str, council: str, ids: tuple[str, ...]):
-    return views.bright_spots_table(council, list(ids))
+@dataclass(frozen=True)
+class SurveyParts:
+    """The Bright Spots table as shown, and its sources; ``table`` is None when nothing is held."""
+
+    table: pa.Table | None
+    sources: str
+
+
+@st.cache_resource(max_entries=128, show_spinner=False)
+def bright_spots_parts(
+    version: str, data_dir: str, council: str, ids: tuple[str, ...], council_name: str
+) -> SurveyParts:
+    """Built once per data version and council (shared and never changed, like ``chart_parts``)."""
+    df = views.bright_spots_table(council, list(ids))
+    if df.empty:
+        return SurveyParts(None, "")
+    table = dataframe_util.convert_pandas_df_to_arrow_table(views.bright_spots_display(df, council_name))
+    return SurveyParts(table, "; ".join(sorted(set(df["source"]))))
 
 
 def pledge_url(framework_id: str, pledge_id: str) -> str:
@@ -186,16 +209,49 @@ def _delta(v: views.IndicatorView) -> tuple[str | None, str]:
     return text, colour
 
 
-@st.cache_data(max_entries=2048, show_spinner=False)
-def chart_parts(indicator_id: str, rows, target, band: bool, council_name: str):
-    """The chart spec, caption, text alternative and data, built once per set of figures.
+@dataclass(frozen=True)
+class BlockParts:
+    """What an indicator block draws besides its headline: built once, then only sent."""
 
-    Building and validating the Altair spec was most of a page's time on every rerun (bench/).
+    spec: dict  # Vega-Lite spec, validated by Altair once
+    caption: str
+    alt_text: str
+    data: pd.DataFrame  # the chart's long form, for the PNG download
+    history: pa.Table  # the numbers behind the chart, as st.dataframe sends them
+    csv: bytes  # those numbers as a safe CSV download
+
+
+@st.cache_resource(max_entries=2048, show_spinner=False)
+def chart_parts(
+    version: str,
+    data_dir: str,
+    council: str,
+    indicator_id: str,
+    year: int | None,
+    sn: str,
+    band: bool,
+    council_name: str,
+    _view: views.IndicatorView,
+) -> BlockParts:
+    """Chart spec, caption, text alternative, table and CSV, built once per data version and selection.
+
+    Keyed on small values (the view they come from is determined by them, so it is not hashed:
+    hashing its rows took longer than drawing). Building, validating and serialising these was most
+    of a page's time on every rerun (bench/). ``cache_resource``: the parts are shared, never changed
+    (Streamlit copies a spec before it edits one), so no copy is made on each rerun.
     """
     ind = load_catalogue().indicator(indicator_id)
-    data = views.chart_data(rows)
-    spec = json.loads(charts.trend(ind, data, target, band=band).to_json())
-    return spec, charts.caption(ind, data, band=band), charts.describe(ind, council_name, data), data
+    data = views.chart_data(_view.rows)
+    spec = json.loads(charts.trend(ind, data, _view.target, band=band).to_json())
+    csv = exports.safe_csv(exports.with_context(_view.history, Area=council_name, Indicator=ind.title))
+    return BlockParts(
+        spec=spec,
+        caption=charts.caption(ind, data, band=band),
+        alt_text=charts.describe(ind, council_name, data),
+        data=data,
+        history=dataframe_util.convert_pandas_df_to_arrow_table(_view.history),
+        csv=csv,
+    )
 
 
 def indicator_block(v: views.IndicatorView, sel: dict) -> None:
@@ -241,23 +297,31 @@ def indicator_block(v: views.IndicatorView, sel: dict) -> None:
                 notes.append(f"Neighbours' mean of {v.sn_n} councils with a figure, {v.sn_model} model.")
             st.caption(" ".join(notes))
         with right:
-            spec, caption, alt_text, data = chart_parts(
-                ind.id, v.rows, v.target, st.session_state.get("band", True), sel["council_name"]
+            parts = chart_parts(
+                data_version(),
+                str(config.data_dir()),
+                sel["council"],
+                ind.id,
+                sel["year"],
+                sel["sn"],
+                st.session_state.get("band", True),
+                sel["council_name"],
+                v,
             )
-            st.vega_lite_chart(spec=spec, width="stretch", height=340, alt=alt_text)
-            st.caption(caption)
+            st.vega_lite_chart(spec=parts.spec, width="stretch", height=340, alt=parts.alt_text)
+            st.caption(parts.caption)
         with st.expander("Numbers behind the chart, and definition"):
-            st.dataframe(v.history, hide_index=True, width="stretch")
+            st.dataframe(parts.history, hide_index=True, width="stretch")
             st.download_button(
                 "Download these figures (CSV)",
-                exports.safe_csv(exports.with_context(v.history, Area=sel["council_name"], Indicator=ind.title)),
+                parts.csv,
                 file_name=f"{ind.id}_{sel['council']}.csv",
                 mime="text/csv",
                 key=f"csv_{ind.id}",
             )
             st.download_button(
                 "Download the chart (PNG, print resolution)",
-                functools.partial(charts.png, ind, data, v.target, sel["council_name"]),
+                functools.partial(charts.png, ind, parts.data, v.target, sel["council_name"]),
                 file_name=f"{ind.id}_{sel['council']}.png",
                 mime="image/png",
                 key=f"png_{ind.id}",
@@ -274,16 +338,16 @@ def bright_spots_section(sel: dict, measure_ids: list[str]) -> None:
     if not measure_ids:
         return
     st.header("Bright Spots: what children and young people told us")
-    df = cached_bright_spots(data_version(), str(config.data_dir()), sel["council"], tuple(measure_ids))
-    cat = load_catalogue()
-    if df.empty:
+    parts = bright_spots_parts(
+        data_version(), str(config.data_dir()), sel["council"], tuple(measure_ids), sel["council_name"]
+    )
+    if parts.table is None:
+        cat = load_catalogue()
         names = ", ".join(cat.bright_spots[m].title for m in measure_ids)
         st.info(f"No Bright Spots results held for {sel['council_name']} for: {names}. Analysts can upload them.")
         return
-    table = views.bright_spots_display(df, sel["council_name"])
-    st.dataframe(table, hide_index=True, width="stretch")
-    sources = "; ".join(sorted(set(df["source"])))
-    st.caption(f"★ marks a result the survey report calls a Bright Spot of practice. Source: {sources}.")
+    st.dataframe(parts.table, hide_index=True, width="stretch")
+    st.caption(f"★ marks a result the survey report calls a Bright Spot of practice. Source: {parts.sources}.")
 
 
 def split_held(items: list[views.IndicatorView]) -> tuple[list[views.IndicatorView], list[views.IndicatorView]]:

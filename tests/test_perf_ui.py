@@ -1,0 +1,82 @@
+"""The page caches keyed on small values draw exactly what the uncached code drew."""
+
+from __future__ import annotations
+
+import json
+
+import pandas as pd
+import pytest
+import streamlit as st
+
+from cpdata import charts, config, exports, store, ui, views
+from cpdata.catalogue import load_catalogue, load_frameworks
+from tests.test_app import no_errors, open_page, start
+
+BARNET = "E09000003"
+DREAMS = list(load_frameworks()["barnet"].pledge("dreams").indicators)
+
+
+@pytest.fixture(autouse=True)
+def _fresh_caches():
+    st.cache_resource.clear()
+    st.cache_data.clear()
+    yield
+    st.cache_resource.clear()
+
+
+def _parts(view: views.IndicatorView, council: str = BARNET, name: str = "Barnet", band: bool = True):
+    root = config.SAMPLE_DATA_DIR
+    return ui.chart_parts(store.version(root), str(root), council, view.indicator.id, None, "auto", band, name, view)
+
+
+def _views(council: str = BARNET) -> list[views.IndicatorView]:
+    return [v for v in views.indicator_views(council, DREAMS, None, data_dir=config.SAMPLE_DATA_DIR) if v.has_data]
+
+
+def test_chart_parts_are_what_the_uncached_code_made():
+    for v in _views():
+        ind = load_catalogue().indicator(v.indicator.id)
+        parts = _parts(v)
+        data = views.chart_data(v.rows)
+        spec = json.loads(charts.trend(ind, data, v.target, band=True).to_json())
+        assert parts.spec == spec
+        assert parts.caption == charts.caption(ind, data, band=True)
+        assert parts.alt_text == charts.describe(ind, "Barnet", data)
+        pd.testing.assert_frame_equal(parts.data, data)
+        pd.testing.assert_frame_equal(parts.history.to_pandas(), v.history, check_dtype=False)
+        assert parts.csv == exports.safe_csv(exports.with_context(v.history, Area="Barnet", Indicator=ind.title))
+
+
+def test_chart_parts_follow_their_key():
+    first = _views()[0]
+    assert _parts(first) is _parts(first)  # built once
+    assert _parts(first, band=False) is not _parts(first)
+    other = next(v for v in _views("E08000016") if v.indicator.id == first.indicator.id)
+    assert _parts(other, "E08000016", "Barnsley").alt_text != _parts(first).alt_text
+    assert "Barnsley" in _parts(other, "E08000016", "Barnsley").alt_text
+
+
+def test_symbols_stay_symbols_in_the_cached_chart_and_table():
+    for v in _views():
+        parts = _parts(v)
+        held = v.rows[v.rows["symbol"].notna()]
+        for symbol in held["symbol"]:
+            assert symbol in set(parts.data["symbol"].dropna())
+            assert any(symbol in str(c) for c in parts.history.column("Council").to_pylist())
+
+
+def test_pledge_page_shows_the_views_tables():
+    at = open_page(start(), "barnet-dreams")
+    no_errors(at)
+    held = _views()
+    shown = [d.value for d in at.dataframe]
+    assert len(shown) == len(held) + 1  # one table per chart, then Bright Spots
+    for table, v in zip(shown, held, strict=False):
+        pd.testing.assert_frame_equal(table.reset_index(drop=True), v.history, check_dtype=False)
+    survey = views.bright_spots_display(
+        views.bright_spots_table(
+            BARNET, list(load_frameworks()["barnet"].pledge("dreams").bright_spots), data_dir=config.SAMPLE_DATA_DIR
+        ),
+        "Barnet",
+    )
+    pd.testing.assert_frame_equal(shown[-1].reset_index(drop=True), survey, check_dtype=False)
