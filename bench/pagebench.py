@@ -12,7 +12,9 @@ pages-directory app. In AppTest that makes a request for ``/context``, ``/upload
 default page run ``pages/<name>.py`` on its own, without ``dashboard.py`` (no router, no
 sidebar), while the real server runs the router first (checked in Chromium). So that AppTest
 times what the server runs, this process switches the legacy handling off before the first run;
-each page's ``checks`` record that the sidebar was drawn.
+each page's ``checks`` record that the sidebar was drawn. Likewise AppTest compiles the scripts
+on every run, which a server does once: the scripts' bytecode is kept between runs (as the
+server keeps it) and dropped before each cold run (``--compile-every-run`` for AppTest's way).
 """
 
 from __future__ import annotations
@@ -59,6 +61,22 @@ def _router_always_runs() -> None:
     PagesManager.__init__ = init
 
 
+_SCRIPTS: dict = {}
+
+
+def _script_cache_shared() -> None:
+    """AppTest compiles the app's scripts afresh on every run (a new ``ScriptCache`` each time); a server
+    compiles each once (one per runtime) and reruns the bytecode. One shared cache times a rerun as the
+    server runs it; it is cleared with the other caches before a cold run. Applies to the peer alike."""
+    from streamlit.runtime.scriptrunner.script_cache import ScriptCache
+    from streamlit.testing.v1 import app_test, local_script_runner
+
+    if "cache" in _SCRIPTS:
+        return
+    _SCRIPTS["cache"] = ScriptCache()
+    app_test.ScriptCache = local_script_runner.ScriptCache = lambda: _SCRIPTS["cache"]
+
+
 def peak_rss_mb() -> float:
     """This process's peak RSS: VmHWM, which starts afresh at exec. (On Linux, getrusage's ru_maxrss
     keeps the parent's high-water mark across fork and exec, so a big parent would show through.)"""
@@ -80,6 +98,8 @@ def clear_caches() -> None:
     st.cache_data.clear()
     st.cache_resource.clear()
     store._database.cache_clear()
+    if "cache" in _SCRIPTS:
+        _SCRIPTS["cache"].clear()
 
 
 def _timed(fn) -> float:
@@ -232,6 +252,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--peer-dir", help="also time the naive peer on the CSVs in this folder")
     ap.add_argument("--peer-reps", type=int, default=10)
     ap.add_argument("--timeout", type=float, default=600)
+    ap.add_argument(
+        "--compile-every-run", action="store_true", help="AppTest's default: compile the scripts on every run"
+    )
     ap.add_argument("--out", required=True)
     args = ap.parse_args(argv)
 
@@ -243,6 +266,8 @@ def main(argv: list[str] | None = None) -> int:
 
     logging.getLogger("streamlit").setLevel(logging.ERROR)
     _router_always_runs()
+    if not args.compile_every_run:
+        _script_cache_shared()
     from bench import synth
 
     result = {"label": args.label, "data": synth.describe_folder(data_dir), "reps": vars(args)}

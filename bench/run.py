@@ -131,6 +131,8 @@ def run(args: argparse.Namespace) -> dict:
             "page_time": "wall time of AppTest.run() for the whole script (router, sidebar, page)",
             "cold": "st.cache_data/st.cache_resource and the DuckDB database cleared, new session",
             "warm": "rerun of the same session with the caches full",
+            "scripts": "compiled once and kept between runs, as a server keeps them (AppTest alone recompiles "
+            "on every run); dropped before each cold run. The naive peer is timed the same way",
             "p95": "numpy.percentile(runs, 95), linear interpolation: with few runs it is close to the slowest",
             "rss": "VmHWM of the measuring process (getrusage ru_maxrss would carry the parent's peak across exec)",
         }
@@ -229,8 +231,8 @@ def targets(out: dict) -> list[dict]:
             "target": "pledge page <= 150 ms median on sample data",
             "measured": f"slowest pledge ({name}) warm median {fmt_s(warm)}; slowest cold median {fmt_s(cold)}",
             "met": warm <= TARGETS["pledge_sample_s"],
-            "why": "every rerun rebuilds and validates each Altair chart (cpdata.ui.indicator_block -> "
-            f"charts.trend -> st.altair_chart); {name} draws {charts} charts"
+            "why": f"a warm rerun rebuilds nothing (cpdata.ui caches per data version); the time left is "
+            f"Streamlit building and sending the page's elements ({charts} charts, their tables and text)"
             if warm > TARGETS["pledge_sample_s"]
             else "",
         }
@@ -244,8 +246,7 @@ def targets(out: dict) -> list[dict]:
                 "target": "pledge page <= 1 s at 100x",
                 "measured": f"slowest pledge ({name}) warm median {fmt_s(warm)}; slowest cold median {fmt_s(cold)}",
                 "met": warm <= TARGETS["pledge_100x_s"],
-                "why": f"charts of ~{years} extra years per indicator rebuilt on every rerun, and the uncached "
-                "queries scan a window-function view over all rows (cpdata.store 'figures')"
+                "why": f"each chart carries ~{years} extra years of points, which Streamlit encodes on every rerun"
                 if warm > TARGETS["pledge_100x_s"]
                 else "",
             }
@@ -253,18 +254,19 @@ def targets(out: dict) -> list[dict]:
     big = out["ingest"].get("1000000")
     if big:
         total = big.get("total_s")
+        fast = total is not None and total <= TARGETS["ingest_1m_s"]
+        met = fast and big["peak_rss_mb"] <= TARGETS["ingest_1m_rss_mb"]
+        why = [] if met else ["check is reading, mapping and the twelve checks; see the split above"]
+        if big.get("over_upload_limit"):
+            why.append("the file is over the 50 MB upload limit, lifted for this run (the page and CLI refuse it)")
         res.append(
             {
                 "target": "1M-row extract checked and applied <= 10 s, peak RSS <= 1.5 GB",
                 "measured": f"{fmt_s(total)} (check {fmt_s(big['check_s'])}, "
                 f"preview {fmt_s(big.get('preview_s'))}, apply {fmt_s(big.get('apply_s'))}), "
                 f"peak RSS {big['peak_rss_mb']:.0f} MB, file {big['file_mb']:.0f} MB",
-                "met": bool(total is not None and total <= TARGETS["ingest_1m_s"])
-                and big["peak_rss_mb"] <= TARGETS["ingest_1m_rss_mb"],
-                "why": "row-wise DataFrame.apply in cpdata.ees.to_cells (area codes) and the csv-module reader "
-                "(cpdata.readers.read_csv) dominate; the file is also over the 50 MB upload limit, which the "
-                "benchmark lifted for this run"
-                + (" (the page and CLI refuse it)" if big.get("over_upload_limit") else ""),
+                "met": met,
+                "why": "; ".join(why),
             }
         )
     cs = out.get("cold_start", {})
@@ -276,7 +278,10 @@ def targets(out: dict) -> list[dict]:
                 "measured": f"median {fmt_s(med(firsts))} to the first page in Chromium (health OK at "
                 f"{fmt_s(med([r['health_s'] for r in cs['runs']]))})",
                 "met": med(firsts) <= TARGETS["cold_start_s"],
-                "why": "",
+                "why": "after health, the browser loads Streamlit's front end and the overview's first (cold) "
+                f"run happens; AppTest's first run in a new process took {fmt_s(cs.get('apptest_first_run_s'))}"
+                if med(firsts) > TARGETS["cold_start_s"]
+                else "",
             }
         )
     else:
@@ -293,8 +298,8 @@ def targets(out: dict) -> list[dict]:
                 "target": ">= 20x faster than the naive peer",
                 "measured": f"dreams page: ours {fmt_s(ours)} (warm median) vs peer {fmt_s(theirs)}: {ratio:.1f}x",
                 "met": ratio >= TARGETS["peer_ratio"],
-                "why": "both pages spend most of a rerun building the same Altair charts; the data part we "
-                "save (cached DuckDB views vs reading CSVs) is small on sample-sized files"
+                "why": "both pages pay Streamlit's cost of building and sending the same elements; ours "
+                "rebuilds nothing else on a warm rerun"
                 if ratio < TARGETS["peer_ratio"]
                 else "",
             }
@@ -375,7 +380,8 @@ def report(out: dict) -> str:
     lines.append("Targets")
     for t in out["targets"]:
         state = "MET" if t["met"] else ("NOT MET" if t["met"] is False else "NOT MEASURED")
-        lines.append(f"  [{state}] {t['target']}: {t['measured']}" + (f". Why: {t['why']}" if t.get("why") else ""))
+        why = (". Note: " if t["met"] else ". Why: ") + t["why"] if t.get("why") else ""
+        lines.append(f"  [{state}] {t['target']}: {t['measured']}{why}")
     return "\n".join(lines)
 
 

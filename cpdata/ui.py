@@ -15,8 +15,8 @@ import streamlit as st
 from streamlit import dataframe_util
 from streamlit.runtime.pages_manager import PagesManager
 
-from cpdata import charts, config, exports, fmt, periods, provenance, queries, store, symbols, views
-from cpdata.catalogue import Framework, load_catalogue, load_frameworks
+from cpdata import config, exports, fmt, periods, provenance, queries, store, symbols, views
+from cpdata.catalogue import Framework, Indicator, load_catalogue, load_frameworks
 
 SN_CHOICES = {
     "auto": "Statistical neighbours (model in force each year)",
@@ -240,6 +240,8 @@ def chart_parts(
     of a page's time on every rerun (bench/). ``cache_resource``: the parts are shared, never changed
     (Streamlit copies a spec before it edits one), so no copy is made on each rerun.
     """
+    from cpdata import charts  # Altair: imported with the first chart, not before the first page
+
     ind = load_catalogue().indicator(indicator_id)
     data = views.chart_data(_view.rows)
     spec = json.loads(charts.trend(ind, data, _view.target, band=band).to_json())
@@ -321,12 +323,19 @@ def indicator_block(v: views.IndicatorView, sel: dict) -> None:
             )
             st.download_button(
                 "Download the chart (PNG, print resolution)",
-                functools.partial(charts.png, ind, parts.data, v.target, sel["council_name"]),
+                functools.partial(_png, ind, parts.data, v.target, sel["council_name"]),
                 file_name=f"{ind.id}_{sel['council']}.png",
                 mime="image/png",
                 key=f"png_{ind.id}",
             )
             _definition(v)
+
+
+def _png(ind: Indicator, data: pd.DataFrame, target: float | None, council_name: str) -> bytes:
+    """The chart as a PNG, made only when downloaded (Altair is imported then, not for every page)."""
+    from cpdata import charts
+
+    return charts.png(ind, data, target, council_name)
 
 
 def _definition(v: views.IndicatorView) -> None:

@@ -131,3 +131,23 @@ def test_every_page_the_issue_names_is_benchmarked():
         "barnet-independence",
         "barnet-celebrate",
     ]
+
+
+def test_scripts_are_compiled_once_as_a_server_does_and_again_after_a_cold_clear(monkeypatch):
+    from streamlit.testing.v1 import app_test, local_script_runner
+
+    monkeypatch.setattr(app_test, "ScriptCache", app_test.ScriptCache)  # restored after the test
+    monkeypatch.setattr(local_script_runner, "ScriptCache", local_script_runner.ScriptCache)
+    monkeypatch.setattr(pagebench, "_SCRIPTS", {})
+    pagebench._script_cache_shared()
+    shared = pagebench._SCRIPTS["cache"]
+    at = start()
+    no_errors(at)
+    assert shared._cache and app_test.ScriptCache() is shared and local_script_runner.ScriptCache() is shared
+    held = dict(shared._cache)
+    at.run()
+    no_errors(at)
+    assert shared._cache.keys() == held.keys()
+    assert all(shared._cache[k] is code for k, code in held.items())  # nothing compiled again
+    pagebench.clear_caches()
+    assert not shared._cache
