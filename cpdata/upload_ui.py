@@ -133,6 +133,19 @@ def template_downloads() -> None:
         )
 
 
+def problems_frame(prepared: ingest.Prepared) -> pd.DataFrame:
+    """One line per problem. ``Row`` is a nullable integer: blank for a problem with the whole file."""
+    return pd.DataFrame(
+        {
+            "Kind": ["✖ fix" if p.severity == "fail" else "⚠ check" for p in prepared.problems],
+            "Row": pd.array([p.row for p in prepared.problems], dtype="Int64"),
+            "Column": [p.column or "" for p in prepared.problems],
+            "Problem": [p.message for p in prepared.problems],
+            "How to fix": [p.fix for p in prepared.problems],
+        }
+    )
+
+
 def problems_table(prepared: ingest.Prepared) -> None:
     if not prepared.problems:
         st.success(f"{prepared.filename}: recognised as {prepared.shape}; every check passed.")
@@ -143,21 +156,11 @@ def problems_table(prepared: ingest.Prepared) -> None:
         f"{prepared.filename}: recognised as {prepared.shape}. {fails} problem(s) to fix, {advisories} to check."
         + (" Nothing has been changed." if fails else "")
     )
-    st.dataframe(
-        pd.DataFrame(
-            [
-                {
-                    "": "✖ fix" if p.severity == "fail" else "⚠ check",
-                    "Row": p.row or "",
-                    "Column": p.column or "",
-                    "Problem": p.message,
-                    "How to fix": p.fix,
-                }
-                for p in prepared.problems
-            ]
-        ),
+    # A plain table, so each problem and its fix can be read in full (a grid cuts long text short).
+    st.table(
+        problems_frame(prepared).style.format(na_rep=""),
         hide_index=True,
-        width="stretch",
+        alt=f"Problems found in {prepared.filename}",
     )
 
 
