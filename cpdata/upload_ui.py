@@ -130,6 +130,7 @@ def template_downloads() -> None:
             pd.DataFrame([{"indicator_id": i.id, "title": i.title, "unit": i.unit} for i in cat.indicators.values()]),
             hide_index=True,
             width="stretch",
+            alt="Indicator ids for the template",
         )
 
 
@@ -188,16 +189,16 @@ def preview_tables(changes: dict[str, pd.DataFrame]) -> None:
         f"**If applied:** {len(changes['new'])} new figures, {len(changes['changed'])} changed, "
         f"{len(changes['unchanged'])} unchanged."
     )
-    tabs = st.tabs(
-        [
-            f"Changed ({len(changes['changed'])})",
-            f"New ({len(changes['new'])})",
-            f"Unchanged ({len(changes['unchanged'])})",
-        ]
-    )
-    for tab, key in zip(tabs, ("changed", "new", "unchanged"), strict=True):
+    names = {"changed": "Changed", "new": "New", "unchanged": "Unchanged"}
+    labels = {key: f"{name} ({len(changes[key])})" for key, name in names.items()}
+    # Open on the first tab with figures in it, not on an empty "Changed (0)".
+    first = next((labels[k] for k in names if len(changes[k])), labels["changed"])
+    tabs = st.tabs(list(labels.values()), default=first)
+    for tab, key in zip(tabs, names, strict=True):
         with tab:
-            st.dataframe(changes[key], hide_index=True, width="stretch")
+            st.dataframe(
+                changes[key], hide_index=True, width="stretch", alt=f"{names[key]} figures if this upload is applied"
+            )
 
 
 def history_and_undo(who: str) -> None:
@@ -218,7 +219,7 @@ def history_and_undo(who: str) -> None:
     if table.empty:
         st.write("No uploads yet.")
     else:
-        st.dataframe(table, hide_index=True, width="stretch")
+        st.dataframe(table, hide_index=True, width="stretch", alt="Uploads applied, newest first")
 
 
 def read_bytes(uploaded) -> bytes:

@@ -1,6 +1,7 @@
 """The upload page through AppTest: refused without the analyst role; upload, preview, apply, undo."""
 
 import hashlib
+import json
 
 from streamlit.testing.v1 import AppTest
 
@@ -93,3 +94,13 @@ def test_problems_table_row_column_is_whole_numbers_with_blanks(data_copy):
     assert str(rows.dtype) == "Int64", rows.dtype
     assert rows.iloc[0] == 2 and rows.isna().iloc[1], list(rows)
     assert "" not in tables[0].columns, "every column has a header"
+
+
+def test_upload_page_says_when_the_data_is_illustrative(data_copy):
+    at = _upload_page()
+    assert not any("Illustrative data" in w.value for w in at.warning)
+    manifest = json.loads((data_copy / "manifest.json").read_text(encoding="utf-8"))
+    manifest["illustrative"] = True
+    (data_copy / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
+    at = _upload_page()
+    assert any("Illustrative data" in w.value for w in at.warning)
