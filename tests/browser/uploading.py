@@ -74,8 +74,8 @@ def applied_id(page, figures: int) -> str:
 
 
 def history_row(page, upload_id: str):
-    """The row of the "Uploads applied" table for one upload (the grid's accessible table)."""
-    return page.locator('[data-testid="stDataFrame"]').last.locator("tr").filter(has_text=upload_id)
+    """The row of the "Uploads applied" table for one upload (the grid, found by its accessible name)."""
+    return page.get_by_role("region", name="Uploads applied, newest first").locator("tr").filter(has_text=upload_id)
 
 
 def undo(page, upload_id: str) -> None:
