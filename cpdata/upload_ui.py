@@ -130,7 +130,21 @@ def template_downloads() -> None:
             pd.DataFrame([{"indicator_id": i.id, "title": i.title, "unit": i.unit} for i in cat.indicators.values()]),
             hide_index=True,
             width="stretch",
+            alt="Indicator ids for the template",
         )
+
+
+def problems_frame(prepared: ingest.Prepared) -> pd.DataFrame:
+    """One line per problem. ``Row`` is a nullable integer: blank for a problem with the whole file."""
+    return pd.DataFrame(
+        {
+            "Kind": ["✖ fix" if p.severity == "fail" else "⚠ check" for p in prepared.problems],
+            "Row": pd.array([p.row for p in prepared.problems], dtype="Int64"),
+            "Column": [p.column or "" for p in prepared.problems],
+            "Problem": [p.message for p in prepared.problems],
+            "How to fix": [p.fix for p in prepared.problems],
+        }
+    )
 
 
 def problems_table(prepared: ingest.Prepared) -> None:
@@ -143,21 +157,11 @@ def problems_table(prepared: ingest.Prepared) -> None:
         f"{prepared.filename}: recognised as {prepared.shape}. {fails} problem(s) to fix, {advisories} to check."
         + (" Nothing has been changed." if fails else "")
     )
-    st.dataframe(
-        pd.DataFrame(
-            [
-                {
-                    "": "✖ fix" if p.severity == "fail" else "⚠ check",
-                    "Row": p.row or "",
-                    "Column": p.column or "",
-                    "Problem": p.message,
-                    "How to fix": p.fix,
-                }
-                for p in prepared.problems
-            ]
-        ),
+    # A plain table, so each problem and its fix can be read in full (a grid cuts long text short).
+    st.table(
+        problems_frame(prepared).style.format(na_rep=""),
         hide_index=True,
-        width="stretch",
+        alt=f"Problems found in {prepared.filename}",
     )
 
 
@@ -185,16 +189,16 @@ def preview_tables(changes: dict[str, pd.DataFrame]) -> None:
         f"**If applied:** {len(changes['new'])} new figures, {len(changes['changed'])} changed, "
         f"{len(changes['unchanged'])} unchanged."
     )
-    tabs = st.tabs(
-        [
-            f"Changed ({len(changes['changed'])})",
-            f"New ({len(changes['new'])})",
-            f"Unchanged ({len(changes['unchanged'])})",
-        ]
-    )
-    for tab, key in zip(tabs, ("changed", "new", "unchanged"), strict=True):
+    names = {"changed": "Changed", "new": "New", "unchanged": "Unchanged"}
+    labels = {key: f"{name} ({len(changes[key])})" for key, name in names.items()}
+    # Open on the first tab with figures in it, not on an empty "Changed (0)".
+    first = next((labels[k] for k in names if len(changes[k])), labels["changed"])
+    tabs = st.tabs(list(labels.values()), default=first)
+    for tab, key in zip(tabs, names, strict=True):
         with tab:
-            st.dataframe(changes[key], hide_index=True, width="stretch")
+            st.dataframe(
+                changes[key], hide_index=True, width="stretch", alt=f"{names[key]} figures if this upload is applied"
+            )
 
 
 def history_and_undo(who: str) -> None:
@@ -215,7 +219,7 @@ def history_and_undo(who: str) -> None:
     if table.empty:
         st.write("No uploads yet.")
     else:
-        st.dataframe(table, hide_index=True, width="stretch")
+        st.dataframe(table, hide_index=True, width="stretch", alt="Uploads applied, newest first")
 
 
 def read_bytes(uploaded) -> bytes:

@@ -5,6 +5,7 @@ import streamlit as st
 from cpdata import ees, ingest, readers, ui, upload_ui, uploads
 
 st.title("Upload figures")
+ui.illustrative_banner()
 st.markdown(
     "Accepted: the dashboard's template, a DfE Explore Education Statistics CSV as downloaded, or your "
     "council's wide performance table (one row per indicator, columns like '2021/22 Outturn'). CSV or Excel."
@@ -15,6 +16,7 @@ if who is None:
 st.caption(f"Signed in as analyst: {who}")
 upload_ui.template_downloads()
 
+st.header("Check and apply a file")
 uploaded = st.file_uploader("File to upload", type=["csv", "xlsx"], max_upload_size=readers.MAX_UPLOAD_BYTES // 2**20)
 if uploaded is not None:
     data = upload_ui.read_bytes(uploaded)
@@ -36,7 +38,11 @@ if uploaded is not None:
         "Percentages are written as",
         ["auto", "percent", "proportion"],
         horizontal=True,
-        format_func={"auto": "work it out (ask if unsure)", "percent": "62.5", "proportion": "0.625"}.get,
+        format_func={
+            "auto": "work it out (ask if unsure)",
+            "percent": "62.5 (out of 100)",
+            "proportion": "0.625 (out of 1)",
+        }.get,
     )
     options.percent_scale = scale
     options.source = st.text_input("Source to record with these figures", value=f"Uploaded: {uploaded.name}")

@@ -1,6 +1,7 @@
 """The upload page through AppTest: refused without the analyst role; upload, preview, apply, undo."""
 
 import hashlib
+import json
 
 from streamlit.testing.v1 import AppTest
 
@@ -67,3 +68,39 @@ def test_bad_upload_shows_problems_and_no_apply_button(data_copy):
     at.file_uploader[0].set_value(("bad.csv", bad, "text/csv")).run()
     assert any("Nothing has been changed" in e.value for e in at.error)
     assert not any(b.label == "Apply this upload" for b in at.button)
+
+
+def _signed_in(secrets: dict | None = None) -> AppTest:
+    at = _upload_page(secrets or {"analysts": {"password_sha256": hashlib.sha256(PASSWORD.encode()).hexdigest()}})
+    at.text_input[0].set_value("Ana")
+    at.text_input[1].set_value(PASSWORD)
+    at.button[0].click().run()
+    return at
+
+
+def test_problems_table_row_column_is_whole_numbers_with_blanks(data_copy):
+    """A problem on a row and one with the whole file: Row is one integer type (blank, not '', for the file)."""
+    at = _signed_in()
+    mixed = (
+        b"indicator_id,area_code,period,value\n"
+        b"cla_count,E09000003,2024/25,xx\n"  # row 2: not a number
+        b"care_leavers_eet_19_21,E09000003,2024/25,0.6\n"  # whole file: percentages or proportions?
+    )
+    at.file_uploader[0].set_value(("mixed.csv", mixed, "text/csv")).run()
+    assert not at.exception
+    tables = [t.value for t in [*at.table, *at.dataframe] if "Row" in t.value.columns]
+    assert len(tables) == 1, "one problems table"
+    rows = tables[0]["Row"]
+    assert str(rows.dtype) == "Int64", rows.dtype
+    assert rows.iloc[0] == 2 and rows.isna().iloc[1], list(rows)
+    assert "" not in tables[0].columns, "every column has a header"
+
+
+def test_upload_page_says_when_the_data_is_illustrative(data_copy):
+    at = _upload_page()
+    assert not any("Illustrative data" in w.value for w in at.warning)
+    manifest = json.loads((data_copy / "manifest.json").read_text(encoding="utf-8"))
+    manifest["illustrative"] = True
+    (data_copy / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
+    at = _upload_page()
+    assert any("Illustrative data" in w.value for w in at.warning)

@@ -1,14 +1,18 @@
-"""Real-browser fixtures: one Streamlit server and one headless Chromium for the whole session.
+"""Real-browser fixtures: Streamlit servers and one headless Chromium for the whole session.
 
-The server runs the real app (``python -m streamlit run dashboard.py``) on the committed sample data,
-bound to 127.0.0.1 on a free port. Chromium is Debian's ``/usr/bin/chromium`` driven by Playwright.
-Without the browser, Playwright or axe-core the tests skip with a reason, except under ``CI=true``,
-where a missing tool is a failure.
+The main server runs the real app (``python -m streamlit run dashboard.py``) on the committed sample
+data, bound to 127.0.0.1 on a free port; tests that upload get a second server on a temporary copy of
+the data with an analysts' password (``upload_server``). Chromium is Debian's ``/usr/bin/chromium``
+driven by Playwright. Without the browser, Playwright or axe-core the tests skip with a reason, except
+under ``CI=true``, where a missing tool is a failure.
 """
 
 from __future__ import annotations
 
+import contextlib
+import hashlib
 import os
+import shutil
 import socket
 import subprocess
 import sys
@@ -95,15 +99,16 @@ def playwright_api():
         yield p
 
 
-@pytest.fixture(scope="session")
-def server(playwright_api) -> Iterator[str]:
-    """The real app on a free loopback port; its output goes to test-artifacts/streamlit.log.
+@contextlib.contextmanager
+def streamlit_server(log_name: str, env: dict[str, str] | None = None, args: list[str] | None = None) -> Iterator[str]:
+    """``streamlit run dashboard.py`` on a free loopback port until the block ends; yields its base URL.
 
-    Asks for playwright_api first so that a machine without a browser skips before starting it.
+    ``env`` adds to the caller's environment (less any CPDATA_* setting); ``args`` adds options.
+    Output goes to test-artifacts/<log_name>.
     """
     ARTIFACTS.mkdir(exist_ok=True)
     port = _free_port()
-    env = {k: v for k, v in os.environ.items() if k not in _SCRUBBED_ENV}
+    full_env = {k: v for k, v in os.environ.items() if k not in _SCRUBBED_ENV} | (env or {})
     cmd = [
         sys.executable,
         "-m",
@@ -121,19 +126,18 @@ def server(playwright_api) -> Iterator[str]:
         # The tests must not react to someone editing the source while they run.
         "--server.fileWatcherType",
         "none",
+        *(args or []),
     ]
-    log = (ARTIFACTS / "streamlit.log").open("wb")
-    proc = subprocess.Popen(cmd, cwd=REPO, env=env, stdout=log, stderr=subprocess.STDOUT)
+    log = (ARTIFACTS / log_name).open("wb")
+    proc = subprocess.Popen(cmd, cwd=REPO, env=full_env, stdout=log, stderr=subprocess.STDOUT)
     base = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + SERVER_START_TIMEOUT
         while not _healthy(f"{base}/_stcore/health"):
             if proc.poll() is not None:
-                pytest.fail(f"streamlit exited with {proc.returncode}; see test-artifacts/streamlit.log")
+                pytest.fail(f"streamlit exited with {proc.returncode}; see test-artifacts/{log_name}")
             if time.monotonic() > deadline:
-                pytest.fail(
-                    f"streamlit not healthy after {SERVER_START_TIMEOUT:.0f} s; see test-artifacts/streamlit.log"
-                )
+                pytest.fail(f"streamlit not healthy after {SERVER_START_TIMEOUT:.0f} s; see test-artifacts/{log_name}")
             time.sleep(0.25)
         yield base
     finally:
@@ -144,6 +148,16 @@ def server(playwright_api) -> Iterator[str]:
             proc.kill()
             proc.wait(timeout=10)
         log.close()
+
+
+@pytest.fixture(scope="session")
+def server(playwright_api) -> Iterator[str]:
+    """The real app on the committed sample data; its output goes to test-artifacts/streamlit.log.
+
+    Asks for playwright_api first so that a machine without a browser skips before starting it.
+    """
+    with streamlit_server("streamlit.log") as base:
+        yield base
 
 
 @pytest.fixture(scope="session")
@@ -195,7 +209,15 @@ def wait_for_app(page, url: str) -> None:
     page.goto(url, wait_until="domcontentloaded")
     # stApp's script state goes initial -> running -> notRunning on the first run.
     page.wait_for_selector('[data-testid="stApp"][data-test-script-state="notRunning"]', timeout=TIMEOUT_MS)
+    wait_for_elements(page)
     expect(page.locator("h1").first).to_be_visible()
+
+
+def wait_for_elements(page) -> None:
+    """Every element the run sent is on screen: a new tab shows a stSkeleton in an element's place
+    while that element's code loads, even after the run has finished (so absences would prove nothing).
+    """
+    page.wait_for_function("() => !document.querySelector('[data-testid=stSkeleton]')", timeout=TIMEOUT_MS)
 
 
 class App:
@@ -265,9 +287,17 @@ def app(server, browser_context, kept_pages) -> Iterator[App]:
     a.close()
 
 
+# No element still loading, every chart has its SVG and every table in view its canvas: the page as drawn.
+DRAWN = """() => !document.querySelector('[data-testid=stSkeleton]')
+    && [...document.querySelectorAll('[data-testid=stVegaLiteChart]')].every(c => c.querySelector('svg'))
+    && [...document.querySelectorAll('[data-testid=stDataFrame]')]
+        .filter(d => d.checkVisibility()).every(d => d.querySelector('canvas'))"""
+
+
 def full_screenshot(page, name: str) -> Path:
-    """Whole page: Streamlit scrolls inside stMain, so grow the window to the content first."""
+    """Whole page, once drawn: Streamlit scrolls inside stMain, so grow the window to the content first."""
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.wait_for_function(DRAWN, timeout=TIMEOUT_MS)
     height = page.evaluate(
         "() => Math.max(...['stMain', 'stSidebarContent'].map("
         "id => document.querySelector(`[data-testid=${id}]`)?.scrollHeight || 0))"
@@ -276,6 +306,7 @@ def full_screenshot(page, name: str) -> Path:
     if height > size["height"]:
         page.set_viewport_size({"width": size["width"], "height": min(int(height) + 40, 16_000)})
         page.wait_for_timeout(150)  # same width, so charts keep their size; let layout settle
+        page.wait_for_function(DRAWN, timeout=TIMEOUT_MS)
     path = SCREENSHOTS / f"{name}.png"
     page.screenshot(path=str(path), full_page=True)
     page.set_viewport_size(size)
@@ -287,3 +318,68 @@ def axe_script() -> Path:
     if not AXE_JS.exists():
         unavailable(f"axe-core not found at {AXE_JS.relative_to(REPO)} (npm install --prefix .cache/axe axe-core@4)")
     return AXE_JS
+
+
+# The analysts' password on the upload server only; its hash sits in a temporary secrets file.
+ANALYST_PASSWORD = "correct horse battery staple"
+
+
+@dataclass
+class UploadServer:
+    """The app on a private copy of the sample data, with an analysts' password configured."""
+
+    base: str
+    data_dir: Path
+
+
+@pytest.fixture(scope="session")
+def upload_server(playwright_api, browser, tmp_path_factory) -> Iterator[UploadServer]:
+    """A second server for tests that upload: it writes to a temporary copy of sample_data, never the repo's.
+
+    Secrets come only from a temporary secrets.toml named by ``--secrets.files``, which replaces
+    Streamlit's default list (``~/.streamlit`` and ``./.streamlit``): nothing is written in the
+    repository and nobody's own secrets are read.
+    """
+    from cpdata import config
+
+    root = tmp_path_factory.mktemp("upload_server")
+    data = root / "data"
+    shutil.copytree(config.SAMPLE_DATA_DIR, data)
+    secrets = root / "secrets.toml"
+    digest = hashlib.sha256(ANALYST_PASSWORD.encode("utf-8")).hexdigest()
+    secrets.write_text(f'[analysts]\npassword_sha256 = "{digest}"\n', encoding="utf-8")
+    args = ["--secrets.files", str(secrets)]
+    with streamlit_server("streamlit-upload.log", env={"CPDATA_DIR": str(data)}, args=args) as base:
+        # Until one session has run dashboard.py (and so st.navigation), Streamlit serves a deep link
+        # such as /upload from its legacy pages/ handling: the page script alone, without the router,
+        # and on a pledge link with a "Page not found" dialog (see test_pages.py). Open the front page
+        # once, as a person would, so the tests see the app as everyone after the first visitor does.
+        ctx = browser.new_context(viewport=VIEWPORT)
+        try:
+            wait_for_app(ctx.new_page(), base + "/")
+        finally:
+            ctx.close()
+        yield UploadServer(base, data)
+
+
+@pytest.fixture(scope="session")
+def upload_context(browser, upload_server):
+    """Its own browser context: two servers on one host would otherwise share Streamlit's cookies."""
+    ctx = browser.new_context(viewport=VIEWPORT, accept_downloads=True)
+    yield ctx
+    ctx.close()
+
+
+@pytest.fixture
+def upload_app(upload_server, upload_context) -> Iterator[App]:
+    a = App(upload_server.base, upload_context)
+    yield a
+    a.close()
+
+
+def dismiss_page_not_found(page) -> None:
+    """Close Streamlit's "Page not found" dialog if this session got one (known quirk, see test_pages.py)."""
+    dialog = page.get_by_role("dialog").filter(has_text="Page not found")
+    if dialog.count():
+        page.keyboard.press("Escape")
+        dialog.wait_for(state="detached", timeout=TIMEOUT_MS)

@@ -1,4 +1,4 @@
-"""axe-core on every page (Barnet): no serious or critical violations.
+"""axe-core on every page (each shipped council) and the upload page's states: no serious or critical violations.
 
 Every violation of any impact is written to test-artifacts/axe/<page>.json. Two named lists below
 set some nodes aside from the assertion; each entry says why. Nothing else is excluded.
@@ -12,10 +12,14 @@ import pytest
 
 from cpdata.catalogue import load_frameworks
 
-from .conftest import AXE_DIR, pledge_path
+from .conftest import AXE_DIR, COUNCILS, pledge_path
+from .uploading import APPLY, SIGN_IN, applied_id, choose_file, open_upload, settled, sign_in, template_csv, undo
 
 pytestmark = pytest.mark.browser
 
+EET = "care_leavers_eet_19_21"
+# Every rule axe runs by default, plus WCAG 2.2's target size (2.5.8, AA), which axe 4 leaves off.
+AXE_RUN = "async () => await axe.run(document, {resultTypes: ['violations'], rules: {'target-size': {enabled: true}}})"
 FAILING_IMPACTS = {"serious", "critical"}
 
 # Streamlit's own chrome, which the app cannot change: rule id -> the container its nodes sit in.
@@ -36,17 +40,17 @@ class KnownAppIssue(AssertionError):
 
 
 def _pages() -> list:
-    fw = load_frameworks()["barnet"]
-    names = ["overview", *[p.id for p in fw.pledges], "context", "about-data", "accessibility"]
-    paths = {"overview": "/", "context": "/context", "about-data": "/about-data", "accessibility": "/accessibility"}
-    return [
-        pytest.param(
-            name,
-            paths.get(name) or pledge_path("barnet", name),
-            id=name,
-        )
-        for name in names
-    ]
+    """Every page of each shipped council's framework, opened as test_page opens it (it reuses the tab)."""
+    fws = load_frameworks()
+    params = []
+    for key, c in COUNCILS.items():
+        fw = fws[c["framework"]]
+        names = ["overview", *[p.id for p in fw.pledges], "context", "about-data", "accessibility"]
+        paths = {"overview": "/", "context": "/context", "about-data": "/about-data", "accessibility": "/accessibility"}
+        for name in names:
+            path = paths.get(name) or pledge_path(c["framework"], name)
+            params.append(pytest.param(key, name, path, id=f"{key}-{name}"))
+    return params
 
 
 CLASSIFY = """([targets, chrome, known]) => targets.map(([rule, target]) => {
@@ -58,24 +62,20 @@ CLASSIFY = """([targets, chrome, known]) => targets.map(([rule, target]) => {
 })"""
 
 
-@pytest.mark.parametrize(("name", "path"), _pages())
-def test_axe(app, axe_script, name: str, path: str):
-    params = {"framework": "barnet", "council": "E09000003"}  # as test_page opens them: it reuses this tab
-    page = app.open(path, **params)
-    page.wait_for_function(  # audit drawn charts, not their placeholders
-        "() => [...document.querySelectorAll('[data-testid=stVegaLiteChart]')].every(c => c.querySelector('svg'))"
-    )
+def audit(page, axe_script, name: str) -> None:
+    """Run axe-core on the page as it is now; write every violation to test-artifacts/axe/<name>.json.
+
+    Fails on serious or critical violations in the app's own content (or on nodes it cannot place);
+    the named Streamlit chrome is reported in the file only.
+    """
     page.add_script_tag(path=str(axe_script))
-    result = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
+    result = page.evaluate(AXE_RUN)
     violations = result["violations"]
     AXE_DIR.mkdir(parents=True, exist_ok=True)
     (AXE_DIR / f"{name}.json").write_text(
         json.dumps({"url": page.url, "axe": result["testEngine"]["version"], "violations": violations}, indent=2),
         encoding="utf-8",
     )
-
-    app.keep(page, path, **params)
-
     failing = [v for v in violations if v["impact"] in FAILING_IMPACTS]
     nodes = [(v["id"], n["target"]) for v in failing for n in v["nodes"]]
     kinds = page.evaluate(CLASSIFY, [nodes, STREAMLIT_CHROME, KNOWN_APP_ISSUES]) if nodes else []
@@ -86,3 +86,56 @@ def test_axe(app, axe_script, name: str, path: str):
         assert kind not in found, f"serious/critical axe violations on {name} ({kind}): {found[kind]}"
     if "known" in found:
         raise KnownAppIssue(f"known app violations on {name}: {found['known']}")
+
+
+@pytest.mark.parametrize(("council", "name", "path"), _pages())
+def test_axe(app, axe_script, council: str, name: str, path: str):
+    c = COUNCILS[council]
+    params = {"framework": c["framework"], "council": c["council"]}  # as test_page opens them: it reuses this tab
+    page = app.open(path, **params)
+    page.wait_for_function(  # audit drawn charts, not their placeholders
+        "() => [...document.querySelectorAll('[data-testid=stVegaLiteChart]')].every(c => c.querySelector('svg'))"
+    )
+    try:
+        audit(page, axe_script, f"{council}_{name}")
+    finally:
+        app.keep(page, path, **params)
+
+
+UPLOAD_STATES = ["signed_out", "signed_in", "preview", "problems", "applied"]
+
+
+@pytest.mark.parametrize("state", UPLOAD_STATES)
+def test_axe_upload_page(upload_app, axe_script, tmp_path, state: str):
+    """The upload page in each state a person meets: the sign-in form, the uploader, a preview of a
+    good file, the problems of a bad one, and an applied upload in the history with its undo controls.
+    """
+    from playwright.sync_api import expect
+
+    page = open_upload(upload_app)
+    if state == "signed_out":
+        expect(page.get_by_role("button", name=SIGN_IN)).to_be_visible()
+        audit(page, axe_script, "upload_signed_out")
+        return
+    sign_in(page)
+    if state == "signed_in":
+        audit(page, axe_script, "upload_signed_in")
+        return
+    if state == "problems":  # a bad cell on row 2 and a whole-file problem: the table has both kinds
+        choose_file(page, template_csv(tmp_path, "bad.csv", [("cla_count", "2024/25", "xx"), (EET, "2024/25", "0.6")]))
+        expect(page.get_by_text("Nothing has been changed.", exact=False)).to_be_visible()
+        audit(page, axe_script, "upload_problems")
+        return
+    indicator = "care_leavers_qualifications"  # a measure of Barnet's pledge 1 with no figures held
+    choose_file(page, template_csv(tmp_path, "quals.csv", [(indicator, "2024/25", "45")]))
+    expect(page.get_by_text("If applied: 1 new figures", exact=False)).to_be_visible()
+    if state == "preview":
+        audit(page, axe_script, "upload_preview")
+        return
+    page.get_by_role("button", name=APPLY).click()
+    upload_id = applied_id(page, 1)
+    settled(page)
+    try:
+        audit(page, axe_script, "upload_applied")
+    finally:
+        undo(page, upload_id)
