@@ -4,6 +4,8 @@ import streamlit as st
 
 from cpdata import ees, ingest, readers, ui, upload_ui, uploads
 
+ui.ensure_routed()
+
 st.title("Upload figures")
 ui.illustrative_banner()
 st.markdown(
