@@ -45,7 +45,7 @@ sections = {
     "More": more,
     "Analysts": analysts,
 }
-current = st.navigation(sections)
+current = st.navigation(sections, expanded=True)  # every link shown, none behind "View more"
 if current in pledge_pages:
     fw_id, pledge_id = pledge_pages[current]
     if fw_id != active:  # a link to another framework's pledge: show that framework
