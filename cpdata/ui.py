@@ -269,9 +269,9 @@ def indicator_block(v: views.IndicatorView, sel: dict) -> None:
         with left:
             delta, colour = _delta(v)
             label = f"{sel['council_name']}, {periods.label(v.period)}"
-            st.metric(
-                label, v.shown() if v.value is not None else symbols.describe(v.symbol), delta, delta_color=colour
-            )
+            same = bool(v.change) and v.change["direction"] == "same"
+            figure = v.shown() if v.value is not None else symbols.short(v.symbol)  # the sentence says why
+            st.metric(label, figure, delta, delta_color=colour, delta_arrow="off" if same else "auto")
             st.markdown(v.sentence)
             lines = views.comparison_lines(v)
             st.markdown("\n".join(f"- {x}" for x in lines))

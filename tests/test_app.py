@@ -143,3 +143,12 @@ def test_neighbours_range_band_can_be_switched_off():
     no_errors(at)
     assert "Shaded band" not in text_of(at)
     assert at.query_params["band"] in ("off", ["off"])
+
+
+def test_no_change_has_no_arrow_and_a_suppressed_figure_fits():
+    at = start(framework="barnet", council="E09000003")
+    open_page(at, pledge_url("barnet", "there_for_you"))
+    same = [m for m in at.metric if m.delta == "no change on the year before"]
+    assert same and all(m.proto.direction == m.proto.MetricDirection.NONE for m in same)
+    open_page(at, pledge_url("barnet", "dreams"))
+    assert "c (suppressed)" in [m.value for m in at.metric]  # short; the sentence spells it out
