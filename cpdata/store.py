@@ -12,7 +12,8 @@ reader (or a process killed half way) sees one whole version or the next. Each d
 gets its own in-memory DuckDB database, built from the very manifest bytes its token hashes;
 every query takes its own cursor from it, so sessions and threads never share one connection.
 ``pinned()`` holds one version for a block of queries (a page run), so a page's several
-queries never straddle an upload.
+queries never straddle an upload. Opening a version first checks the folder
+(``cpdata.integrity``): leftovers of a killed writer are tidied, damage is reported plainly.
 """
 
 from __future__ import annotations
@@ -220,10 +221,11 @@ def _load(con: duckdb.DuckDBPyConnection, name: str, files: list[tuple[str, int,
 @functools.lru_cache(maxsize=4)
 def _database(root: str, token: str, body: bytes) -> duckdb.DuckDBPyConnection:
     """The database of the version whose manifest is ``body`` (``token`` is its hash)."""
-    from cpdata import schema
+    from cpdata import integrity, schema
 
     rootp = Path(root)
     manifest = parse_manifest(body, rootp)
+    integrity.ensure(rootp, manifest)
     con = duckdb.connect(":memory:", config={"threads": 2, "memory_limit": "1GB"})
     _load(con, "figures_all", active_files(manifest, "figures", rootp), schema.FIGURES)
     _load(con, "bright_spots_all", active_files(manifest, "bright_spots", rootp), schema.BRIGHT_SPOTS)

@@ -20,7 +20,7 @@ import pandas as pd
 from cpdata import config, schema, store
 from cpdata.ingest import Prepared
 
-LOCK = ".write.lock"
+LOCK = store.LOCK
 
 
 class UploadRefused(ValueError):
