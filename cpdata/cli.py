@@ -44,7 +44,9 @@ def _prepare(args: argparse.Namespace):
             print(f"error: {exc.args[0]}", file=sys.stderr)
             return None
     options = ingest.Options(sheet=args.sheet, council=council, percent_scale=args.percent_scale)
-    data = Path(args.file).read_bytes()
+    data = _read_upload(Path(args.file))
+    if data is None:
+        return None
     prepared = ingest.prepare(data, Path(args.file).name, options)
     print(f"{args.file}: recognised as {prepared.shape}")
     for p in prepared.problems:
@@ -55,6 +57,22 @@ def _prepare(args: argparse.Namespace):
     changes = ingest.preview(prepared)
     print(", ".join(f"{len(v)} {k}" for k, v in changes.items()))
     return prepared, data
+
+
+def _read_upload(path: Path) -> bytes | None:
+    """The file's bytes, unless it is over the upload limit (then it is not read at all) or unreadable."""
+    from cpdata import readers
+
+    try:
+        size = path.stat().st_size
+        if size > readers.MAX_UPLOAD_BYTES:
+            limit = readers.MAX_UPLOAD_BYTES // 2**20
+            print(f"Refused: {path}: the file is {size / 1e6:.0f} MB; the limit is {limit} MB.", file=sys.stderr)
+            return None
+        return path.read_bytes()
+    except OSError as exc:
+        print(f"Refused: cannot read {path} ({exc.strerror or exc}).", file=sys.stderr)
+        return None
 
 
 def _check(args: argparse.Namespace) -> int:
