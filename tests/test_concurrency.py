@@ -23,9 +23,9 @@ COUNCIL = "E09000003"  # Barnet
 IDS = ["cla_count", "cla_rate_per_10k"]
 SHIFT = 1000.0
 SESSIONS = 20
-READS_PER_VERSION = 6  # the writer moves on only after this many reads have finished on its version
+READS_PER_VERSION = 5  # the writer moves on only after this many reads have finished on its version
 # (operation, upload): the tag (upload whose figures show) after each is the latest applied still live.
-OPS = [("apply", 1), ("apply", 2), ("undo", 2), ("apply", 3), ("undo", 1), ("undo", 3), ("apply", 4), ("undo", 4)]
+OPS = [("apply", 1), ("apply", 2), ("undo", 2), ("apply", 3), ("undo", 1), ("undo", 3)]
 HANG_GUARD_S = 120
 
 
@@ -172,7 +172,7 @@ def test_twenty_sessions_read_while_uploads_apply_and_undo(data_copy):
     wrong = [(token, kind, tags) for token, kind, tags in reads if {expected.get(token)} != tags]
     assert not wrong, f"{len(wrong)} reads showed another version than their token's, e.g. {wrong[:3]}"
     seen = {next(iter(tags)) for _, _, tags in reads}
-    assert seen == {0, 1, 2, 3, 4}, seen
+    assert seen == {0, 1, 2, 3}, seen
     applied = sum(op == "apply" for op, _ in OPS)
     print(f"\n{SESSIONS} sessions, {len(reads)} reads, {applied} uploads applied, {len(OPS) - applied} undone")
     # Everything undone: exactly the sample figures again.

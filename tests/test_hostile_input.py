@@ -186,8 +186,8 @@ def test_damaged_workbooks(cut, flips):
         _clean(_prepare(data, "book.xlsx"), data, "damaged workbooks")
 
 
-def _parts(sheet_xml: bytes | str, declared_size: int | None = None) -> bytes:
-    """A whole .xlsx around a sheet's XML; ``declared_size`` lies about the sheet's size in the zip."""
+def _parts(sheet_xml: bytes | str) -> bytes:
+    """A whole .xlsx around a sheet's XML."""
     ns = 'xmlns="http://schemas.openxmlformats.org/'
     rel = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
     files = {
@@ -206,15 +206,20 @@ def _parts(sheet_xml: bytes | str, declared_size: int | None = None) -> bytes:
         "xl/worksheets/sheet1.xml": sheet_xml,
     }
     buf = io.BytesIO()
-    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as zf:
         for name, body in files.items():
             zf.writestr(name, body)
-    out = bytearray(buf.getvalue())
+    return buf.getvalue()
+
+
+def _lying(xlsx: bytes, declared_size: int) -> bytes:
+    """The workbook with its sheet's uncompressed size misstated in the zip's local and central headers."""
+    out = bytearray(xlsx)
     sheet = b"xl/worksheets/sheet1.xml"
     # (signature, where the uncompressed size is, where the name is) in local and central headers
     for sig, size_at, name_at in ((b"PK\x03\x04", 22, 30), (b"PK\x01\x02", 24, 46)):
         at = out.find(sig)
-        while declared_size is not None and at >= 0:
+        while at >= 0:
             if out[at + name_at : at + name_at + len(sheet)] == sheet:
                 out[at + size_at : at + size_at + 4] = declared_size.to_bytes(4, "little")
             at = out.find(sig, at + 4)
@@ -237,6 +242,7 @@ def _big_cases(folder: Path) -> dict[str, str]:
     header = b"indicator_id,area_code,period,value\n"
     rows = "".join(f'<row r="{i}">{_cell(f"A{i}", "x")}</row>' for i in range(1, 4000))
     laughs = '<!DOCTYPE d [<!ENTITY a0 "ha">' + "".join(f'<!ENTITY a{i} "{f"&a{i - 1};" * 10}">' for i in range(1, 10))
+    bomb = _parts(b"<" + b"0" * (210 * 2**20))
     cases = {
         "columns_3m_header.csv": (b"," * 3_000_000 + b"\n1\n", "more than 500 columns"),
         "columns_3m_in_a_row.csv": (header + b"a," * 3_000_000 + b"\n", "is not an indicator"),
@@ -244,17 +250,15 @@ def _big_cases(folder: Path) -> dict[str, str]:
         "line_just_under_limit.csv": (b"a" * (LIMIT - 1), "field larger than field limit"),
         "line_just_under_limit_commas.csv": (b"a," * ((LIMIT - 1) // 2), "more than 500 columns"),
         "tiny_rows_just_under_limit.csv": (b"x\n" * ((LIMIT - 1) // 2), "more than 1,048,576 rows"),
-        "zip_bomb.xlsx": (_parts(b"<" + b"0" * (210 * 2**20)), "expands to more than 200 MB"),
-        "zip_bomb_lying_about_size.xlsx": (_parts(b"<" + b"0" * (210 * 2**20), declared_size=1000), "cannot be"),
-        "declares_a_huge_sheet.xlsx": (
-            _parts(_sheet(f'<row r="1048576">{_cell("A1048576", "x")}</row>', "A1:SF1048576")),
+        "zip_bomb.xlsx": (bomb, "expands to more than 200 MB"),
+        "zip_bomb_lying_about_its_size.xlsx": (_lying(bomb, 1000), "cannot be"),
+        "declares_a_huge_sheet.xlsx": (  # 500 columns by 300,000 rows, all padding
+            _parts(_sheet(f'<row r="300000">{_cell("A300000", "x")}</row>', "A1:SF300000")),
             "could not tell what kind of file",
         ),
-        "declares_500_columns_300k_rows.xlsx": (
+        "declares_500_columns_for_30k_rows.xlsx": (  # one cell a row, padded to 500: 15 million cells
             _parts(
-                _sheet(
-                    "".join(f'<row r="{i}"><c r="A{i}"><v>1</v></c></row>' for i in range(1, 300_001)), "A1:SF300000"
-                )
+                _sheet("".join(f'<row r="{i}"><c r="A{i}"><v>1</v></c></row>' for i in range(1, 30_001)), "A1:SF30000")
             ),
             "cells, more than any extract",
         ),
