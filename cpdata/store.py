@@ -43,6 +43,7 @@ MANIFEST = "manifest.json"
 LOCK = ".write.lock"
 KINDS = ("figures", "bright_spots")
 _lock = threading.Lock()
+_writing = threading.local()  # the data folders whose writers' lock this thread holds
 
 
 class StoreError(RuntimeError):
@@ -97,9 +98,7 @@ def _token(body: bytes) -> str:
 
 def _pinned(root: Path) -> Snapshot | None:
     pin = _pin.get()
-    if pin is not None and os.path.realpath(pin.root) == os.path.realpath(root):
-        return pin
-    return None
+    return pin if pin is not None and os.path.realpath(pin.root) == os.path.realpath(root) else None
 
 
 def version(data_dir: Path | None = None) -> str:
@@ -155,6 +154,25 @@ def write_parquet(table: pa.Table, path: Path) -> None:
         raise
 
 
+@contextlib.contextmanager
+def writer_lock(data_dir: Path | None = None) -> Iterator[None]:
+    """The data folder's writers' lock (fcntl: other processes too), so writes never interleave and the
+    start-up check never tidies a write under way. Re-entrant within a thread."""
+    root = os.path.realpath(_root(data_dir))
+    held: frozenset[str] = getattr(_writing, "roots", frozenset())
+    if root in held:
+        yield
+        return
+    with open(Path(root) / LOCK, "a+") as fh:
+        fcntl.flock(fh, fcntl.LOCK_EX)
+        _writing.roots = held | {root}
+        try:
+            yield
+        finally:
+            _writing.roots = held
+            fcntl.flock(fh, fcntl.LOCK_UN)
+
+
 def try_writer_lock(root: Path) -> IO | None:
     """The writers' lock if it is free and the folder writable, else None (never waits)."""
     try:
@@ -174,23 +192,24 @@ def add_extract(table: pa.Table, kind: str, meta: dict, data_dir: Path | None = 
     if kind not in KINDS:
         raise ValueError(f"unknown extract kind {kind!r}")
     root = _root(data_dir)
-    manifest = read_manifest(root)
-    extract_id = meta["id"]
-    if any(e["id"] == extract_id for e in manifest["extracts"]):
-        raise StoreError(f"an extract called {extract_id!r} is already held")
-    rel = f"extracts/{extract_id}.parquet"
-    write_parquet(table, root / rel)
-    entry = {
-        "kind": kind,
-        "file": rel,
-        "rows": table.num_rows,
-        "active": True,
-        "seq": max((e["seq"] for e in manifest["extracts"]), default=0) + 1,
-        "applied_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
-        **meta,
-    }
-    manifest["extracts"].append(entry)
-    write_manifest(manifest, root)
+    with writer_lock(root):
+        manifest = read_manifest(root)
+        extract_id = meta["id"]
+        if any(e["id"] == extract_id for e in manifest["extracts"]):
+            raise StoreError(f"an extract called {extract_id!r} is already held")
+        rel = f"extracts/{extract_id}.parquet"
+        write_parquet(table, root / rel)
+        entry = {
+            "kind": kind,
+            "file": rel,
+            "rows": table.num_rows,
+            "active": True,
+            "seq": max((e["seq"] for e in manifest["extracts"]), default=0) + 1,
+            "applied_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+            **meta,
+        }
+        manifest["extracts"].append(entry)
+        write_manifest(manifest, root)
     return entry
 
 

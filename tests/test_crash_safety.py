@@ -28,7 +28,7 @@ from pathlib import Path
 
 import pytest
 
-from cpdata import config, ingest, integrity, store, uploads
+from cpdata import config, ingest, integrity, schema, store, uploads
 
 HANG_GUARD_S = 60
 VALUES = {"a": 91.0, "b": 92.0}  # each upload's figure for Barnet, so the version shows in the figures
@@ -338,6 +338,33 @@ def test_leftovers_are_left_alone_while_a_writer_holds_the_lock(data_copy):
         assert leftover.exists()
         assert integrity.check(data_copy).leftovers == ["extracts/.upload_y.parquet.abc.tmp"]
     assert integrity.check(data_copy).tidied == ["extracts/.upload_y.parquet.abc.tmp"]
+
+
+def test_the_start_up_check_never_moves_aside_an_extract_a_writer_is_about_to_name(data_copy, monkeypatch):
+    """Even a writer calling the store directly (not through uploads) holds the lock while it writes."""
+    in_place, go, done = threading.Event(), threading.Event(), []
+    real_write_manifest = store.write_manifest
+
+    def write_manifest_later(*args, **kwargs):
+        in_place.set()
+        assert go.wait(HANG_GUARD_S)
+        real_write_manifest(*args, **kwargs)
+
+    monkeypatch.setattr(store, "write_manifest", write_manifest_later)
+    prepared, _ = _checked(VALUES["a"])
+    table = schema.to_table(prepared.figures.assign(extract_id="direct"), schema.FIGURES)
+    writer = threading.Thread(
+        target=lambda: done.append(store.add_extract(table, "figures", {"id": "direct"}, data_copy))
+    )
+    writer.start()
+    assert in_place.wait(HANG_GUARD_S)  # the extract file is in place; the manifest does not name it yet
+    store._database.cache_clear()
+    store.cursor(data_copy).close()  # a server starting meanwhile
+    go.set()
+    writer.join(HANG_GUARD_S)
+    assert done and (data_copy / "extracts" / "direct.parquet").exists()
+    _open_as_at_start_up(data_copy)
+    assert _figure(data_copy) == VALUES["a"]
 
 
 def _damage_newest_upload(root: Path, how: str) -> str:
