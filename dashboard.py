@@ -8,11 +8,12 @@ from __future__ import annotations
 
 import streamlit as st
 
-from cpdata import ui
+from cpdata import errors, store, ui
 
 st.set_page_config(page_title="Corporate parenting dashboard", page_icon="🏠", layout="wide")
 
-ui.init_state()
+with errors.shown_plainly(stop=True):  # e.g. a damaged data folder: a plain message and a reference
+    ui.init_state()
 frameworks = ui.frameworks()
 active = st.session_state["framework"]
 
@@ -52,6 +53,7 @@ if current in pledge_pages:
         st.session_state["framework"] = fw_id
         st.rerun()
     st.session_state["pledge_id"] = pledge_id
-if current != briefings[1]:  # the big screen has no sidebar; its URL carries the choices
-    ui.sidebar()
-current.run()
+with errors.shown_plainly(), store.pinned():  # one data version per run; a plain message and reference on error
+    if current != briefings[1]:  # the big screen has no sidebar; its URL carries the choices
+        ui.sidebar()
+    current.run()

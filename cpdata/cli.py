@@ -1,17 +1,43 @@
 """Command line for the server's operators: scorecards, scheduled loads, history, undo.
 
-Who may load is decided by the file system: only a user who can write the data folder can
-change it (the dashboard's own analyst role applies to the browser).
+Who may change the data is decided by the file system: ``load`` and ``undo`` refuse, before reading
+anything and with exit code 77, unless this user can write the data folder, its manifest and its
+extracts folder (the dashboard's own analyst role applies to the browser). ``check``, ``history``,
+``scorecard`` and ``check-store`` only read. A file over the upload limit is refused unread.
 """
 
 from __future__ import annotations
 
 import argparse
 import getpass
+import os
 import sys
 from pathlib import Path
 
 from cpdata import config
+
+EXIT_NOT_ALLOWED = 77  # EX_NOPERM in sysexits.h
+
+
+def cannot_write(root: Path) -> str | None:
+    """Why this user may not change the data folder, or None. (Root passes unless the file system says no.)"""
+    from cpdata import store
+
+    for path in (root, root / store.MANIFEST, root / "extracts"):
+        if path.exists() and not os.access(path, os.W_OK):
+            return (
+                f"{getpass.getuser()} cannot write {path}: loading and undoing change the data folder, so they "
+                "are for users who may write it (run as the dashboard's service user, or ask its operators)."
+            )
+    return None
+
+
+def _refuse_unless_writable() -> int | None:
+    reason = cannot_write(config.data_dir())
+    if reason:
+        print(f"Refused: {reason} Nothing was changed.", file=sys.stderr)
+        return EXIT_NOT_ALLOWED
+    return None
 
 
 def _scorecard(args: argparse.Namespace) -> int:
@@ -44,7 +70,9 @@ def _prepare(args: argparse.Namespace):
             print(f"error: {exc.args[0]}", file=sys.stderr)
             return None
     options = ingest.Options(sheet=args.sheet, council=council, percent_scale=args.percent_scale)
-    data = Path(args.file).read_bytes()
+    data = _read_upload(Path(args.file))
+    if data is None:
+        return None
     prepared = ingest.prepare(data, Path(args.file).name, options)
     print(f"{args.file}: recognised as {prepared.shape}")
     for p in prepared.problems:
@@ -57,6 +85,22 @@ def _prepare(args: argparse.Namespace):
     return prepared, data
 
 
+def _read_upload(path: Path) -> bytes | None:
+    """The file's bytes, unless it is over the upload limit (then it is not read at all) or unreadable."""
+    from cpdata import readers
+
+    try:
+        size = path.stat().st_size
+        if size > readers.MAX_UPLOAD_BYTES:
+            limit = readers.MAX_UPLOAD_BYTES // 2**20
+            print(f"Refused: {path}: the file is {size / 1e6:.0f} MB; the limit is {limit} MB.", file=sys.stderr)
+            return None
+        return path.read_bytes()
+    except OSError as exc:
+        print(f"Refused: cannot read {path} ({exc.strerror or exc}).", file=sys.stderr)
+        return None
+
+
 def _check(args: argparse.Namespace) -> int:
     return 0 if _prepare(args) else 1
 
@@ -64,6 +108,8 @@ def _check(args: argparse.Namespace) -> int:
 def _load(args: argparse.Namespace) -> int:
     from cpdata import uploads
 
+    if (refused := _refuse_unless_writable()) is not None:
+        return refused
     ready = _prepare(args)
     if ready is None:
         return 1
@@ -88,6 +134,8 @@ def _history(args: argparse.Namespace) -> int:
 def _undo(args: argparse.Namespace) -> int:
     from cpdata import uploads
 
+    if (refused := _refuse_unless_writable()) is not None:
+        return refused
     try:
         entry = uploads.undo(args.id, args.by or getpass.getuser())
     except uploads.UploadRefused as exc:
@@ -95,6 +143,19 @@ def _undo(args: argparse.Namespace) -> int:
         return 1
     print(f"Undone: {entry['id']} ({entry.get('source_file', '')}).")
     return 0
+
+
+def _check_store(args: argparse.Namespace) -> int:
+    from cpdata import integrity
+
+    if args.repair and (refused := _refuse_unless_writable()) is not None:
+        return refused
+    report = integrity.check(repair=args.repair)
+    for word, items in (("tidied", report.tidied), ("left over", report.leftovers), ("PROBLEM", report.problems)):
+        for item in items:
+            print(f"{word}: {item}")
+    print("The data folder is whole." if not report.problems else integrity.FIX)
+    return 1 if report.problems else 0
 
 
 def _build(args: argparse.Namespace) -> int:
@@ -128,6 +189,9 @@ def main(argv: list[str] | None = None) -> int:
     un.add_argument("id")
     un.add_argument("--by")
     un.set_defaults(func=_undo)
+    cs = sub.add_parser("check-store", help="is the data folder whole? (--repair tidies an interrupted write)")
+    cs.add_argument("--repair", action="store_true")
+    cs.set_defaults(func=_check_store)
     bs = sub.add_parser("build-sample", help="rebuild sample_data from the published CSVs")
     bs.add_argument("--source", default=str(config.REPO_DIR.parent / "shared" / "data"))
     bs.add_argument("--out", default=str(config.SAMPLE_DATA_DIR))

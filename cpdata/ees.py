@@ -6,6 +6,7 @@ catalogue indicator, so a new DfE file needs a recipe, not code.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import re
 import tomllib
@@ -192,8 +193,12 @@ def _pick_version(df: pd.DataFrame, recipe: Recipe) -> pd.DataFrame:
 
 
 def source_label(recipe: Recipe, df: pd.DataFrame) -> str:
-    latest = max(periods.parse(p) for p in df["time_period"].astype(str).unique())
-    return f"{recipe.publication} {latest}"
+    """The publication and its latest year; a year that does not parse is the checks' to report."""
+    years = []
+    for text in df["time_period"].astype(str).unique():
+        with contextlib.suppress(ValueError):
+            years.append(periods.parse(text))
+    return f"{recipe.publication} {max(years)}" if years else recipe.publication
 
 
 def to_cells(df: pd.DataFrame, recipe: Recipe) -> pd.DataFrame:

@@ -118,6 +118,16 @@ def _ees_cells(df: pd.DataFrame, filename: str, options: Options) -> tuple[pd.Da
         return pd.DataFrame(), [
             _fail("no recipe", describe_unmapped(df), "Map it to an indicator below, or ask for a recipe.")
         ]
+    missing = _ees_missing_columns(df, recipe)
+    if missing:
+        return pd.DataFrame(), [
+            _fail(
+                "missing column",
+                f"The file looks like '{recipe.name}' but has no column {', '.join(repr(c) for c in missing)}.",
+                "Download the file again from Explore Education Statistics and upload it without removing columns.",
+                missing[0],
+            )
+        ]
     cells = ees.to_cells(df, recipe)
     if cells.empty:
         return cells, [
@@ -130,10 +140,31 @@ def _ees_cells(df: pd.DataFrame, filename: str, options: Options) -> tuple[pd.Da
     return cells, []
 
 
+def _ees_missing_columns(df: pd.DataFrame, recipe: ees.Recipe) -> list[str]:
+    """Columns the recipe (and the file's own geographic levels) need that the file lacks."""
+    need = {
+        c
+        for i in recipe.indicators
+        for c in (i.value, i.numerator, i.denominator, *i.filters, *(i.denominator_filters or {}))
+        if c
+    }
+    levels = set(df["geographic_level"].astype(str))
+    need |= {"region_code"} if "Regional" in levels else set()
+    need |= {"new_la_code"} if "Local authority" in levels else set()
+    return sorted(need - set(df.columns))
+
+
+def _year_or_none(text: str) -> int | None:
+    try:
+        return periods.parse(text)
+    except ValueError:
+        return None
+
+
 def describe_unmapped(df: pd.DataFrame) -> str:
     """What we recognised in an EES file with no recipe, so the analyst can map it."""
     filters, numeric = ees.columns_of(df)
-    years = sorted({periods.label(periods.parse(p)) for p in df["time_period"].astype(str).unique() if p.isdigit()})
+    years = sorted({periods.label(y) for y in map(_year_or_none, df["time_period"].astype(str).unique()) if y})
     levels = sorted(set(df["geographic_level"].astype(str)))
     return (
         "This is an Explore Education Statistics file, but no recipe maps it to the catalogue. "
@@ -337,6 +368,8 @@ def prepare(data: bytes, filename: str, options: Options | None = None, data_dir
                 )
             ],
         )
+    if cells.empty and not problems and "area_given" not in cells:  # e.g. a wide table with no figures in it
+        problems = [_fail("empty", "The file has a header but no figures.", "Add at least one row of figures.")]
     if problems and cells.empty:
         return Prepared(filename, shape, problems, unmatched=unmatched)
     areas = queries.areas(data_dir)

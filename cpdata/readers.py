@@ -9,6 +9,7 @@ import codecs
 import csv
 import io
 import zipfile
+from collections.abc import Iterable, Iterator, Sequence
 
 import numpy as np
 import pandas as pd
@@ -19,6 +20,11 @@ import pyarrow.csv as pacsv
 MAX_UPLOAD_BYTES = 50 * 1024 * 1024
 MAX_COLUMNS = 500
 MAX_XLSX_UNCOMPRESSED = 200 * 1024 * 1024
+# Real extracts average well over 50 bytes a row and 5 a cell; a file within the size limit with more
+# rows or cells than that (tiny rows, or a small workbook declaring a huge sheet) would take minutes
+# and gigabytes to read, so reading stops there (scaled from the limit, read at call time).
+BYTES_PER_ROW = 50
+BYTES_PER_CELL = 5
 
 
 class ReadError(ValueError):
@@ -61,6 +67,9 @@ def read_csv(data: bytes) -> pd.DataFrame:
     table = _arrow_table(body, start)
     if table is None:
         return _read_with_csv_module(decode(data)[0])
+    max_rows, max_cells = _limits()  # the same caps as the reference reader
+    if table.num_rows > max_rows or table.num_rows * table.num_columns > max_cells:
+        raise _too_big()
     return _frame(table)
 
 
@@ -68,7 +77,7 @@ def _read_with_csv_module(text: str) -> pd.DataFrame:
     """The reference reader (Python's csv module); used where the fast one might read a file differently."""
     csv.field_size_limit(FIELD_LIMIT)
     try:
-        rows = list(csv.reader(io.StringIO(text)))
+        rows = list(_capped(csv.reader(io.StringIO(text))))
     except csv.Error as exc:
         raise ReadError(f"The CSV is malformed ({exc}). Re-save it from Excel as CSV and upload it again.") from exc
     rows = [r for r in rows if any(c.strip() for c in r)]
@@ -158,6 +167,29 @@ def _frame(table: pa.Table) -> pd.DataFrame:
 _STR_TYPES = {pa.string(): pd.StringDtype(na_value=np.nan)}
 
 
+def _limits() -> tuple[int, int]:
+    return MAX_UPLOAD_BYTES // BYTES_PER_ROW, MAX_UPLOAD_BYTES // BYTES_PER_CELL
+
+
+def _too_big() -> ReadError:
+    max_rows, max_cells = _limits()
+    return ReadError(
+        f"The file has more than {max_rows:,} rows or {max_cells:,} cells, more than any extract we "
+        "read. Remove blank rows and columns, or split it, and upload it again."
+    )
+
+
+def _capped(rows: Iterable[Sequence]) -> Iterator[Sequence]:
+    """The rows, refusing once there are more rows or cells than a file within the size limit holds."""
+    max_rows, max_cells = _limits()
+    count = cells = 0
+    for row in rows:
+        count, cells = count + 1, cells + len(row)
+        if count > max_rows or cells > max_cells:
+            raise _too_big()
+        yield row
+
+
 def _unique(header: list[str]) -> list[str]:
     seen: dict[str, int] = {}
     out = []
@@ -208,10 +240,12 @@ def read_excel(data: bytes, sheet: str | None = None) -> pd.DataFrame:
         if name not in wb.sheetnames:
             raise ReadError(f"The workbook has no sheet called {name!r}; it has {', '.join(wb.sheetnames)}.")
         rows = []
-        for r in wb[name].iter_rows(values_only=True):
-            if len(r) > MAX_COLUMNS:
-                raise ReadError(f"Sheet {name!r} has more than {MAX_COLUMNS} columns.")
+        for r in _capped(_nonblank(wb[name].iter_rows(values_only=True), name)):
             rows.append(["" if c is None else _cell_text(c) for c in r])
+    except ReadError:
+        raise
+    except Exception as exc:  # a sheet damaged after the part read on opening
+        raise ReadError(f"The workbook cannot be read ({type(exc).__name__}). Save it again from Excel.") from exc
     finally:
         wb.close()
     rows = [r for r in rows if any(c.strip() for c in r)]
@@ -220,6 +254,15 @@ def read_excel(data: bytes, sheet: str | None = None) -> pd.DataFrame:
     header = [h.strip() for h in rows[0]]
     body = [(r + [""] * len(header))[: len(header)] for r in rows[1:]]
     return pd.DataFrame(body, columns=_unique(header), dtype=str)
+
+
+def _nonblank(rows: Iterable[tuple], sheet: str) -> Iterator[tuple]:
+    """Rows with any cell filled; blank rows (and padding up to a sheet's declared size) cost nothing."""
+    for r in rows:
+        if len(r) > MAX_COLUMNS:
+            raise ReadError(f"Sheet {sheet!r} has more than {MAX_COLUMNS} columns.")
+        if r.count(None) < len(r):
+            yield r
 
 
 def _cell_text(value: object) -> str:

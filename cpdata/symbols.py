@@ -27,6 +27,8 @@ MEANINGS: dict[str, str] = {
 }
 
 _NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")
+# No figure is this big; bigger (1e400 is infinity) would be stored, then break every page showing it.
+LARGEST = 1e12
 
 
 def is_symbol(token: str) -> bool:
@@ -77,7 +79,7 @@ def parse_cell(raw: object) -> tuple[float | None, str | None]:
     if is_symbol(text):
         return None, text.lower() if text.lower() != "na" else "n/a"
     cleaned = text.replace(",", "").rstrip("%").strip()
-    if _NUMBER.match(cleaned):
+    if _NUMBER.match(cleaned) and abs(float(cleaned)) < LARGEST:
         return float(cleaned), None
     raise ValueError(f"{text!r} is neither a number nor a known symbol")
 

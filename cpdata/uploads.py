@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import fcntl
 import hashlib
 import os
 from collections.abc import Iterator
@@ -20,7 +19,7 @@ import pandas as pd
 from cpdata import config, schema, store
 from cpdata.ingest import Prepared
 
-LOCK = ".write.lock"
+LOCK = store.LOCK
 
 
 class UploadRefused(ValueError):
@@ -32,12 +31,8 @@ def writer_lock(data_dir: Path | None = None) -> Iterator[None]:
     root = data_dir or config.data_dir()
     if not os.access(root, os.W_OK):
         raise UploadRefused(f"The data folder {root} is not writable by this user; ask the server's operators.")
-    with open(root / LOCK, "a+") as fh:
-        fcntl.flock(fh, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(fh, fcntl.LOCK_UN)
+    with store.writer_lock(root):
+        yield
 
 
 def extract_id_for(data: bytes, when: dt.datetime) -> str:

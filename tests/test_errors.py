@@ -1,0 +1,95 @@
+"""A failure on a page: the user sees a plain message and a reference; the server log has the
+traceback under the same reference. Streamlit's st.stop and st.rerun still work inside the guard."""
+
+from __future__ import annotations
+
+import logging
+import re
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from cpdata import errors, views
+from tests.test_app import APP
+
+REFERENCE = re.compile(r"reference ([0-9A-F]{6})")
+
+
+def _shown(at: AppTest) -> str:
+    return "\n".join(
+        [e.value for e in at.error] + [m.value for m in at.markdown] + [str(e.value) for e in at.exception]
+    )
+
+
+def _logged(caplog: pytest.LogCaptureFixture, ref: str) -> str:
+    found = [r.getMessage() for r in caplog.records if r.name == "cpdata.errors" and ref in r.getMessage()]
+    assert len(found) == 1, [r.getMessage()[:200] for r in caplog.records]
+    return found[0]
+
+
+def test_a_page_error_shows_a_reference_and_logs_the_traceback_under_it(data_copy, monkeypatch, caplog):
+    def broken(*args, **kwargs):
+        raise ValueError("internal detail 4242 from the views")
+
+    monkeypatch.setattr(views, "indicator_views", broken)
+    at = AppTest.from_file(APP, default_timeout=60).run()
+    assert not at.exception, [e.value for e in at.exception]  # no traceback box
+    assert len(at.error) == 1 and at.error[0].value == errors.MESSAGE.format(ref=REFERENCE.search(at.error[0].value)[1])
+    ref = REFERENCE.search(at.error[0].value)[1]
+    for detail in ("Traceback", "internal detail 4242", "ValueError", "cpdata/"):
+        assert detail not in _shown(at)
+    logged = _logged(caplog, ref)
+    assert "Traceback" in logged and "internal detail 4242" in logged and "in cached_views" in logged
+    assert at.sidebar.selectbox, "the rest of the page (the sidebar) is still there"
+
+
+def test_a_damaged_data_folder_shows_a_reference_on_every_page(data_copy, caplog):
+    (data_copy / "extracts" / "dfe_ks4_la.parquet").unlink()
+    at = AppTest.from_file(APP, default_timeout=60).run()
+    assert not at.exception, [e.value for e in at.exception]
+    ref = REFERENCE.search(at.error[0].value)[1]
+    assert at.error[0].value == errors.DATA_MESSAGE.format(ref=ref)
+    assert "dfe_ks4_la" not in _shown(at)  # paths and file names stay on the server
+    assert "extract 'dfe_ks4_la' (dfe_ks4_la.parquet) is missing" in _logged(caplog, ref)
+
+
+def test_each_failure_gets_its_own_reference(caplog):
+    refs = {errors.report(RuntimeError(str(i))) for i in range(20)}
+    assert len(refs) == 20 and all(re.fullmatch(r"[0-9A-F]{6}", r) for r in refs)
+
+
+def test_secret_values_are_blanked_out_of_logged_errors(caplog):
+    caplog.set_level(logging.ERROR)
+    secrets = {"analysts": {"password_sha256": "ab" * 32, "emails": ["ana@council.gov.uk"]}, "port": 443}
+    values = errors.secret_values(secrets)
+    assert values == ["ab" * 32, "ana@council.gov.uk"]  # short values (443) would blank innocent text
+    text = errors.redact(f"failed for {'ab' * 32} and ana@council.gov.uk on port 443", values)
+    assert text == f"failed for {errors.REDACTED} and {errors.REDACTED} on port 443"
+
+
+def _app_stopping_inside_the_guard() -> None:
+    import streamlit as st
+
+    from cpdata import errors
+
+    with errors.shown_plainly():
+        st.write("before the stop")
+        st.stop()
+    st.write("after the stop")
+
+
+def _app_failing_with_stop() -> None:
+    import streamlit as st
+
+    from cpdata import errors
+
+    with errors.shown_plainly(stop=True):
+        raise KeyError("no state")
+    st.write("after the failure")
+
+
+def test_st_stop_passes_through_and_stop_true_ends_the_run():
+    at = AppTest.from_function(_app_stopping_inside_the_guard).run()
+    assert not at.error and [m.value for m in at.markdown] == ["before the stop"]
+    at = AppTest.from_function(_app_failing_with_stop).run()
+    assert len(at.error) == 1 and not at.markdown and not at.exception
