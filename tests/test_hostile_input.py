@@ -10,6 +10,7 @@ sheet) run in a subprocess of their own that measures its peak memory for each.
 
 from __future__ import annotations
 
+import codecs
 import csv
 import hashlib
 import io
@@ -370,3 +371,12 @@ def test_ees_years_that_are_not_years_are_reported_not_raised(period):
 def test_a_wide_table_with_no_figures_is_refused_plainly():
     prepared = _prepare(b"Indicator,2021/22 Outturn\n", "wide.csv", ingest.Options(council="E09000003"))
     assert prepared.failed and "has a header but no figures" in prepared.problems[0].text()
+
+
+@pytest.mark.parametrize("start", [b"", codecs.BOM_UTF8 * 2], ids=["pyarrow-reader", "csv-module-reader"])
+def test_row_cap_holds_on_both_csv_readers(start, monkeypatch):
+    """Plain files go to pyarrow's parser, odd ones (here a second byte-order mark) to the csv module."""
+    monkeypatch.setattr(readers, "MAX_UPLOAD_BYTES", 100 * readers.BYTES_PER_ROW)
+    with pytest.raises(readers.ReadError, match="more than 100 rows"):
+        readers.read_csv(start + b"\r\n".join([b"a,b", *[b"1,2"] * 150]))
+    assert len(readers.read_csv(start + b"\r\n".join([b"a,b", *[b"1,2"] * 90]))) == 90
