@@ -157,10 +157,11 @@ def ensure_routed() -> None:
     file name (``/briefing``, ``/overview``): no state, no sidebar. Turning the legacy router
     off and rerunning sends that run through ``dashboard.py`` and ``st.navigation``.
     """
-    if st.session_state.get("_initialised") and all(k in st.session_state for k in STATE_KEYS):
-        return
-    PagesManager.uses_pages_directory = False
-    st.rerun()
+    if not st.session_state.get("_initialised"):
+        PagesManager.uses_pages_directory = False
+        st.rerun()
+    if not all(k in st.session_state for k in STATE_KEYS):
+        init_state()  # a run with no sidebar dropped them: back from the URL, without a rerun (clicks kept)
 
 
 def selection() -> dict:
