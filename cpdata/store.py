@@ -229,8 +229,10 @@ def _load(con: duckdb.DuckDBPyConnection, name: str, files: list[tuple[str, int,
     tables = []
     for extract_id, seq, path in files:
         t = _read(path).select(schema.names).cast(schema)
-        t = t.set_column(t.schema.get_field_index("extract_id"), "extract_id", pa.array([extract_id] * t.num_rows))
-        tables.append(t.append_column("seq", pa.array([seq] * t.num_rows, type=pa.int32())))
+        # pa.repeat, not a Python list per row (a second at 2.4M rows)
+        ids = pa.repeat(pa.scalar(extract_id, pa.string()), t.num_rows)
+        t = t.set_column(t.schema.get_field_index("extract_id"), "extract_id", ids)
+        tables.append(t.append_column("seq", pa.repeat(pa.scalar(seq, pa.int32()), t.num_rows)))
     combined = pa.concat_tables(tables) if tables else schema.append(pa.field("seq", pa.int32())).empty_table()
     con.register("_incoming", combined)
     con.execute(f"CREATE TABLE {name} AS SELECT * FROM _incoming")

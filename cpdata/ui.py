@@ -245,7 +245,9 @@ def chart_parts(
 
     ind = load_catalogue().indicator(indicator_id)
     data = views.chart_data(_view.rows)
-    spec = json.loads(charts.trend(ind, data, _view.target, band=band).to_json())
+    # Not validated against Vega-Lite's schema here: that walked every data point (over half of a cold
+    # chart at 100x) and the spec is the same either way (tests/test_perf_ui.py compares with a validated one).
+    spec = json.loads(charts.trend(ind, data, _view.target, band=band).to_json(validate=False))
     csv = exports.safe_csv(exports.with_context(_view.history, Area=council_name, Indicator=ind.title))
     return BlockParts(
         spec=spec,

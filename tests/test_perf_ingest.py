@@ -231,3 +231,17 @@ def test_numbers_checks_see_symbols_as_gaps_not_zeros():
     assert not any("'c'" in t or "'x'" in t for t in texts)
     values = checks.parse_cells(cells["raw_value"])["value"]
     assert np.isnan(values.iloc[0]) and np.isnan(values.iloc[2])
+
+
+def test_every_extract_is_loaded_with_its_id_and_apply_order():
+    from cpdata import store
+
+    root = config.SAMPLE_DATA_DIR
+    manifest = store.read_manifest(root)
+    cur = store.cursor(root)
+    try:
+        held = cur.execute("SELECT extract_id, seq, count(*) FROM figures_all GROUP BY ALL ORDER BY seq").fetchall()
+    finally:
+        cur.close()
+    want = [(e["id"], e["seq"], e["rows"]) for e in manifest["extracts"] if e["kind"] == "figures" and e["active"]]
+    assert held == sorted(want, key=lambda x: x[1])
