@@ -76,7 +76,7 @@ def _go(key: str) -> None:
     st.query_params["screen"] = key
 
 
-def _picked(keys: list[str]) -> None:
+def _picked() -> None:
     _go(st.session_state["bf_pick"])
 
 
@@ -103,7 +103,7 @@ def controls(b: briefing.Briefing, key: str) -> None:
     """Previous / next (a presenter's clicker sends Page Up / Page Down) and a screen picker."""
     keys = b.screen_keys()
     i = keys.index(key)
-    titles = {s.key: s.title if s.kind != "pledge" else f"{s.title}" for s in b.screens}
+    titles = {s.key: s.title for s in b.screens}
     left, middle, right, leave = st.columns([1, 3, 1, 1], vertical_alignment="bottom")
     with left:
         st.button(
@@ -123,7 +123,6 @@ def controls(b: briefing.Briefing, key: str) -> None:
             key="bf_pick",
             format_func=titles.get,
             on_change=_picked,
-            args=(keys,),
             label_visibility="collapsed",
         )
     with right:
