@@ -302,7 +302,7 @@ def finalise(cells: pd.DataFrame, extract_id: str, percent_scale: str = "percent
         for part in ("value", "numerator", "denominator"):
             symbols.parse_cell(r.get(f"raw_{part}", ""))
     rows = cells[held]
-    values = [None if np.isnan(v) else float(v) for v in value["value"].to_numpy()[held]]
+    values = _numbers_or_none(value["value"].to_numpy()[held])
     if percent_scale == "proportion":
         catalogue = load_catalogue()
         units = rows["indicator_id"].map({i: ind.unit for i, ind in catalogue.indicators.items()}).to_numpy()

@@ -98,7 +98,7 @@ WHITESPACE += "\u2028\u2029\u202f\u205f\u3000"
 def _arrow_reads_it_alike(body: bytes, start: int) -> bool:
     """Whether pyarrow's CSV parser reads ``body[start:]`` as the csv module does (what the fuzz test found).
 
-    A NUL (the csv module refuses it), a second byte-order mark (pyarrow drops it) or a bare CR
+    A NUL (the two treat it differently), a second byte-order mark (pyarrow drops it) or a bare CR
     (pyarrow ends a row there; the csv module refuses it) sends a file to the reference reader.
     """
     return (

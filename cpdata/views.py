@@ -5,6 +5,7 @@ Pure pandas, so the pages stay thin and every figure is testable without Streaml
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -61,8 +62,12 @@ class IndicatorView:
     ranked: int = 0
     quartile: str | None = None
     sentence: str = ""
-    history: pd.DataFrame = field(default_factory=pd.DataFrame)
     rows: pd.DataFrame = field(default_factory=pd.DataFrame)
+
+    @functools.cached_property
+    def history(self) -> pd.DataFrame:
+        """The numbers behind the chart; made when first shown (the overview shows none of them)."""
+        return history_table(self.indicator, self.rows) if not self.rows.empty else pd.DataFrame()
 
     def shown(self, col: str = "value") -> str:
         """A figure as text in the indicator's unit (``-`` when none)."""
@@ -172,7 +177,7 @@ def indicator_view(
     rows = rows.sort_values("period")
     row = _pick_row(rows, year)
     if row is None:
-        v = IndicatorView(indicator=ind, has_data=True, history=history_table(ind, rows), rows=rows)
+        v = IndicatorView(indicator=ind, has_data=True, rows=rows)
         v.sentence = f"No figure is held for {council_name} ({ind.short_title})" + (
             f" up to {periods.label(year)}." if year else "."
         )
@@ -206,7 +211,6 @@ def indicator_view(
         england_basis=row["england_basis"] if isinstance(row["england_basis"], str) else None,
         previous=previous,
         target=_clean(row["target"]),
-        history=history_table(ind, rows),
         rows=rows,
     )
     sn_dec = sentences.SN_DECIMALS if v.sn_basis == "computed" else ind.decimals

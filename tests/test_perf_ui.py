@@ -93,3 +93,15 @@ def test_pledge_page_shows_the_views_tables():
         "Barnet",
     )
     pd.testing.assert_frame_equal(shown[-1].reset_index(drop=True), survey, check_dtype=False)
+
+
+def test_history_is_made_when_first_shown_and_is_the_same_table():
+    ids = list(load_catalogue().indicators)
+    all_views = views.indicator_views(BARNET, ids, 2023, data_dir=config.SAMPLE_DATA_DIR)
+    assert not any("history" in v.__dict__ for v in all_views)  # the overview never pays for them
+    for v in all_views:
+        if v.has_data:
+            pd.testing.assert_frame_equal(v.history, views.history_table(v.indicator, v.rows))
+            assert v.history is v.history  # made once
+        else:
+            assert v.history.empty and list(v.history.columns) == []
