@@ -13,7 +13,6 @@ import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 
 from cpdata import config, periods, symbols
@@ -173,7 +172,7 @@ def area_codes(df: pd.DataFrame) -> pd.Series:
     (NaN) for a blank code or another level. Column-wise, as a row-by-row apply took seconds per 100k rows.
     """
     level = df["geographic_level"]
-    codes = pd.Series(np.where(level == "National", ENGLAND, ""), index=df.index, dtype="str")
+    codes = pd.Series("", index=df.index, dtype="str").mask(level == "National", ENGLAND)
     for name, column in LEVEL_CODE_COLUMN.items():
         at = level == name
         if at.any():  # a file with no rows at a level need not have its code column
@@ -201,11 +200,23 @@ def source_label(recipe: Recipe, df: pd.DataFrame) -> str:
     return f"{recipe.publication} {max(years)}" if years else recipe.publication
 
 
+def _columns_used(recipe: Recipe) -> list[str]:
+    """The columns ``to_cells`` reads, in a stable order."""
+    used = ["time_period", "geographic_level", *LEVEL_CODE_COLUMN.values()]
+    if recipe.version_column:
+        used.append(recipe.version_column)
+    for ind in recipe.indicators:
+        used += [*ind.filters, *(ind.denominator_filters or {}), ind.value]
+        used += [c for c in (ind.numerator, ind.denominator) if c]
+    return list(dict.fromkeys(used))
+
+
 def to_cells(df: pd.DataFrame, recipe: Recipe) -> pd.DataFrame:
     """Raw cells for every indicator the recipe names, with the file row and column they came from.
 
     Values stay text here; ``cpdata.ingest`` checks them and turns them into figures.
     """
+    df = df[[c for c in _columns_used(recipe) if c in df.columns]]  # fewer columns to copy and filter
     df = df.fillna("").astype(str).reset_index(drop=True)
     df["_row"] = df.index + 2  # the header is row 1
     df = df[df["geographic_level"].isin(["National", "Regional", "Local authority"])].copy()

@@ -259,8 +259,8 @@ def _resolve(cells: pd.DataFrame, areas: pd.DataFrame) -> pd.DataFrame:
 
 
 def _held(cells: pd.DataFrame, data_dir: Path | None) -> pd.DataFrame:
-    ids = sorted(set(cells["indicator_id"].dropna()))
-    areas = sorted(set(cells["area_code"].dropna()))
+    ids = sorted(set(cells["indicator_id"].dropna().unique()))  # unique() first: one value each, not a cell each
+    areas = sorted(set(cells["area_code"].dropna().unique()))
     if not ids or not areas:
         return pd.DataFrame(columns=["indicator_id", "area_code", "period", "figure_type", "basis", "value", "symbol"])
     cur = store.cursor(data_dir)
@@ -333,7 +333,9 @@ def _column(cells: pd.DataFrame, name: str, default: object) -> pd.Series:
 
 
 def _numbers_or_none(values: np.ndarray) -> list[float | None]:
-    return [None if np.isnan(v) else float(v) for v in values]
+    out = values.astype(object)  # Python floats
+    out[np.isnan(values)] = None
+    return out.tolist()
 
 
 def prepare(data: bytes, filename: str, options: Options | None = None, data_dir: Path | None = None) -> Prepared:

@@ -75,6 +75,9 @@ def test_known_awkward_files(text):
 
 CELLS = ["", " ", "a", "007", "c", "x", "é", '"a,b"', '"a""b"', '"x"y', 'b"c"', '"\r\n"', '"\n"', ' "q"']
 CELLS += ["\u2003", "\x1c", "\t", '""', '" "', "62.5%", "\ufeff", "\r"]
+# Read as Latin-1 these make bytes that are not UTF-8 (a surrogate, an overlong "/", 0xFF, a code point
+# past U+10FFFF), not Windows-1252 either (0x81), or Windows-1252 text (0xE9 is é).
+CELLS += ["\xed\xa0\x80", "\xc0\xaf", "\xff", "\xf4\x90\x80\x80", "\x81", "\xe9", "\xc3\xa9"]
 
 
 @pytest.mark.parametrize("seed", range(4))
@@ -95,7 +98,7 @@ def test_random_files_read_alike(seed):
                 lines.append(",".join(rng.choice(CELLS) for _ in range(n)))
         eol = rng.choice(["\n", "\r\n"])
         text = eol.join(lines) + (eol if rng.random() < 0.7 else "")
-        encoding = rng.choice(["utf-8", "utf-8-sig", "cp1252"])
+        encoding = rng.choice(["utf-8", "utf-8-sig", "cp1252", "latin-1"])
         try:
             data = text.encode(encoding)
         except UnicodeEncodeError:
@@ -103,11 +106,19 @@ def test_random_files_read_alike(seed):
         assert_same(data)
 
 
+def test_an_unreadable_file_is_reported_before_its_width():
+    wide = ",".join(["h"] * (readers.MAX_COLUMNS + 5)) + "\n"
+    assert_same(wide.encode() + b"1,\x81\n")
+    assert "not readable text" in outcome(readers.read_csv, wide.encode() + b"1,\x81\n")
+    assert "more than 500 columns" in outcome(readers.read_csv, wide.encode("cp1252") + b"1,\xe9\n")
+
+
 def test_a_plain_extract_takes_the_fast_path(monkeypatch):
     def refuse(text):
         raise AssertionError("the reference reader was used")
 
     monkeypatch.setattr(readers, "_read_with_csv_module", refuse)
+    monkeypatch.setattr(readers, "decode", refuse)  # nor is the whole file decoded to text
     rows = "".join(f"2024,Local authority,E0900000{i % 10},{i},c\r\n" for i in range(1000))
     df = readers.read_csv(("\ufefftime_period,geographic_level,new_la_code,n,pct\r\n" + rows).encode())
     assert df.shape == (1000, 5)
