@@ -23,10 +23,12 @@ import argparse
 import hashlib
 import json
 import os
-import resource
 import sys
 import time
 from pathlib import Path
+from urllib.parse import parse_qsl
+
+from bench.ingestbench import peak_rss_mb
 
 REPO = Path(__file__).resolve().parents[1]
 APP = str(REPO / "dashboard.py")
@@ -37,12 +39,23 @@ BARNET_PLEDGES = ["dreams", "there_for_you", "health", "listen", "independence",
 UPLOAD_ROWS = 20_040  # the size of DfE's la_care_leavers_activity file (5 years)
 
 
+BRIEFING = f"briefing?framework=barnet&council={BARNET}&screen="
+
+
+def pledge_pages() -> list[str]:
+    """Barnet's pledge pages, by the names (and URL paths) the report uses."""
+    return [f"barnet-{p.replace('_', '-')}" for p in BARNET_PLEDGES]
+
+
 def pages() -> list[tuple[str, str]]:
-    """(name, url path); the overview is the default page (empty path)."""
+    """(name, url); the overview is the default page (empty path). A briefing screen's URL carries its
+    framework, council and screen, as a link from the setup page does; the big screen has no sidebar."""
     return (
         [("overview", "")]
-        + [(f"barnet-{p.replace('_', '-')}", f"barnet-{p.replace('_', '-')}") for p in BARNET_PLEDGES]
-        + [("context", "context"), ("about-data", "about-data"), ("upload", "upload")]
+        + [(name, name) for name in pledge_pages()]
+        + [("context", "context"), ("about-data", "about-data")]
+        + [("briefing-dreams", BRIEFING + "dreams"), ("briefing-summary", BRIEFING + "summary")]
+        + [("briefing-setup", "briefing-setup"), ("upload", "upload")]
     )
 
 
@@ -77,19 +90,6 @@ def _script_cache_shared() -> None:
     app_test.ScriptCache = local_script_runner.ScriptCache = lambda: _SCRIPTS["cache"]
 
 
-def peak_rss_mb() -> float:
-    """This process's peak RSS: VmHWM, which starts afresh at exec. (On Linux, getrusage's ru_maxrss
-    keeps the parent's high-water mark across fork and exec, so a big parent would show through.)"""
-    try:
-        with open("/proc/self/status") as fh:
-            for line in fh:
-                if line.startswith("VmHWM:"):
-                    return int(line.split()[1]) / 1024
-    except OSError:
-        pass
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
-
-
 def clear_caches() -> None:
     import streamlit as st
 
@@ -109,19 +109,29 @@ def _timed(fn) -> float:
 
 
 def _checks(at, name: str) -> dict:
+    """What the measured run drew, so a page that failed or drew something else is not timed as fast."""
+    html = "\n".join(str(h.proto.body) for h in at.get("html"))
     out = {
         "exceptions": [str(e.value)[:200] for e in at.exception],
         "errors": [str(e.value)[:200] for e in at.error],
         "title": at.title[0].value if at.title else None,
         "sidebar_pickers": len(at.sidebar.selectbox),
-        "illustrative_banner": any("Illustrative data" in str(w.value) for w in at.warning),
+        "illustrative_banner": any("Illustrative data" in str(w.value) for w in at.warning)
+        or "Illustrative data" in html,
         "charts": len(at.get("vega_lite_chart")),
     }
     if at.metric:
         out["first_metric"] = [at.metric[0].label, at.metric[0].value]
     if name == "upload":
         out["preview_shown"] = any("new figures" in str(m.value) for m in at.markdown)
-    out["ok"] = not out["exceptions"] and not out["errors"] and out["title"] is not None and out["sidebar_pickers"] >= 4
+    fine = not out["exceptions"] and not out["errors"]
+    if name.startswith("briefing-") and name != "briefing-setup":
+        screen = name.removeprefix("briefing-")
+        out["screen_shown"] = f'id="bf-{screen}-title"' in html
+        out["screen_charts"] = html.count('class="bf-chart"')
+        out["ok"] = fine and out["screen_shown"] and out["sidebar_pickers"] == 0  # the big screen has no sidebar
+    else:
+        out["ok"] = fine and out["title"] is not None and out["sidebar_pickers"] >= 4
     return out
 
 
@@ -143,8 +153,11 @@ def open_session(url: str, upload: bytes | None, timeout: float):
     from streamlit.testing.v1 import AppTest
 
     at = AppTest.from_file(APP, default_timeout=timeout)
-    if url:
-        at._page_hash = calc_hash(url)
+    path, _, query = url.partition("?")
+    if path:
+        at._page_hash = calc_hash(path)
+    for key, value in parse_qsl(query):
+        at.query_params[key] = value
     if url != "upload":
         return at, at.run
     at.secrets["analysts"] = {"password_sha256": hashlib.sha256(PASSWORD.encode()).hexdigest()}

@@ -5,8 +5,9 @@
 
 One run measures, prints a table and writes ``bench/results/latest.json``:
 
-* page server time of every page (overview, Barnet's six pledges, context, about the data, the
-  upload preview signed in with a file chosen): median and p95 over repeated ``AppTest`` runs,
+* page server time of every page (overview, Barnet's six pledges, context, about the data, two
+  briefing screens (a pledge and the summary), preparing a briefing, the upload preview signed in
+  with a file chosen): median and p95 over repeated ``AppTest`` runs,
   cache cold and warm, on the committed sample data and on generated data at 10x and 100x the
   rows (synthetic, in a temporary folder, marked illustrative);
 * the time of each query behind those pages;
@@ -38,16 +39,10 @@ from pathlib import Path
 
 import numpy as np
 
+from bench import pagebench
+
 REPO = Path(__file__).resolve().parents[1]
 RESULTS = REPO / "bench" / "results"
-PLEDGES = [
-    "barnet-dreams",
-    "barnet-there-for-you",
-    "barnet-health",
-    "barnet-listen",
-    "barnet-independence",
-    "barnet-celebrate",
-]
 
 NO_BANNER = {"upload"}  # the upload page shows no figures, so no "Illustrative data" banner
 
@@ -216,7 +211,7 @@ def run(args: argparse.Namespace) -> dict:
 
 
 def _pledge_worst(pages: dict, kind: str) -> tuple[str, float]:
-    worst = max(PLEDGES, key=lambda p: pages[p][kind]["median_s"])
+    worst = max(pagebench.pledge_pages(), key=lambda p: pages[p][kind]["median_s"])
     return worst, pages[worst][kind]["median_s"]
 
 

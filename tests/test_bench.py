@@ -122,7 +122,8 @@ def test_generated_ees_csv_is_recognised_and_passes_the_checks():
 
 def test_every_page_the_issue_names_is_benchmarked():
     names = [name for name, _ in pagebench.pages()]
-    assert names[0] == "overview" and names[-3:] == ["context", "about-data", "upload"]
+    assert names[0] == "overview" and names[-1] == "upload"
+    assert names[7:] == ["context", "about-data", "briefing-dreams", "briefing-summary", "briefing-setup", "upload"]
     assert names[1:7] == [
         "barnet-dreams",
         "barnet-there-for-you",
@@ -151,3 +152,15 @@ def test_scripts_are_compiled_once_as_a_server_does_and_again_after_a_cold_clear
     assert all(shared._cache[k] is code for k, code in held.items())  # nothing compiled again
     pagebench.clear_caches()
     assert not shared._cache
+
+
+@pytest.mark.parametrize("name", ["briefing-dreams", "briefing-summary"])
+def test_benchmarked_briefing_url_opens_its_screen_and_checks_would_catch_another(name):
+    url = dict(pagebench.pages())[name]
+    at, measured_run = pagebench.open_session(url, None, timeout=60)
+    measured_run()
+    checks = pagebench._checks(at, name)
+    assert checks["ok"] and checks["screen_shown"] and checks["sidebar_pickers"] == 0, checks
+    assert checks["screen_charts"] == (0 if name == "briefing-summary" else 4)  # dreams: 4 tiles, one chart each
+    other = "briefing-summary" if name == "briefing-dreams" else "briefing-dreams"
+    assert not pagebench._checks(at, other)["ok"]  # a run that drew another screen is not counted as this one
