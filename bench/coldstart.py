@@ -15,33 +15,17 @@ and completes AppTest's first run of the overview (no server, no browser).
 from __future__ import annotations
 
 import os
-import socket
 import subprocess
 import sys
 import time
-import urllib.error
-import urllib.request
 from pathlib import Path
 
+from cpdata import launch
+
 REPO = Path(__file__).resolve().parents[1]
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--no-first-run"]
+CHROMIUM, CHROMIUM_ARGS = launch.CHROMIUM, launch.CHROMIUM_ARGS
 TITLE = "corporate parenting scorecard"
 TIMEOUT_S = 120.0
-
-
-def free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def _healthy(url: str) -> bool:
-    try:
-        with urllib.request.urlopen(url, timeout=1) as r:  # loopback only
-            return r.status == 200
-    except (urllib.error.URLError, OSError):
-        return False
 
 
 def _env(data_dir: Path | None) -> dict[str, str]:
@@ -52,30 +36,14 @@ def _env(data_dir: Path | None) -> dict[str, str]:
 
 
 def _one_run(data_dir: Path | None, browser, log) -> dict:
-    port = free_port()
+    port = launch.free_port()
     base = f"http://127.0.0.1:{port}"
-    cmd = [
-        sys.executable,
-        "-m",
-        "streamlit",
-        "run",
-        "dashboard.py",
-        "--server.headless",
-        "true",
-        "--server.address",
-        "127.0.0.1",
-        "--server.port",
-        str(port),
-        "--browser.gatherUsageStats",
-        "false",
-        "--server.fileWatcherType",
-        "none",
-    ]
+    cmd = launch.server_command(port)
     run: dict = {"port": port}
     t0 = time.perf_counter()
     proc = subprocess.Popen(cmd, cwd=REPO, env=_env(data_dir), stdout=log, stderr=subprocess.STDOUT)
     try:
-        while not _healthy(f"{base}/_stcore/health"):
+        while not launch.healthy(base):
             if proc.poll() is not None:
                 raise RuntimeError(f"streamlit exited with {proc.returncode}")
             if time.perf_counter() - t0 > TIMEOUT_S:

@@ -13,12 +13,8 @@ import contextlib
 import hashlib
 import os
 import shutil
-import socket
 import subprocess
-import sys
 import time
-import urllib.error
-import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -26,21 +22,14 @@ from urllib.parse import urlencode
 
 import pytest
 
+from cpdata import launch
+
 REPO = Path(__file__).resolve().parents[2]
-CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM, CHROMIUM_ARGS = launch.CHROMIUM, launch.CHROMIUM_ARGS
 AXE_JS = REPO / ".cache" / "axe" / "node_modules" / "axe-core" / "axe.min.js"
 ARTIFACTS = REPO / "test-artifacts"
 SCREENSHOTS = ARTIFACTS / "screenshots"
 AXE_DIR = ARTIFACTS / "axe"
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 # Streamlit scrolls inside its own container, so a tall window shows (almost) a whole page;
 # screenshots grow the window further when a page is taller still.
 VIEWPORT = {"width": 1400, "height": 3000}
@@ -73,20 +62,6 @@ def unavailable(reason: str) -> None:
     pytest.skip(reason)
 
 
-def _free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def _healthy(url: str) -> bool:
-    try:
-        with urllib.request.urlopen(url, timeout=2) as r:  # loopback only
-            return r.status == 200
-    except (urllib.error.URLError, OSError):
-        return False
-
-
 @pytest.fixture(scope="session")
 def playwright_api():
     if not CHROMIUM.exists():
@@ -107,33 +82,15 @@ def streamlit_server(log_name: str, env: dict[str, str] | None = None, args: lis
     Output goes to test-artifacts/<log_name>.
     """
     ARTIFACTS.mkdir(exist_ok=True)
-    port = _free_port()
+    port = launch.free_port()
     full_env = {k: v for k, v in os.environ.items() if k not in _SCRUBBED_ENV} | (env or {})
-    cmd = [
-        sys.executable,
-        "-m",
-        "streamlit",
-        "run",
-        "dashboard.py",
-        "--server.headless",
-        "true",
-        "--server.address",
-        "127.0.0.1",
-        "--server.port",
-        str(port),
-        "--browser.gatherUsageStats",
-        "false",
-        # The tests must not react to someone editing the source while they run.
-        "--server.fileWatcherType",
-        "none",
-        *(args or []),
-    ]
+    cmd = launch.server_command(port, args or [])
     log = (ARTIFACTS / log_name).open("wb")
     proc = subprocess.Popen(cmd, cwd=REPO, env=full_env, stdout=log, stderr=subprocess.STDOUT)
     base = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + SERVER_START_TIMEOUT
-        while not _healthy(f"{base}/_stcore/health"):
+        while not launch.healthy(base):
             if proc.poll() is not None:
                 pytest.fail(f"streamlit exited with {proc.returncode}; see test-artifacts/{log_name}")
             if time.monotonic() > deadline:

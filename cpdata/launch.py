@@ -1,0 +1,65 @@
+"""How the dashboard and Chromium are started on loopback for the browser tests and the cold-start benchmark.
+
+One home for the command line, so that what the tests drive and what the benchmark times is the same
+server, started the same way.
+"""
+
+from __future__ import annotations
+
+import socket
+import sys
+import urllib.error
+import urllib.request
+from collections.abc import Sequence
+from pathlib import Path
+
+CHROMIUM = Path("/usr/bin/chromium")  # Debian's package: Playwright cannot download its own browser here
+# Headless as root, and nothing that reaches for Google's servers (this machine's network refuses them).
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+
+def free_port() -> int:
+    """A port nobody is listening on now (the OS picks it), on 127.0.0.1 only."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def server_command(port: int, extra: Sequence[str] = ()) -> list[str]:
+    """``streamlit run dashboard.py``, headless on 127.0.0.1:port, with no usage statistics and no file
+    watcher (a test or a timing must not react to someone editing the source meanwhile)."""
+    return [
+        sys.executable,
+        "-m",
+        "streamlit",
+        "run",
+        "dashboard.py",
+        "--server.headless",
+        "true",
+        "--server.address",
+        "127.0.0.1",
+        "--server.port",
+        str(port),
+        "--browser.gatherUsageStats",
+        "false",
+        "--server.fileWatcherType",
+        "none",
+        *extra,
+    ]
+
+
+def healthy(base_url: str) -> bool:
+    """Streamlit's health endpoint answers 200 (the server is up; the page has not run yet)."""
+    try:
+        with urllib.request.urlopen(f"{base_url}/_stcore/health", timeout=1) as r:  # loopback only
+            return r.status == 200
+    except (urllib.error.URLError, OSError):
+        return False
