@@ -8,13 +8,13 @@ from __future__ import annotations
 
 import streamlit as st
 
-from cpdata import errors, store, ui
+from cpdata import errors, session, store
 
 st.set_page_config(page_title="Corporate parenting dashboard", page_icon="🏠", layout="wide")
 
 with errors.shown_plainly(stop=True):  # e.g. a damaged data folder: a plain message and a reference
-    ui.init_state()
-frameworks = ui.frameworks()
+    session.init_state()
+frameworks = session.frameworks()
 active = st.session_state["framework"]
 
 overview = st.Page("pages/overview.py", title="Overview", url_path="overview", default=True)
@@ -24,7 +24,7 @@ for fw_id, fw in frameworks.items():
         page = st.Page(
             "pages/pledge.py",
             title=f"{p.order}. {p.short_title}",
-            url_path=ui.pledge_url(fw_id, p.id),
+            url_path=session.pledge_url(fw_id, p.id),
             visibility="visible" if fw_id == active else "hidden",
         )
         pledge_pages[page] = (fw_id, p.id)
@@ -55,5 +55,5 @@ if current in pledge_pages:
     st.session_state["pledge_id"] = pledge_id
 with errors.shown_plainly(), store.pinned():  # one data version per run; a plain message and reference on error
     if current != briefings[1]:  # the big screen has no sidebar; its URL carries the choices
-        ui.sidebar()
+        session.sidebar()
     current.run()

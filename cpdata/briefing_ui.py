@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import streamlit as st
 
-from cpdata import briefing, briefing_html, config, running_orders, ui
+from cpdata import briefing, briefing_html, config, running_orders, session
+from cpdata.catalogue import load_catalogue
 from cpdata.running_orders import RunningOrder
 
 DRAFT = "bf_draft"
@@ -26,7 +27,7 @@ HIDE_CHROME = """<style>
 @st.cache_data(max_entries=32, show_spinner=False)
 def _briefing(version: str, data_dir: str, fw_id: str, council: str, year: int | None, sn: str, order: tuple):
     """Built once per data version and choice of screens; every presenter's click is then instant."""
-    fw = ui.frameworks()[fw_id]
+    fw = session.frameworks()[fw_id]
     return briefing.build(fw, council, year, sn, _order_from_key(order) if order else None)
 
 
@@ -58,12 +59,12 @@ def running_order(sel: dict) -> RunningOrder | None:
 
 
 def build(sel: dict, order: RunningOrder | None) -> briefing.Briefing:
-    args = (ui.data_version(), str(config.data_dir()), sel["framework"].id, sel["council"], sel["year"], sel["sn"])
+    args = (session.data_version(), str(config.data_dir()), sel["framework"].id, sel["council"], sel["year"], sel["sn"])
     return _briefing(*args, order.key() if order else ())
 
 
 def screen_html(sel: dict, order: RunningOrder | None, key: str) -> str:
-    args = (ui.data_version(), str(config.data_dir()), sel["framework"].id, sel["council"], sel["year"], sel["sn"])
+    args = (session.data_version(), str(config.data_dir()), sel["framework"].id, sel["council"], sel["year"], sel["sn"])
     return _screen(*args, order.key() if order else (), key)
 
 
@@ -162,7 +163,7 @@ def choose_order(sel: dict) -> RunningOrder:
         key=f"bf_pledges_{fw.id}_{start}",
     )
     chosen: dict[str, tuple[str, ...]] = {}
-    cat = ui.load_catalogue()
+    cat = load_catalogue()
     for pid in pledges:
         pledge = fw.pledge(pid)
         held = {t.indicator.id for t in views[pid].tiles} if pid in views else set()

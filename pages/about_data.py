@@ -2,9 +2,9 @@
 
 import streamlit as st
 
-from cpdata import provenance, ui
+from cpdata import provenance, session, ui
 
-sel = ui.selection()
+sel = session.selection()
 st.title("About the data")
 ui.illustrative_banner()
 st.markdown(
@@ -15,7 +15,7 @@ st.markdown(
 )
 st.header("Extracts held")
 st.dataframe(provenance.extracts_table(), hide_index=True, width="stretch")
-st.caption(f"Data version {ui.data_version()} · as at {provenance.as_at()}")
+st.caption(f"Data version {session.data_version()} · as at {provenance.as_at()}")
 
 st.header("Symbols")
 st.markdown("A symbol is never a zero: such years are gaps in charts and are left out of averages.")

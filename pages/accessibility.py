@@ -2,9 +2,9 @@
 
 import streamlit as st
 
-from cpdata import ui
+from cpdata import session
 
-ui.ensure_routed()
+session.ensure_routed()
 
 st.title("Accessibility statement")
 st.markdown(

@@ -2,9 +2,9 @@
 
 import streamlit as st
 
-from cpdata import briefing_ui, ui
+from cpdata import briefing_ui, session
 
-sel = ui.selection()
+sel = session.selection()
 order = briefing_ui.running_order(sel)
 brief = briefing_ui.build(sel, order)
 screen = briefing_ui.current_key(brief)

@@ -2,9 +2,9 @@
 
 import streamlit as st
 
-from cpdata import briefing_ui, ui
+from cpdata import briefing_ui, session, ui
 
-sel = ui.selection()
+sel = session.selection()
 st.title("Prepare a members' briefing")
 ui.context_line(sel)
 ui.illustrative_banner()

@@ -2,10 +2,10 @@
 
 import streamlit as st
 
-from cpdata import ui
+from cpdata import session, ui
 from cpdata.catalogue import context_indicators
 
-sel = ui.selection()
+sel = session.selection()
 st.title(f"Children in care in {sel['council_name']}: context")
 ui.context_line(sel)
 ui.illustrative_banner()

@@ -2,9 +2,9 @@
 
 import streamlit as st
 
-from cpdata import ui
+from cpdata import session, ui
 
-sel = ui.selection()
+sel = session.selection()
 fw = sel["framework"]
 
 st.title(f"{sel['council_name']}: corporate parenting scorecard")

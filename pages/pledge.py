@@ -2,9 +2,9 @@
 
 import streamlit as st
 
-from cpdata import briefing_ui, ui
+from cpdata import briefing_ui, session, ui
 
-sel = ui.selection()
+sel = session.selection()
 pledge = sel["framework"].pledge(st.session_state["pledge_id"])
 
 st.title(f"{sel['framework'].pledge_word} {pledge.order}: {pledge.title}")

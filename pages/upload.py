@@ -2,9 +2,9 @@
 
 import streamlit as st
 
-from cpdata import ees, ingest, readers, ui, upload_ui, uploads
+from cpdata import ees, ingest, readers, session, ui, upload_ui, uploads
 
-ui.ensure_routed()
+session.ensure_routed()
 
 st.title("Upload figures")
 ui.illustrative_banner()
@@ -29,7 +29,7 @@ if uploaded is not None:
         except readers.ReadError as exc:
             st.error(str(exc))
             st.stop()
-    councils = ui.council_options()
+    councils = session.council_options()
     options.council = st.selectbox(
         "Whose figures (for a council's own table)",
         list(councils),

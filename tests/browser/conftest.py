@@ -22,7 +22,7 @@ from urllib.parse import urlencode
 
 import pytest
 
-from cpdata import launch
+from cpdata import launch, session
 
 REPO = Path(__file__).resolve().parents[2]
 CHROMIUM, CHROMIUM_ARGS = launch.CHROMIUM, launch.CHROMIUM_ARGS
@@ -48,11 +48,8 @@ _SCRUBBED_ENV = ("CPDATA_DIR", "CPDATA_COUNCIL", "CPDATA_FRAMEWORK")
 
 
 def pledge_path(framework_id: str, pledge_id: str) -> str:
-    """A pledge page's URL path, as the app registers it (``cpdata.ui.pledge_url`` when it has one)."""
-    from cpdata import ui
-
-    make = getattr(ui, "pledge_url", None)
-    return "/" + (make(framework_id, pledge_id) if make else pledge_id)
+    """A pledge page's URL path, as the app registers it."""
+    return "/" + session.pledge_url(framework_id, pledge_id)
 
 
 def unavailable(reason: str) -> None:
