@@ -7,6 +7,7 @@ of the same shape into ``<data dir>/frameworks``. Nothing here is hard-coded per
 from __future__ import annotations
 
 import functools
+import logging
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -18,6 +19,7 @@ FRAMEWORK_DIR = config.PACKAGE_DIR / "frameworks"
 
 UNITS = {"percent", "rate_per_10k", "count", "score"}
 POLARITIES = {"higher", "lower", "neither"}
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -101,6 +103,8 @@ def _read_toml(path: Path) -> dict:
             return tomllib.load(fh)
     except tomllib.TOMLDecodeError as exc:
         raise CatalogueError(f"{path.name}: not valid TOML ({exc})") from exc
+    except UnicodeDecodeError as exc:
+        raise CatalogueError(f"{path.name}: not UTF-8 text; save it as UTF-8") from exc
 
 
 @functools.cache
@@ -127,7 +131,22 @@ def load_catalogue(path: Path = CATALOGUE_FILE) -> Catalogue:
 
 
 def parse_framework(data: dict, catalogue: Catalogue, name: str = "framework") -> Framework:
-    """Build a framework from parsed TOML, refusing ids the catalogue does not hold."""
+    """Build a framework from parsed TOML, refusing ids the catalogue does not hold.
+
+    Any other malformation (a missing key, an order that is not a number, a pledge that is not a
+    table) is a CatalogueError naming the file too, never a bare KeyError from deep inside.
+    """
+    try:
+        return _framework(data, catalogue, name)
+    except CatalogueError:
+        raise
+    except KeyError as exc:
+        raise CatalogueError(f"{name}: missing {exc.args[0]!r}") from exc
+    except (ValueError, TypeError, AttributeError) as exc:
+        raise CatalogueError(f"{name}: not a framework of the expected shape ({exc})") from exc
+
+
+def _framework(data: dict, catalogue: Catalogue, name: str) -> Framework:
     pledges = []
     for raw in data.get("pledge", []):
         for ind in raw.get("indicators", []):
@@ -150,17 +169,14 @@ def parse_framework(data: dict, catalogue: Catalogue, name: str = "framework") -
         )
     if not pledges:
         raise CatalogueError(f"{name}: no [[pledge]] entries")
-    try:
-        return Framework(
-            id=data["id"],
-            title=data["title"],
-            council_code=data.get("council_code", config.DEFAULT_COUNCIL),
-            pledge_word=data.get("pledge_word", "Pledge"),
-            source=data.get("source", ""),
-            pledges=tuple(sorted(pledges, key=lambda p: p.order)),
-        )
-    except KeyError as exc:
-        raise CatalogueError(f"{name}: missing {exc.args[0]!r}") from exc
+    return Framework(
+        id=data["id"],
+        title=data["title"],
+        council_code=data.get("council_code", config.DEFAULT_COUNCIL),
+        pledge_word=data.get("pledge_word", "Pledge"),
+        source=data.get("source", ""),
+        pledges=tuple(sorted(pledges, key=lambda p: p.order)),
+    )
 
 
 def context_indicators() -> list[str]:
@@ -183,16 +199,35 @@ def framework_files(data_dir: Path | None = None) -> list[Path]:
 
 def load_frameworks(data_dir: Path | None = None) -> dict[str, Framework]:
     """Every framework, parsed once per set of files (a changed or added file is read again)."""
-    files = framework_files(data_dir)
-    return _parse_frameworks(tuple((str(p), p.stat().st_mtime_ns) for p in files))
+    return _parse_frameworks(_stamped(framework_files(data_dir)))[0]
+
+
+def framework_problems(data_dir: Path | None = None) -> list[str]:
+    """Why any framework file in the data folder was left out, one line each (none when all loaded)."""
+    return list(_parse_frameworks(_stamped(framework_files(data_dir)))[1])
+
+
+def _stamped(files: list[Path]) -> tuple[tuple[str, int], ...]:
+    return tuple((str(p), p.stat().st_mtime_ns) for p in files)
 
 
 @functools.lru_cache(maxsize=8)
-def _parse_frameworks(files: tuple[tuple[str, int], ...]) -> dict[str, Framework]:
+def _parse_frameworks(files: tuple[tuple[str, int], ...]) -> tuple[dict[str, Framework], tuple[str, ...]]:
+    """A council's own file that cannot be read is left out with a reason, so one bad file does not take
+    the dashboard down in front of a committee; a shipped file that cannot be read is our bug and raises."""
     catalogue = load_catalogue()
     out: dict[str, Framework] = {}
+    problems: list[str] = []
     for path in (Path(f) for f, _ in files):
-        fw = parse_framework(_read_toml(path), catalogue, path.name)
+        try:
+            fw = parse_framework(_read_toml(path), catalogue, path.name)
+        except CatalogueError as exc:
+            if path.parent == FRAMEWORK_DIR:
+                raise
+            problems.append(f"Not loaded from the data folder's frameworks: {exc}")
+            log.warning("Framework file not loaded: %s", exc)
+            continue
         out[fw.id] = fw
     # Barnet first (the default), then by title.
-    return dict(sorted(out.items(), key=lambda kv: (kv[0] != config.DEFAULT_FRAMEWORK, kv[1].title)))
+    ordered = dict(sorted(out.items(), key=lambda kv: (kv[0] != config.DEFAULT_FRAMEWORK, kv[1].title)))
+    return ordered, tuple(problems)

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import Path
 
 import pandas as pd
 
 from cpdata import queries, store, symbols
+from cpdata.catalogue import Framework
 
 
 def extracts_table(data_dir: Path | None = None) -> pd.DataFrame:
@@ -32,6 +34,20 @@ def as_at(data_dir: Path | None = None) -> str:
     manifest = store.read_manifest(data_dir)
     dates = [e.get("applied_at", "") for e in manifest["extracts"] if e.get("active")]
     return max(dates)[:10] if dates else "no data held"
+
+
+def frameworks_table(frameworks: Mapping[str, Framework]) -> pd.DataFrame:
+    """The frameworks loaded, so an analyst can see a council's own file was picked up."""
+    rows = [
+        {
+            "Framework": fw.title,
+            "Pledges": len(fw.pledges),
+            "Indicators": len(fw.indicator_ids()),
+            "Source": fw.source,
+        }
+        for fw in frameworks.values()
+    ]
+    return pd.DataFrame(rows)
 
 
 def symbols_table() -> pd.DataFrame:

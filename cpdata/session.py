@@ -8,7 +8,7 @@ from __future__ import annotations
 import streamlit as st
 from streamlit.runtime.pages_manager import PagesManager
 
-from cpdata import config, periods, queries, store
+from cpdata import catalogue, config, periods, queries, store
 from cpdata.catalogue import Framework, load_frameworks
 
 SN_CHOICES = {
@@ -38,6 +38,11 @@ def _years(version: str, data_dir: str, council: str, ids: tuple[str, ...]) -> l
 def pledge_url(framework_id: str, pledge_id: str) -> str:
     """Pledge URLs are unique across frameworks: ``barnet-dreams``, ``barnsley-future``."""
     return f"{framework_id}-{pledge_id}".replace("_", "-")
+
+
+def framework_problems() -> list[str]:
+    """Why a council's own framework file was left out; shown to whoever can fix it."""
+    return catalogue.framework_problems()
 
 
 def frameworks() -> dict[str, Framework]:
@@ -95,6 +100,9 @@ def sidebar() -> None:
             st.selectbox("Year", years, key="year", format_func=periods.label)
         st.selectbox("Compare with", list(SN_CHOICES), key="sn", format_func=SN_CHOICES.get)
         st.toggle("Show the neighbours' range on charts", key="band")
+        if problems := framework_problems():
+            files = "1 framework file" if len(problems) == 1 else f"{len(problems)} framework files"
+            st.warning(f"{files} in the data folder could not be loaded: see About the data.")
     st.query_params.from_dict(
         {
             "framework": st.session_state["framework"],

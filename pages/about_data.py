@@ -17,6 +17,15 @@ st.header("Extracts held")
 st.dataframe(provenance.extracts_table(), hide_index=True, width="stretch")
 st.caption(f"Data version {session.data_version()} · as at {provenance.as_at()}")
 
+st.header("Frameworks")
+st.markdown(
+    "A framework is a council's set of pledges and the indicators under each. Frameworks ship with the "
+    "dashboard; a council adds its own as a TOML file in the data folder's `frameworks` folder."
+)
+st.dataframe(provenance.frameworks_table(session.frameworks()), hide_index=True, width="stretch")
+for problem in session.framework_problems():
+    st.warning(problem, icon="⚠️")
+
 st.header("Symbols")
 st.markdown("A symbol is never a zero: such years are gaps in charts and are left out of averages.")
 st.dataframe(provenance.symbols_table(), hide_index=True, width="stretch")

@@ -79,3 +79,36 @@ def test_council_can_bring_its_own_framework(tmp_path):
 
 def test_context_page_indicators_exist():
     assert "cla_count" in catalogue.context_indicators()
+
+
+GOOD = 'id = "ours"\ntitle = "Ours"\n[[pledge]]\nid = "home"\norder = 1\ntitle = "Home"\n'
+BROKEN = {
+    "bad_toml.toml": b'id = "x"\ntitle = "X\n',
+    "not_utf8.toml": 'id = "x"\ntitle = "Caf\u00e9"\n'.encode("cp1252"),
+    "no_pledges.toml": b'id = "x"\ntitle = "X"\n',
+    "pledge_no_id.toml": b'id = "x"\ntitle = "X"\n[[pledge]]\norder = 1\ntitle = "P"\n',
+    "order_not_number.toml": b'id = "x"\ntitle = "X"\n[[pledge]]\nid = "p"\norder = "first"\ntitle = "P"\n',
+    "pledge_not_table.toml": b'id = "x"\ntitle = "X"\npledge = ["p"]\n',
+    "unknown_indicator.toml": b'id = "x"\ntitle = "X"\n[[pledge]]\nid = "p"\norder = 1\ntitle = "P"\n'
+    b'indicators = ["nope"]\n',
+}
+
+
+@pytest.mark.parametrize("name", list(BROKEN))
+def test_a_broken_council_framework_file_is_left_out_with_its_reason(tmp_path, name):
+    folder = tmp_path / "frameworks"
+    folder.mkdir()
+    (folder / name).write_bytes(BROKEN[name])
+    (folder / "ours.toml").write_text(GOOD, encoding="utf-8")
+    fws = load_frameworks(tmp_path)
+    assert {"barnet", "barnsley", "barking_dagenham", "ours"} <= set(fws) and "x" not in fws
+    [problem] = catalogue.framework_problems(tmp_path)
+    assert name in problem and "not loaded" in problem.lower()
+    assert catalogue.framework_problems(tmp_path.parent / "empty") == []
+
+
+def test_a_broken_shipped_framework_is_a_bug_and_raises(tmp_path, monkeypatch):
+    (tmp_path / "shipped.toml").write_bytes(BROKEN["order_not_number.toml"])
+    monkeypatch.setattr(catalogue, "FRAMEWORK_DIR", tmp_path)
+    with pytest.raises(CatalogueError, match="shipped.toml"):
+        load_frameworks(tmp_path / "no data folder")

@@ -93,3 +93,20 @@ def test_st_stop_passes_through_and_stop_true_ends_the_run():
     assert not at.error and [m.value for m in at.markdown] == ["before the stop"]
     at = AppTest.from_function(_app_failing_with_stop).run()
     assert len(at.error) == 1 and not at.markdown and not at.exception
+
+
+def test_a_broken_council_framework_file_leaves_the_dashboard_working_and_says_why(data_copy):
+    from tests.test_app import open_page
+
+    (data_copy / "frameworks").mkdir()
+    (data_copy / "frameworks" / "ours.toml").write_text('id = "ours"\ntitle = "Ours\n', encoding="utf-8")
+    at = AppTest.from_file(APP, default_timeout=60).run()
+    assert not at.exception and not at.error, _shown(at)
+    assert at.title[0].value.endswith("corporate parenting scorecard")  # the overview, drawn as usual
+    assert [w.value for w in at.sidebar.warning] == [
+        "1 framework file in the data folder could not be loaded: see About the data."
+    ]
+    open_page(at, "about-data")
+    assert not at.exception and not at.error, _shown(at)
+    reasons = [w.value for w in at.warning if "ours.toml" in w.value]
+    assert reasons and "not valid TOML" in reasons[0] and "line 2" in reasons[0]
