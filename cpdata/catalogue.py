@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import functools
 import logging
+import re
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -19,6 +20,7 @@ FRAMEWORK_DIR = config.PACKAGE_DIR / "frameworks"
 
 UNITS = {"percent", "rate_per_10k", "count", "score"}
 POLARITIES = {"higher", "lower", "neither"}
+ID_PATTERN = re.compile(r"[a-z][a-z0-9_]{0,39}")
 log = logging.getLogger(__name__)
 
 
@@ -169,6 +171,11 @@ def _framework(data: dict, catalogue: Catalogue, name: str) -> Framework:
         )
     if not pledges:
         raise CatalogueError(f"{name}: no [[pledge]] entries")
+    for ident in [data["id"], *(p.id for p in pledges)]:
+        if not isinstance(ident, str) or not ID_PATTERN.fullmatch(ident):
+            raise CatalogueError(f"{name}: id {ident!r} must be lower-case letters, digits and _ (it is part of URLs)")
+    if len({p.id for p in pledges}) < len(pledges):
+        raise CatalogueError(f"{name}: two pledges share an id")
     return Framework(
         id=data["id"],
         title=data["title"],
