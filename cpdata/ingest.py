@@ -16,7 +16,8 @@ import pandas as pd
 
 from cpdata import aliases, checks, ees, periods, queries, readers, schema, store, surveys, symbols, wide
 from cpdata.catalogue import load_catalogue
-from cpdata.checks import Problem
+from cpdata.cell_values import each_distinct, parse_cells
+from cpdata.problems import Context, Problem
 
 TEMPLATE_REQUIRED = ["indicator_id", "area_code", "period", "value"]
 TEMPLATE_OPTIONAL = ["area_name", "numerator", "denominator", "figure_type", "basis", "source", "note"]
@@ -246,7 +247,7 @@ def wide_cells(df: pd.DataFrame, options: Options) -> tuple[pd.DataFrame, list[P
 def _resolve(cells: pd.DataFrame, areas: pd.DataFrame) -> pd.DataFrame:
     lookup = _area_lookup(areas)
     cells = cells.copy()
-    cells["area_code"] = checks.each_distinct(cells["area_given"], lambda a: lookup.get(str(a).strip().lower()))
+    cells["area_code"] = each_distinct(cells["area_given"], lambda a: lookup.get(str(a).strip().lower()))
 
     def period(text: object) -> int | None:
         try:
@@ -254,7 +255,7 @@ def _resolve(cells: pd.DataFrame, areas: pd.DataFrame) -> pd.DataFrame:
         except ValueError:
             return None
 
-    cells["period"] = checks.each_distinct(cells["period_given"], period)
+    cells["period"] = each_distinct(cells["period_given"], period)
     return cells
 
 
@@ -293,8 +294,8 @@ def finalise(cells: pd.DataFrame, extract_id: str, percent_scale: str = "percent
     Column by column (each distinct cell parsed once); the figures are those the row-by-row
     version made, value for value and type for type (tests/test_perf_ingest.py).
     """
-    value = checks.parse_cells(cells["raw_value"])
-    parts = {p: checks.parse_cells(_column(cells, f"raw_{p}", "")) for p in ("numerator", "denominator")}
+    value = parse_cells(cells["raw_value"])
+    parts = {p: parse_cells(_column(cells, f"raw_{p}", "")) for p in ("numerator", "denominator")}
     held = (value["value"].notna() | value["symbol"].notna()).to_numpy()
     bad = ~value["ok"].to_numpy() | (held & ~(parts["numerator"]["ok"] & parts["denominator"]["ok"]).to_numpy())
     if bad.any():  # a cell the checks refused: fail as the row-by-row version did, on the same cell
@@ -376,7 +377,7 @@ def prepare(data: bytes, filename: str, options: Options | None = None, data_dir
         return Prepared(filename, shape, problems, unmatched=unmatched)
     areas = queries.areas(data_dir)
     cells = _resolve(cells, areas)
-    ctx = checks.Context(load_catalogue(), areas, _held(cells, data_dir), _sn_means(data_dir), options.percent_scale)
+    ctx = Context(load_catalogue(), areas, _held(cells, data_dir), _sn_means(data_dir), options.percent_scale)
     problems += checks.run(cells, ctx)
     prepared = Prepared(filename, shape, problems, cells, unmatched=unmatched)
     if not prepared.failed:
