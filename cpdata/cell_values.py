@@ -1,4 +1,4 @@
-"""Reading an upload's text cells as numbers and symbols, a column at a time.
+"""Reading an upload's text cells: numbers, symbols and years, a column at a time.
 
 Every cell stays text until here (``cpdata.readers``). A column repeats few values, so each
 distinct text is parsed once; the checks and ``cpdata.ingest.finalise`` share these readings.
@@ -11,7 +11,7 @@ from collections.abc import Callable
 import numpy as np
 import pandas as pd
 
-from cpdata import symbols
+from cpdata import periods, symbols
 
 
 def each_distinct(values: pd.Series, fn: Callable[[object], object]) -> list:
@@ -52,3 +52,11 @@ def parse_cells(raw: pd.Series) -> pd.DataFrame:
         },
         index=raw.index,
     )
+
+
+def year_or_none(text: object) -> int | None:
+    """The year a cell names, or None where it names none: the checks, not the reader, report a bad year."""
+    try:
+        return periods.parse(str(text))
+    except ValueError:
+        return None

@@ -1,7 +1,8 @@
 """What an upload check reports, and what it may consult.
 
-Shared by the checks (``cpdata.checks``, ``cpdata.number_checks``) and ``cpdata.ingest``, so every
-problem reads the same way: the row, the column, what is wrong and how to fix it.
+Shared by the checks (``cpdata.checks``, ``cpdata.number_checks``) and the shape mapping
+(``cpdata.shapes``, ``cpdata.ingest``), so every problem reads the same way: the row, the column,
+what is wrong and how to fix it.
 """
 
 from __future__ import annotations
@@ -28,6 +29,11 @@ class Problem:
             x for x in (f"row {self.row}" if self.row else "", f"column '{self.column}'" if self.column else "") if x
         )
         return f"{where + ': ' if where else ''}{self.message} Fix: {self.fix}"
+
+
+def fail(check: str, message: str, fix: str, column: str | None = None) -> Problem:
+    """A blocking problem about the whole file (no row), as the shape mapping reports it."""
+    return Problem(check, "fail", message, fix, None, column)
 
 
 @dataclass

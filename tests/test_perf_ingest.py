@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from cpdata import checks, config, ees, ingest, number_checks, queries, readers, schema, symbols
+from cpdata import checks, config, ees, ingest, lookups, number_checks, queries, readers, schema, shapes, symbols
 from cpdata.catalogue import load_catalogue
 from cpdata.cell_values import each_distinct, parse_cells
 from cpdata.problems import Context
@@ -161,9 +161,9 @@ def _template_cells(values: list[str], numerators: list[str] | None = None, note
         num = (numerators or [""] * n)[i]
         lines.append(f'{inds[i % 3]},302,{2000 + i},"{v}",{num}' + (f",note {i}" if notes else ""))
     df = readers.read_csv(("\n".join(lines) + "\n").encode())
-    cells, problems = ingest._template_cells(df, "t.csv", ingest.Options())
+    cells, problems = shapes.template_cells(df, "t.csv", ingest.Options())
     assert not problems
-    return ingest._resolve(cells, queries.areas(config.SAMPLE_DATA_DIR))
+    return lookups.resolve(cells, queries.areas(config.SAMPLE_DATA_DIR))
 
 
 @pytest.mark.parametrize("scale", ["percent", "proportion"])
@@ -176,7 +176,7 @@ def test_finalise_as_row_by_row(scale):
     ]
     df = _ees_fixture()
     cells = ees.to_cells(df, ees.find_recipe(df))
-    cases.append(ingest._resolve(cells, queries.areas(config.SAMPLE_DATA_DIR)))
+    cases.append(lookups.resolve(cells, queries.areas(config.SAMPLE_DATA_DIR)))
     for cells in cases:
         pd.testing.assert_frame_equal(
             ingest.finalise(cells, "x", scale), reference_finalise(cells, "x", scale), check_exact=True
@@ -201,7 +201,7 @@ def test_resolve_codes_names_and_years_per_cell():
     cells = _template_cells(["1"] * 70)
     cells["area_given"] = ["302", "E09000003", " barnet ", "BARNET", "nowhere", None, "E92000001"] * 10
     cells["period_given"] = ["2021", "2020/21", "202021", "20/21", "spring", None, "2020/22"] * 10
-    out = ingest._resolve(cells, queries.areas(config.SAMPLE_DATA_DIR))
+    out = lookups.resolve(cells, queries.areas(config.SAMPLE_DATA_DIR))
     codes = [None if pd.isna(c) else c for c in out["area_code"]]
     assert codes[:7] == ["E09000003"] * 4 + [None, None, "E92000001"]
     assert [None if pd.isna(p) else int(p) for p in out["period"]][:7] == [2021] * 4 + [None] * 3
