@@ -17,6 +17,8 @@ from cpdata import compare, disclosure, fmt, periods, provenance, queries, sente
 from cpdata.catalogue import Framework, Indicator, load_catalogue
 from cpdata.running_orders import RunningOrder
 from cpdata.running_orders import default as default_order
+from cpdata.survey_tables import bright_spots_table
+from cpdata.trend import SERIES_NAMES, chart_data
 
 CHART_YEARS = 5  # a simple chart: the last five years, labels readable across a room
 MARKS = {"better": "✔ better than", "worse": "✖ worse than", "in line": "= in line with"}
@@ -83,19 +85,19 @@ def _base(v: views.IndicatorView) -> object:
 def _chart(v: views.IndicatorView) -> pd.DataFrame:
     """Council, neighbours and England (not England for counts), each point made safe; gaps stay gaps."""
     ind = v.indicator
-    data = views.chart_data(v.rows)
-    own = views.SERIES_NAMES["council" if v.basis == "published" else "local"]
-    keep = [own, views.SERIES_NAMES["sn"]] + ([views.SERIES_NAMES["england"]] if ind.unit != "count" else [])
+    data = chart_data(v.rows)
+    own = SERIES_NAMES["council" if v.basis == "published" else "local"]
+    keep = [own, SERIES_NAMES["sn"]] + ([SERIES_NAMES["england"]] if ind.unit != "count" else [])
     data = data[data["series"].isin(keep) & (data["period"] > data["period"].max() - CHART_YEARS)].copy()
     bases = dict(zip(v.rows["period"], v.rows.get("pub_denominator", pd.Series(dtype=float)), strict=False))
     safe = []
     for period, series, value in zip(data["period"], data["series"], data["value"], strict=True):
-        base = bases.get(period) if series == views.SERIES_NAMES["council"] else None
+        base = bases.get(period) if series == SERIES_NAMES["council"] else None
         safe.append(disclosure.protect_series([value], ind.unit, [base])[0])
     withheld = [not fmt.is_missing(a) and b is None for a, b in zip(data["value"], safe, strict=True)]
     data["value"] = pd.Series(safe, index=data.index, dtype="float64")
     data["symbol"] = [disclosure.CHART_MARK if w else s for w, s in zip(withheld, data["symbol"], strict=True)]
-    data["series"] = data["series"].replace({views.SERIES_NAMES["local"]: views.SERIES_NAMES["council"]})
+    data["series"] = data["series"].replace({SERIES_NAMES["local"]: SERIES_NAMES["council"]})
     return data[["period", "year", "series", "value", "symbol"]].reset_index(drop=True)
 
 
@@ -156,7 +158,7 @@ def highlights(council: str, measure_ids: list[str], data_dir: Path | None = Non
     """The pledge's Bright Spots results worth saying aloud: Bright Spots first, then widest gaps."""
     if not measure_ids:
         return []
-    df = views.bright_spots_table(council, measure_ids, data_dir=data_dir)
+    df = bright_spots_table(council, measure_ids, data_dir=data_dir)
     if df.empty:
         return []
     df = df[df["wave"] == df.groupby("measure_id")["wave"].transform("max")].copy()

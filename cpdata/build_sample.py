@@ -73,10 +73,10 @@ def build_sn_models(sn21: pd.DataFrame, sn25: pd.DataFrame, areas: pd.DataFrame)
 
 def barnsley_figures(path: Path) -> pd.DataFrame:
     """Barnsley's table through the same path an analyst's upload of it takes."""
-    from cpdata import ingest
+    from cpdata import ingest, shapes
 
     source = "Barnsley Children in Care and Care Leavers Strategy 2022-25"
-    cells, problems, unmatched = ingest.wide_cells(read_csv(path), ingest.Options(council=BARNSLEY, source=source))
+    cells, problems, unmatched = shapes.wide_cells(read_csv(path), ingest.Options(council=BARNSLEY, source=source))
     if problems or unmatched:
         raise ValueError(f"Barnsley's table did not map: {[p.text() for p in problems]}")
     cells["area_code"] = cells["area_given"]

@@ -12,7 +12,7 @@ import pandas as pd
 
 from cpdata import fmt
 from cpdata.catalogue import Indicator
-from cpdata.views import SERIES_NAMES
+from cpdata.trend import SERIES_NAMES
 
 SERIES = list(SERIES_NAMES.values())  # council, council local, neighbours, region, England
 COUNCIL, LOCAL, NEIGHBOURS = SERIES[0], SERIES[1], SERIES[2]

@@ -9,7 +9,7 @@ from __future__ import annotations
 import pandas as pd
 
 from cpdata import aliases, symbols
-from cpdata.checks import Problem
+from cpdata.problems import Problem
 
 REQUIRED = ["area_code", "survey", "wave", "age_band", "measure", "percent"]
 OPTIONAL = [

@@ -1,6 +1,8 @@
 """What a pledge page shows for each indicator, assembled from one query per page.
 
-Pure pandas, so the pages stay thin and every figure is testable without Streamlit.
+Pure pandas, so the pages stay thin and every figure is testable without Streamlit. The chart's
+numbers are made by ``cpdata.trend``, the verdicts in words by ``cpdata.scorecard`` and the survey
+table by ``cpdata.survey_tables``.
 """
 
 from __future__ import annotations
@@ -11,28 +13,20 @@ from pathlib import Path
 
 import pandas as pd
 
-from cpdata import compare, fmt, periods, queries, sentences, symbols
+from cpdata import compare, fmt, periods, queries, sentences
 from cpdata.catalogue import Catalogue, Indicator, load_catalogue
 
-SERIES_NAMES = {
-    "council": "Council",
-    "local": "Council, local figure",
-    "sn": "Statistical neighbours (mean)",
-    "region": "Region",
-    "england": "England",
-}
-# Which columns of a series row feed each chart series: (value, symbol).
-SERIES_COLUMNS = {
-    "council": ("pub_value", "pub_symbol"),
-    "local": ("local_value", "local_symbol"),
-    "sn": ("sn", None),
-    "region": ("region", "region_symbol"),
-    "england": ("england", None),
-}
+# chart_data, comparison_lines, scorecard_rows and bright_spots_*: importable here for cpdata/ui.py only (being
+# edited elsewhere, so not moved yet); everything else imports them from their own modules.
+from cpdata.scorecard import comparison_lines, scorecard_rows  # noqa: F401
+from cpdata.survey_tables import bright_spots_display, bright_spots_table  # noqa: F401
+from cpdata.trend import chart_data, history_table  # noqa: F401
 
 
 @dataclass
 class IndicatorView:
+    """Everything a page shows for one indicator, worked out once, so the page only lays it out."""
+
     indicator: Indicator
     has_data: bool
     period: int | None = None
@@ -86,77 +80,6 @@ def _pick_row(rows: pd.DataFrame, year: int | None) -> pd.Series | None:
     if year is not None:
         own = own[own["period"] <= year]
     return None if own.empty else own.iloc[-1]
-
-
-def history_table(ind: Indicator, rows: pd.DataFrame) -> pd.DataFrame:
-    """Every year held, one row each: the numbers behind the chart, with symbols spelled out."""
-    out = pd.DataFrame({"Year": rows["period"].map(periods.label)})
-    out["Council"] = [
-        fmt.figure_with_meaning(v, s, ind.unit, ind.decimals)
-        for v, s in zip(rows["value"], rows["symbol"], strict=True)
-    ]
-    out["Council basis"] = rows["basis"].fillna("-").to_numpy()
-    out["Local figure"] = [
-        fmt.figure(v, s, ind.unit, ind.decimals) if pd.notna(v) or s else ""
-        for v, s in zip(rows["local_value"], rows["local_symbol"], strict=True)
-    ]
-    out["Statistical neighbours"] = [
-        fmt.figure(v, None, ind.unit, 1 if b == "computed" else ind.decimals)
-        for v, b in zip(rows["sn"], rows["sn_basis"], strict=True)
-    ]
-    out["Neighbours with a figure"] = (
-        rows["sn_n"].fillna(0).astype(int).astype(str) + " of " + rows["sn_size"].fillna(0).astype(int).astype(str)
-    )
-    out["Region"] = [
-        fmt.figure(v, s, ind.unit, ind.decimals) for v, s in zip(rows["region"], rows["region_symbol"], strict=True)
-    ]
-    out["England"] = [fmt.figure(v, None, ind.unit, ind.decimals) for v in rows["england"]]
-    out["Target"] = [fmt.figure(v, None, ind.unit, ind.decimals) if pd.notna(v) else "" for v in rows["target"]]
-    out["Source"] = rows["source"].fillna("").to_numpy()
-    out["Extract"] = rows["extract"].fillna("").to_numpy()
-    return out.reset_index(drop=True)
-
-
-def chart_data(rows: pd.DataFrame) -> pd.DataFrame:
-    """Long form for the trend chart. Missing and suppressed years stay as gaps (no value), never 0."""
-    frames = []
-    for key, label in SERIES_NAMES.items():
-        value_col, symbol_col = SERIES_COLUMNS[key]
-        part = pd.DataFrame(
-            {
-                "period": rows["period"].astype(int).to_numpy(),
-                "year": rows["period"].map(periods.label).to_numpy(),
-                "series": label,
-                "value": rows[value_col].to_numpy(dtype="float64"),
-                "symbol": (rows[symbol_col] if symbol_col else pd.Series(None, index=rows.index)).to_numpy(),
-                "source": _series_source(key, rows),
-                "sn_min": rows["sn_min"].to_numpy(dtype="float64") if key == "sn" else None,
-                "sn_max": rows["sn_max"].to_numpy(dtype="float64") if key == "sn" else None,
-            }
-        )
-        frames.append(part)
-    out = pd.concat(frames, ignore_index=True)
-    syms = [s if isinstance(s, str) and s else None for s in out["symbol"]]
-    out["symbol"] = syms
-    out["meaning"] = [symbols.meaning(s) if s else "" for s in syms]
-    return out
-
-
-def _series_source(key: str, rows: pd.DataFrame) -> list[str]:
-    if key in ("council", "local"):
-        return [s if isinstance(s, str) else "" for s in rows[f"{'pub' if key == 'council' else 'local'}_source"]]
-    if key == "sn":
-        return [
-            f"Mean of {int(n)} neighbours' published figures ({m} model)" if b == "computed" else (src or "")
-            for n, m, b, src in zip(
-                rows["sn_n"].fillna(0), rows["sn_model"], rows["sn_basis"], rows["sn_published_source"], strict=True
-            )
-        ]
-    if key == "england":
-        return [
-            s if s else (p or "") for s, p in zip(rows["england_source"], rows["england_published_source"], strict=True)
-        ]
-    return ["DfE published figure"] * len(rows)
 
 
 def indicator_view(
@@ -250,137 +173,3 @@ def indicator_views(
         indicator_view(catalogue.indicator(i), by_indicator.get(i, empty), all_values, council, name, year)
         for i in indicator_ids
     ]
-
-
-def bright_spots_table(
-    council: str, measure_ids: list[str], catalogue: Catalogue | None = None, data_dir: Path | None = None
-) -> pd.DataFrame:
-    """The council's survey results for these measures, comparators beside them, in pledge order."""
-    catalogue = catalogue or load_catalogue()
-    df = queries.bright_spots(council, measure_ids, data_dir)
-    if df.empty:
-        return df
-    order = {m: i for i, m in enumerate(measure_ids)}
-    df = df.assign(_o=df["measure_id"].map(order)).sort_values(["_o", "wave", "age_band"]).drop(columns="_o")
-    df["measure"] = [catalogue.bright_spots[m].title for m in df["measure_id"]]
-    df["polarity"] = [catalogue.bright_spots[m].polarity for m in df["measure_id"]]
-    return df.reset_index(drop=True)
-
-
-def _significance(r) -> str:
-    """Two-proportion test where both numbers answering are held; says so plainly where not."""
-    if fmt.is_missing(r.comparator_percent):
-        return "-"
-    test = compare.two_proportion_test(r.percent, r.answered, r.comparator_percent, r.comparator_answered)
-    if test is None:
-        return "not tested (numbers answering not held)"
-    return f"{'yes' if test['significant'] else 'no'} (p = {test['p']:.3f})"
-
-
-def bright_spots_display(df: pd.DataFrame, council_name: str) -> pd.DataFrame:
-    """The survey table as shown: percentages beside the comparator, the difference in words."""
-    rows = []
-    for r in df.itertuples(index=False):
-        diff = ""
-        if not fmt.is_missing(r.comparator_percent) and not fmt.is_missing(r.percent):
-            gap = float(r.percent) - float(r.comparator_percent)
-            word = compare.versus(r.percent, r.comparator_percent, r.polarity, 0)
-            diff = f"{gap:+.0f} points ({word})" if word else f"{gap:+.0f} points"
-        rows.append(
-            {
-                "Measure": r.measure,
-                "Survey": f"{r.survey} {r.wave}",
-                "Who answered": r.age_band,
-                council_name: fmt.figure(r.percent, None, "percent", 0),
-                "Comparator": r.comparator or "-",
-                "Comparator %": fmt.figure(r.comparator_percent, None, "percent", 0),
-                "Difference": diff or "-",
-                "Significant at 95%": _significance(r),
-                "Bright Spot": "★ Bright Spot of practice" if r.bright_spot else "",
-                "Survey respondents": "-" if fmt.is_missing(r.respondents) else f"{int(r.respondents)}",
-            }
-        )
-    return pd.DataFrame(rows)
-
-
-def scorecard_rows(items: list[IndicatorView]) -> pd.DataFrame:
-    """One line per indicator for the overview: latest, vs neighbours, vs England, travel, quartile."""
-    rows = []
-    for v in items:
-        ind = v.indicator
-        if v.period is None:
-            rows.append(
-                {
-                    "Indicator": ind.short_title,
-                    "Year": "-",
-                    "Council": "no figures held yet",
-                    "Neighbours": "-",
-                    "vs neighbours": "-",
-                    "England": "-",
-                    "vs England": "-",
-                    "Change on year before": "-",
-                    "Quartile (A best)": "-",
-                    "Basis": "-",
-                }
-            )
-            continue
-        change = "-"
-        if v.change:
-            change = (
-                "no change"
-                if v.change["direction"] == "same"
-                else (
-                    f"{'▲' if v.change['diff'] > 0 else '▼'} "
-                    f"{fmt.difference(v.change['diff'], ind.unit, ind.decimals)} "
-                    f"({v.change['judgement']})"
-                )
-            )
-        rows.append(
-            {
-                "Indicator": ind.short_title,
-                "Year": periods.label(v.period),
-                "Council": v.shown() if v.value is not None else symbols.short(v.symbol),
-                "Neighbours": v.shown("sn"),
-                "vs neighbours": MARKS.get(v.vs_sn, "-"),
-                "England": v.shown("england"),
-                "vs England": MARKS.get(v.vs_england, "-"),
-                "Change on year before": change,
-                "Quartile (A best)": f"{v.quartile} ({v.rank}/{v.ranked})" if v.quartile else "-",
-                "Basis": "published" if v.basis == "published" else "local figure",
-            }
-        )
-    return pd.DataFrame(rows)
-
-
-VERDICT_MARK = {
-    "better": "✔ better than",
-    "worse": "✖ worse than",
-    "in line": "= in line with",
-    "higher": "▲ higher than",
-    "lower": "▼ lower than",
-}
-
-
-def comparison_lines(v: IndicatorView) -> list[str]:
-    """The bullet points under a headline: each comparison in words and symbols, rank, target."""
-    lines = []
-    for word, name, col in ((v.vs_sn, "statistical neighbours", "sn"), (v.vs_england, "England", "england")):
-        if getattr(v, col) is None:
-            lines.append(f"No {name} figure held for {periods.label(v.period)}")
-        elif word:
-            lines.append(f"{VERDICT_MARK[word]} {name} ({v.shown(col)})")
-        else:
-            why = (
-                "a count, not comparable"
-                if v.indicator.unit == "count" and col == "england"
-                else "no council figure to compare"
-            )
-            lines.append(f"{name[0].upper()}{name[1:]}: {v.shown(col)} ({why})")
-    if v.rank is not None:
-        lines.append(f"Rank {v.rank} of {v.ranked} councils (1 is best) · quartile {v.quartile} (A is best)")
-    if v.target is not None:
-        lines.append(f"Target {v.shown('target')}: {v.target_status or 'not assessed'}")
-    return lines
-
-
-MARKS = {"better": "✔ better", "worse": "✖ worse", "in line": "= in line", "higher": "▲ higher", "lower": "▼ lower"}

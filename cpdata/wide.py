@@ -1,7 +1,7 @@
 """A council's wide performance table (one row per indicator, a column per year/comparator).
 
 Headers like ``18/19 Outturn``, ``2019/20``, ``20/21 Stat. Neighbours``, ``20/21 National``
-and ``Target 22/23`` are understood here; ``cpdata.ingest.wide_cells`` reads the rows.
+and ``Target 22/23`` are understood here; ``cpdata.shapes.wide_cells`` reads the rows.
 """
 
 from __future__ import annotations

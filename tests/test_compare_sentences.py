@@ -118,8 +118,8 @@ def test_two_proportion_test_hand_worked():
 
 
 def test_bright_spots_without_numbers_answering_are_not_tested():
-    from cpdata import views
+    from cpdata import survey_tables
 
-    df = views.bright_spots_table("E09000003", ["bs_life_satisfaction"])
-    table = views.bright_spots_display(df, "Barnet")
+    df = survey_tables.bright_spots_table("E09000003", ["bs_life_satisfaction"])
+    table = survey_tables.bright_spots_display(df, "Barnet")
     assert table.iloc[0]["Significant at 95%"] == "not tested (numbers answering not held)"

@@ -1,7 +1,7 @@
 import pandas as pd
 import pytest
 
-from cpdata import aliases, ees, ingest, periods, wide
+from cpdata import aliases, ees, ingest, periods, shapes, wide
 from tests.conftest import FIXTURES
 
 
@@ -79,7 +79,7 @@ def test_barnsley_table_reads_with_na_kept_and_blanks_dropped():
     df = _read("barnsley_key_indicators.csv")
     ids = {name: aliases.match(name) for name in df["Indicator"]}
     assert None not in ids.values()
-    cells, problems, unmatched = ingest.wide_cells(df, ingest.Options(council="E08000016", source="Barnsley strategy"))
+    cells, problems, unmatched = shapes.wide_cells(df, ingest.Options(council="E08000016", source="Barnsley strategy"))
     assert not problems and not unmatched
     cells["area_code"], cells["period"] = cells["area_given"], cells["period_given"].map(periods.parse)
     figs = ingest.finalise(cells, "seed")

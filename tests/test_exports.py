@@ -4,7 +4,7 @@ import io
 import pandas as pd
 import pytest
 
-from cpdata import charts, exports, views
+from cpdata import charts, exports, trend, views
 
 
 @pytest.mark.parametrize("cell", ["=SUM(A1)", "+1", "-2+3", "@cmd", "\tx", "\rx"])
@@ -30,7 +30,7 @@ def test_indicator_csv_is_what_is_on_screen():
 
 def test_chart_png_is_print_resolution():
     v = views.indicator_views("E09000003", ["care_leavers_eet_19_21"], 2025)[0]
-    data = charts.png(v.indicator, views.chart_data(v.rows), None, "Barnet")
+    data = charts.png(v.indicator, trend.chart_data(v.rows), None, "Barnet")
     assert data.startswith(b"\x89PNG")
     width = int.from_bytes(data[16:20], "big")
     assert width >= 1800

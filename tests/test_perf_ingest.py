@@ -8,8 +8,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from cpdata import checks, config, ees, ingest, queries, readers, schema, symbols
+from cpdata import checks, config, ees, ingest, lookups, number_checks, queries, readers, schema, shapes, symbols
 from cpdata.catalogue import load_catalogue
+from cpdata.cell_values import each_distinct, parse_cells
+from cpdata.problems import Context
 
 FIXTURES = config.REPO_DIR / "tests" / "fixtures"
 
@@ -97,7 +99,7 @@ MIXED += ["..", "-", "N/A", "na", "*", "", "  ", "about sixty", "12abc", "0", "0
 @pytest.mark.parametrize("repeat", [1, 10])  # short columns go cell by cell, long ones once per value
 def test_parse_cells_matches_parse_cell(dtype, repeat):
     raw = pd.Series(MIXED * repeat + [None], dtype=dtype, index=range(100, 100 + len(MIXED) * repeat + 1))
-    parsed = checks.parse_cells(raw)
+    parsed = parse_cells(raw)
     assert list(parsed.index) == list(raw.index)
     for cell, (value, symbol, ok) in zip(raw, parsed.itertuples(index=False), strict=True):
         try:
@@ -114,9 +116,9 @@ def test_parse_cells_matches_parse_cell(dtype, repeat):
 
 def test_each_distinct_is_cell_by_cell_even_for_missing_cells():
     values = pd.Series(["a", "b", None, "a"] * 30, dtype=object)
-    assert checks.each_distinct(values, repr) == [repr(v) for v in values]
+    assert each_distinct(values, repr) == [repr(v) for v in values]
     text = pd.Series(["a", "b", None, "a"] * 30, dtype="str")
-    assert checks.each_distinct(text, repr) == [repr(v) for v in text]
+    assert each_distinct(text, repr) == [repr(v) for v in text]
 
 
 def reference_finalise(cells: pd.DataFrame, extract_id: str, percent_scale: str = "percent") -> pd.DataFrame:
@@ -159,9 +161,9 @@ def _template_cells(values: list[str], numerators: list[str] | None = None, note
         num = (numerators or [""] * n)[i]
         lines.append(f'{inds[i % 3]},302,{2000 + i},"{v}",{num}' + (f",note {i}" if notes else ""))
     df = readers.read_csv(("\n".join(lines) + "\n").encode())
-    cells, problems = ingest._template_cells(df, "t.csv", ingest.Options())
+    cells, problems = shapes.template_cells(df, "t.csv", ingest.Options())
     assert not problems
-    return ingest._resolve(cells, queries.areas(config.SAMPLE_DATA_DIR))
+    return lookups.resolve(cells, queries.areas(config.SAMPLE_DATA_DIR))
 
 
 @pytest.mark.parametrize("scale", ["percent", "proportion"])
@@ -174,7 +176,7 @@ def test_finalise_as_row_by_row(scale):
     ]
     df = _ees_fixture()
     cells = ees.to_cells(df, ees.find_recipe(df))
-    cases.append(ingest._resolve(cells, queries.areas(config.SAMPLE_DATA_DIR)))
+    cases.append(lookups.resolve(cells, queries.areas(config.SAMPLE_DATA_DIR)))
     for cells in cases:
         pd.testing.assert_frame_equal(
             ingest.finalise(cells, "x", scale), reference_finalise(cells, "x", scale), check_exact=True
@@ -199,14 +201,14 @@ def test_resolve_codes_names_and_years_per_cell():
     cells = _template_cells(["1"] * 70)
     cells["area_given"] = ["302", "E09000003", " barnet ", "BARNET", "nowhere", None, "E92000001"] * 10
     cells["period_given"] = ["2021", "2020/21", "202021", "20/21", "spring", None, "2020/22"] * 10
-    out = ingest._resolve(cells, queries.areas(config.SAMPLE_DATA_DIR))
+    out = lookups.resolve(cells, queries.areas(config.SAMPLE_DATA_DIR))
     codes = [None if pd.isna(c) else c for c in out["area_code"]]
     assert codes[:7] == ["E09000003"] * 4 + [None, None, "E92000001"]
     assert [None if pd.isna(p) else int(p) for p in out["period"]][:7] == [2021] * 4 + [None] * 3
 
 
-def _ctx() -> checks.Context:
-    return checks.Context(load_catalogue(), queries.areas(config.SAMPLE_DATA_DIR))
+def _ctx() -> Context:
+    return Context(load_catalogue(), queries.areas(config.SAMPLE_DATA_DIR))
 
 
 def test_plausible_move_limits_and_unknown_indicators():
@@ -214,7 +216,7 @@ def test_plausible_move_limits_and_unknown_indicators():
     cells = _template_cells(values)
     cells["indicator_id"] = ["care_leavers_eet_19_21", "cla_count", "cla_rate_per_10k"] * 4 + ["no_such"] * 3
     cells["period"] = [2001] * 3 + [2002] * 3 + [2003] * 3 + [2004] * 3 + [2001, 2002, 2003]
-    found = sorted(p.message for p in checks.plausible_move(cells, _ctx()))
+    found = sorted(p.message for p in number_checks.plausible_move(cells, _ctx()))
     # percent: more than 25 points; counts and rates: more than half the year before, and more than 10
     assert found == [
         "100 is a big move from 15 the year before (cla_count).",
@@ -229,7 +231,7 @@ def test_numbers_checks_see_symbols_as_gaps_not_zeros():
     texts = [p.text() for p in checks.run(cells, _ctx())]
     assert any("-5 is negative" in t for t in texts) and any("-1 is negative" in t for t in texts)
     assert not any("'c'" in t or "'x'" in t for t in texts)
-    values = checks.parse_cells(cells["raw_value"])["value"]
+    values = parse_cells(cells["raw_value"])["value"]
     assert np.isnan(values.iloc[0]) and np.isnan(values.iloc[2])
 
 

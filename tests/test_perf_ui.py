@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 import streamlit as st
 
-from cpdata import charts, config, exports, store, ui, views
+from cpdata import charts, config, exports, store, survey_tables, trend, ui, views
 from cpdata.catalogue import load_catalogue, load_frameworks
 from tests.test_app import no_errors, open_page, start
 
@@ -37,7 +37,7 @@ def test_chart_parts_are_what_the_uncached_code_made():
     for v in _views():
         ind = load_catalogue().indicator(v.indicator.id)
         parts = _parts(v)
-        data = views.chart_data(v.rows)
+        data = trend.chart_data(v.rows)
         spec = json.loads(charts.trend(ind, data, v.target, band=True).to_json())  # validated
         assert parts.spec == spec
         assert parts.caption == charts.caption(ind, data, band=True)
@@ -55,7 +55,7 @@ def test_every_chart_spec_is_the_validated_one(council, name):
     assert len(held) > 20
     for v in held:
         for band in (True, False):
-            data = views.chart_data(v.rows)
+            data = trend.chart_data(v.rows)
             want = json.loads(charts.trend(v.indicator, data, v.target, band=band).to_json())
             assert _parts(v, council, name, band).spec == want, v.indicator.id
 
@@ -86,8 +86,8 @@ def test_pledge_page_shows_the_views_tables():
     assert len(shown) == len(held) + 1  # one table per chart, then Bright Spots
     for table, v in zip(shown, held, strict=False):
         pd.testing.assert_frame_equal(table.reset_index(drop=True), v.history, check_dtype=False)
-    survey = views.bright_spots_display(
-        views.bright_spots_table(
+    survey = survey_tables.bright_spots_display(
+        survey_tables.bright_spots_table(
             BARNET, list(load_frameworks()["barnet"].pledge("dreams").bright_spots), data_dir=config.SAMPLE_DATA_DIR
         ),
         "Barnet",
@@ -101,7 +101,7 @@ def test_history_is_made_when_first_shown_and_is_the_same_table():
     assert not any("history" in v.__dict__ for v in all_views)  # the overview never pays for them
     for v in all_views:
         if v.has_data:
-            pd.testing.assert_frame_equal(v.history, views.history_table(v.indicator, v.rows))
+            pd.testing.assert_frame_equal(v.history, trend.history_table(v.indicator, v.rows))
             assert v.history is v.history  # made once
         else:
             assert v.history.empty and list(v.history.columns) == []

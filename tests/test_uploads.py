@@ -174,7 +174,7 @@ def test_wide_table_mapping_confirmed_by_analyst():
 
 
 def test_bright_spots_upload_round_trip_with_significance(data_copy):
-    from cpdata import views
+    from cpdata import survey_tables
 
     data = (
         b"area_code,survey,wave,age_band,measure,percent,answered,comparator,comparator_percent,comparator_answered,"
@@ -185,12 +185,12 @@ def test_bright_spots_upload_round_trip_with_significance(data_copy):
     assert prepared.shape == "bright_spots" and not prepared.failed, [p.text() for p in prepared.problems]
     assert len(ingest.preview(prepared, data_copy)["new"]) == 1
     entry = uploads.apply(prepared, data, "tester", data_copy)
-    df = views.bright_spots_table("E08000016", ["bs_life_satisfaction"], data_dir=data_copy)
-    table = views.bright_spots_display(df, "Barnsley")
+    df = survey_tables.bright_spots_table("E08000016", ["bs_life_satisfaction"], data_dir=data_copy)
+    table = survey_tables.bright_spots_display(df, "Barnsley")
     assert table.iloc[0]["Barnsley"] == "91%" and table.iloc[0]["Bright Spot"].startswith("★")
     assert table.iloc[0]["Significant at 95%"].startswith("yes (p = ")
     uploads.undo(entry["id"], "tester", data_copy)
-    assert views.bright_spots_table("E08000016", ["bs_life_satisfaction"], data_dir=data_copy).empty
+    assert survey_tables.bright_spots_table("E08000016", ["bs_life_satisfaction"], data_dir=data_copy).empty
 
 
 def test_unmapped_ees_file_mapped_by_analyst_and_saved_for_next_time(data_copy):

@@ -4,7 +4,7 @@ import json
 
 import pandas as pd
 
-from cpdata import charts, views
+from cpdata import charts, scorecard, survey_tables, trend, views
 from cpdata.catalogue import load_catalogue, load_frameworks
 
 CAT = load_catalogue()
@@ -37,7 +37,7 @@ def test_latest_held_year_is_used_when_chosen_year_has_none():
 
 def test_chart_keeps_local_and_published_apart_and_never_zeroes_gaps():
     rows = views.indicator_views("E08000016", ["care_leavers_eet_19_21"], 2025)[0].rows
-    data = views.chart_data(rows)
+    data = trend.chart_data(rows)
     local = data[data["series"] == "Council, local figure"].set_index("year")["value"].dropna()
     assert local.to_dict() == {"2018/19": 62.5, "2019/20": 65.6, "2020/21": 71.2, "2021/22": 68.2}
     published = data[data["series"] == "Council"].set_index("year")["value"]
@@ -46,7 +46,7 @@ def test_chart_keeps_local_and_published_apart_and_never_zeroes_gaps():
 
 def test_suppressed_years_are_not_in_the_drawn_line():
     v = _view("E09000003", "cla_ks4_eng_maths_4plus", 2025)
-    data = views.chart_data(v.rows)
+    data = trend.chart_data(v.rows)
     spec = json.loads(charts.trend(v.indicator, data).to_json())
     drawn = [
         r
@@ -64,7 +64,7 @@ def test_suppressed_years_are_not_in_the_drawn_line():
 
 def test_comparison_lines_for_suppressed_council_figure():
     v = _view("E09000003", "cla_ks4_eng_maths_4plus", 2025)
-    lines = views.comparison_lines(v)
+    lines = scorecard.comparison_lines(v)
     assert lines[0] == "Statistical neighbours: 29.4% (no council figure to compare)"
     assert lines[1] == "England: 17% (no council figure to compare)"
 
@@ -72,7 +72,7 @@ def test_comparison_lines_for_suppressed_council_figure():
 def test_comparison_lines_with_rank_and_target():
     v = _view("E09000002", "cla_3plus_placements", 2023)
     assert v.basis == "published" and v.target == 11.0
-    lines = views.comparison_lines(v)
+    lines = scorecard.comparison_lines(v)
     assert any(line.startswith("Rank ") and "quartile" in line for line in lines)
     assert lines[-1] == f"Target 11%: {'met' if v.value <= 11 else 'not met'}"
 
@@ -86,14 +86,14 @@ def test_pledge_with_no_figures_says_so():
 
 def test_scorecard_rows_show_symbol_meaning_not_zero():
     items = views.indicator_views("E09000003", ["cla_ks4_eng_maths_4plus", "care_leavers_eet_19_21"], 2025)
-    table = views.scorecard_rows(items)
+    table = scorecard.scorecard_rows(items)
     assert table.loc[0, "Council"].startswith("c")
     assert table.loc[1, "vs neighbours"] == "✔ better" and table.loc[1, "Quartile (A best)"].startswith("A")
 
 
 def test_bright_spots_display_badges_and_differences():
-    df = views.bright_spots_table("E09000003", ["bs_life_satisfaction", "bs_financial_difficulty"])
-    table = views.bright_spots_display(df, "Barnet")
+    df = survey_tables.bright_spots_table("E09000003", ["bs_life_satisfaction", "bs_financial_difficulty"])
+    table = survey_tables.bright_spots_display(df, "Barnet")
     sat = table[table["Measure"] == "Satisfied with their life"].iloc[0]
     assert (sat["Barnet"], sat["Comparator %"], sat["Difference"]) == ("91%", "84%", "+7 points (better)")
     assert sat["Bright Spot"] == "★ Bright Spot of practice"
@@ -105,14 +105,14 @@ def test_bright_spots_display_badges_and_differences():
 
 def test_caption_mentions_gaps_only_when_there_are_some():
     full = _view("E09000003", "care_leavers_eet_19_21", 2025)
-    assert "Gaps" not in charts.caption(full.indicator, views.chart_data(full.rows))
+    assert "Gaps" not in charts.caption(full.indicator, trend.chart_data(full.rows))
     late_start = _view("E09000002", "cla_3plus_placements", 2023)  # local figures for two years only
-    assert "Gaps" not in charts.caption(late_start.indicator, views.chart_data(late_start.rows))
+    assert "Gaps" not in charts.caption(late_start.indicator, trend.chart_data(late_start.rows))
 
 
 def test_a_council_count_is_never_judged_against_englands():
     v = _view("E09000002", "cla_count", 2025)
     assert v.england is not None and v.vs_england is None
     assert "England" not in v.sentence
-    assert "England: 81,770 (a count, not comparable)" in views.comparison_lines(v)
-    assert views.scorecard_rows([v]).loc[0, "vs England"] == "-"
+    assert "England: 81,770 (a count, not comparable)" in scorecard.comparison_lines(v)
+    assert scorecard.scorecard_rows([v]).loc[0, "vs England"] == "-"
