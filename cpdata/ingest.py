@@ -18,9 +18,6 @@ from cpdata.catalogue import load_catalogue
 from cpdata.cell_values import parse_cells
 from cpdata.problems import Context, Problem, fail
 
-# The template's columns live with the template's reading; kept importable here for cpdata/upload_ui.py.
-from cpdata.shapes import TEMPLATE_OPTIONAL, TEMPLATE_REQUIRED  # noqa: F401
-
 
 @dataclass
 class Options:

@@ -4,15 +4,10 @@ bullet lines under its headline on a pledge page (vs neighbours, vs England, ran
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 import pandas as pd
 
 from cpdata import fmt, periods, symbols
-
-if TYPE_CHECKING:  # for type hints only: views imports this module (for cpdata/ui.py), so a real import would cycle
-    from cpdata.views import IndicatorView
-
+from cpdata.views import IndicatorView
 
 MARKS = {"better": "✔ better", "worse": "✖ worse", "in line": "= in line", "higher": "▲ higher", "lower": "▼ lower"}
 

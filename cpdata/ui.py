@@ -14,8 +14,9 @@ import pyarrow as pa
 import streamlit as st
 from streamlit import dataframe_util
 
-from cpdata import config, exports, fmt, periods, provenance, store, symbols, views
+from cpdata import config, exports, fmt, periods, provenance, store, survey_tables, symbols, trend, views
 from cpdata.catalogue import Indicator, load_catalogue
+from cpdata.scorecard import comparison_lines, scorecard_rows
 from cpdata.session import SN_CHOICES, data_version
 
 
@@ -44,10 +45,10 @@ def bright_spots_parts(
     version: str, data_dir: str, council: str, ids: tuple[str, ...], council_name: str
 ) -> SurveyParts:
     """Built once per data version and council (shared and never changed, like ``chart_parts``)."""
-    df = views.bright_spots_table(council, list(ids))
+    df = survey_tables.bright_spots_table(council, list(ids))
     if df.empty:
         return SurveyParts(None, "")
-    table = dataframe_util.convert_pandas_df_to_arrow_table(views.bright_spots_display(df, council_name))
+    table = dataframe_util.convert_pandas_df_to_arrow_table(survey_tables.bright_spots_display(df, council_name))
     return SurveyParts(table, "; ".join(sorted(set(df["source"]))))
 
 
@@ -117,7 +118,7 @@ def chart_parts(
     from cpdata import charts  # Altair: imported with the first chart, not before the first page
 
     ind = load_catalogue().indicator(indicator_id)
-    data = views.chart_data(_view.rows)
+    data = trend.chart_data(_view.rows)
     # Not validated against Vega-Lite's schema here: that walked every data point (over half of a cold
     # chart at 100x) and the spec is the same either way (tests/test_perf_ui.py compares with a validated one).
     spec = json.loads(charts.trend(ind, data, _view.target, band=band).to_json(validate=False))
@@ -149,7 +150,7 @@ def indicator_block(v: views.IndicatorView, sel: dict) -> None:
             figure = v.shown() if v.value is not None else symbols.short(v.symbol)  # the sentence says why
             st.metric(label, figure, delta, delta_color=colour, delta_arrow="off" if same else "auto")
             st.markdown(v.sentence)
-            lines = views.comparison_lines(v)
+            lines = comparison_lines(v)
             st.markdown("\n".join(f"- {x}" for x in lines))
             basis = (
                 "Published figure"
@@ -250,7 +251,7 @@ def not_held_section(items: list[views.IndicatorView]) -> None:
 
 def scorecard(sel: dict, pledge, all_views: dict[str, views.IndicatorView]) -> None:
     """One pledge's lines of the overview, from views built once for the whole framework."""
-    table = views.scorecard_rows([all_views[i] for i in pledge.indicators])
+    table = scorecard_rows([all_views[i] for i in pledge.indicators])
     st.dataframe(table, hide_index=True, width="stretch")
     st.download_button(
         "Download this scorecard (CSV)",

@@ -8,7 +8,7 @@ import pandas as pd
 import streamlit as st
 from streamlit.errors import StreamlitSecretNotFoundError
 
-from cpdata import auth, ingest, surveys, uploads
+from cpdata import auth, ingest, shapes, surveys, uploads
 from cpdata.catalogue import load_catalogue
 
 
@@ -49,7 +49,7 @@ def analyst() -> str | None:
 
 
 def template_downloads() -> None:
-    cols = ingest.TEMPLATE_REQUIRED + ingest.TEMPLATE_OPTIONAL
+    cols = shapes.TEMPLATE_REQUIRED + shapes.TEMPLATE_OPTIONAL
     blank = pd.DataFrame(columns=cols)
     example = pd.DataFrame(
         [

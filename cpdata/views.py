@@ -15,12 +15,7 @@ import pandas as pd
 
 from cpdata import compare, fmt, periods, queries, sentences
 from cpdata.catalogue import Catalogue, Indicator, load_catalogue
-
-# chart_data, comparison_lines, scorecard_rows and bright_spots_*: importable here for cpdata/ui.py only (being
-# edited elsewhere, so not moved yet); everything else imports them from their own modules.
-from cpdata.scorecard import comparison_lines, scorecard_rows  # noqa: F401
-from cpdata.survey_tables import bright_spots_display, bright_spots_table  # noqa: F401
-from cpdata.trend import chart_data, history_table  # noqa: F401
+from cpdata.trend import history_table
 
 
 @dataclass
