@@ -17,12 +17,11 @@ from cpdata import compare, disclosure, fmt, periods, provenance, queries, sente
 from cpdata.catalogue import Framework, Indicator, load_catalogue
 from cpdata.running_orders import RunningOrder
 from cpdata.running_orders import default as default_order
+from cpdata.scorecard import VERDICT_MARK
 from cpdata.survey_tables import bright_spots_table
 from cpdata.trend import SERIES_NAMES, chart_data
 
 CHART_YEARS = 5  # a simple chart: the last five years, labels readable across a room
-MARKS = {"better": "✔ better than", "worse": "✖ worse than", "in line": "= in line with"}
-NEUTRAL = {"higher": "▲ higher than", "lower": "▼ lower than"}
 
 
 @dataclass(frozen=True)
@@ -105,7 +104,7 @@ def _badges(v: views.IndicatorView, sn: disclosure.Safe, england: disclosure.Saf
     out = []
     for word, name, safe in ((v.vs_sn, "neighbours", sn), (v.vs_england, "England", england)):
         if word and not safe.withheld:
-            out.append(f"{MARKS.get(word) or NEUTRAL[word]} {name} ({safe.text})")
+            out.append(f"{VERDICT_MARK[word]} {name} ({safe.text})")
     if v.quartile and v.rank:
         out.append(f"Quartile {v.quartile} (rank {v.rank} of {v.ranked})")
     if v.target is not None and v.target_status:
