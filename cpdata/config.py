@@ -6,6 +6,7 @@ defaults that work on the committed sample data.
 
 from __future__ import annotations
 
+import functools
 import os
 from pathlib import Path
 
@@ -20,7 +21,16 @@ DEFAULT_FRAMEWORK = "barnet"
 def data_dir() -> Path:
     """The data folder in use: ``CPDATA_DIR`` if set, else the bundled sample data."""
     configured = os.environ.get("CPDATA_DIR", "").strip()
-    return Path(configured).expanduser().resolve() if configured else SAMPLE_DATA_DIR
+    if not configured:
+        return SAMPLE_DATA_DIR
+    return _resolved(configured, "" if os.path.isabs(configured) else os.getcwd())
+
+
+@functools.lru_cache(maxsize=16)
+def _resolved(configured: str, cwd: str) -> Path:
+    """Resolving a path walks the file system; a page asks for the folder dozens of times a run (~5% of a
+    warm pledge page), so each setting (and working folder, for a relative one) is resolved once."""
+    return Path(configured).expanduser().resolve()
 
 
 def default_council() -> str:

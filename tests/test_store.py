@@ -144,3 +144,19 @@ def test_cli_accepts_new_code_and_refuses_unknown():
         cwd=config.REPO_DIR,
     )
     assert bad.returncode == 2 and "no council" in bad.stderr
+
+
+def test_data_folder_follows_the_setting_and_the_working_folder(tmp_path, monkeypatch):
+    for name in ("a", "b", "a/data", "b/data"):
+        (tmp_path / name).mkdir(exist_ok=True)
+    monkeypatch.setenv("CPDATA_DIR", str(tmp_path / "a"))
+    assert config.data_dir() == (tmp_path / "a").resolve()
+    monkeypatch.setenv("CPDATA_DIR", str(tmp_path / "b"))
+    assert config.data_dir() == (tmp_path / "b").resolve()
+    monkeypatch.setenv("CPDATA_DIR", "data")  # relative: to the folder the server was started in
+    monkeypatch.chdir(tmp_path / "a")
+    assert config.data_dir() == (tmp_path / "a" / "data").resolve()
+    monkeypatch.chdir(tmp_path / "b")
+    assert config.data_dir() == (tmp_path / "b" / "data").resolve()
+    monkeypatch.delenv("CPDATA_DIR")
+    assert config.data_dir() == config.SAMPLE_DATA_DIR
