@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from cpdata import config, periods, symbols
+from cpdata import atomic, config, periods, symbols
 
 RECIPE_DIR = config.PACKAGE_DIR / "recipes"
 GEOGRAPHY_COLUMNS = [
@@ -149,7 +149,7 @@ def save_recipe(recipe: Recipe, data_dir: Path | None = None) -> Path:
         if ind.numerator:
             lines.append(f"numerator = {_toml_str(ind.numerator)}")
     path = folder / f"{slug}.toml"
-    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    atomic.write_bytes(path, ("\n".join(lines) + "\n").encode("utf-8"))  # never a half file a later load trips on
     return path
 
 
