@@ -8,7 +8,7 @@ import pandas as pd
 import streamlit as st
 from streamlit.errors import StreamlitSecretNotFoundError
 
-from cpdata import auth, ingest, surveys, uploads
+from cpdata import auth, ingest, saved_recipes, surveys, uploads
 from cpdata.catalogue import load_catalogue
 
 
@@ -249,8 +249,8 @@ def ees_mapping(data: bytes, filename: str, sheet: str | None):
         "Publication (the source shown on screen)", value="DfE: Explore Education Statistics", key="ees_pub"
     )
     save = st.checkbox("Save this mapping for files like this next time", value=True, key="ees_save")
-    recipe = ees.recipe_from_choice(
-        f"{cat.indicators[indicator].short_title} from {filename}",
+    recipe = saved_recipes.recipe_from_choice(
+        saved_recipes.name_for(cat.indicators[indicator].short_title, filename),
         indicator,
         chosen,
         value,

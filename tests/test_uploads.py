@@ -10,7 +10,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from cpdata import ees, ingest, queries, readers, store, uploads
+from cpdata import ees, ingest, queries, readers, saved_recipes, store, uploads
 from tests.conftest import FIXTURES
 
 BAD = FIXTURES / "bad_uploads"
@@ -206,10 +206,10 @@ def test_unmapped_ees_file_mapped_by_analyst_and_saved_for_next_time(data_copy):
     assert first.failed and "Filters: measure. Indicator columns: pct" in first.problems[0].message
     filters, numbers = ees.columns_of(readers.read_csv(data))
     assert filters == {"measure": ["Other", "PEPs"]} and numbers == ["pct"]
-    recipe = ees.recipe_from_choice("PEPs", "cla_pep", {"measure": "PEPs"}, "pct", "Council EES extract", [])
+    recipe = saved_recipes.recipe_from_choice("PEPs", "cla_pep", {"measure": "PEPs"}, "pct", "Council EES extract", [])
     mapped = ingest.prepare(data, "peps.csv", ingest.Options(recipe=recipe), data_dir=data_copy)
     assert not mapped.failed and mapped.figures.iloc[0][["indicator_id", "value"]].tolist() == ["cla_pep", 97.0]
-    ees.save_recipe(recipe, data_copy)
+    saved_recipes.save(recipe, data_copy)
     again = ingest.prepare(data, "peps_next_month.csv", data_dir=data_copy)  # recognised without mapping
     assert not again.failed and again.figures.iloc[0]["indicator_id"] == "cla_pep"
 
