@@ -41,10 +41,12 @@ def analyst() -> str | None:
         name = st.text_input("Your name (recorded with each upload)")
         password = st.text_input("Analysts' password", type="password")
         if st.form_submit_button("Sign in as analyst"):
-            if name.strip() and auth.password_ok(password, secrets):
+            attempts = st.session_state.setdefault("analyst_sign_in", auth.Attempts())
+            refused = auth.sign_in(name, password, secrets, attempts)
+            if refused is None:
                 st.session_state["analyst"] = name.strip()
                 return st.session_state["analyst"]
-            st.error("That name and password do not give the analyst role.")
+            st.error(refused)
     return None
 
 
