@@ -45,7 +45,9 @@ def analyst() -> str | None:
             refused = auth.sign_in(name, password, secrets, attempts)
             if refused is None:
                 st.session_state["analyst"] = name.strip()
-                return st.session_state["analyst"]
+                # Run again without the form: drawn in this run, it would stay on screen with the password
+                # in its box until the next interaction (and a widget not drawn in a run loses its value).
+                st.rerun()
             st.error(refused)
     return None
 

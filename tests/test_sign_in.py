@@ -1,6 +1,7 @@
-"""Password sign-in is bounded: after five failures in one session, or under one user name across
-sessions, attempts are refused for a minute (the password not even checked), then allowed again.
-Time comes from a fake clock; the password never reaches the page or the logs."""
+"""Password sign-in. It is bounded: after five failures in one session, or under one user name across
+sessions, attempts are refused for a minute (the password not even checked), then allowed again; time
+comes from a fake clock. The password never reaches the page or the logs, and once signed in the
+form (with the password still in its box) is gone from the page."""
 
 from __future__ import annotations
 
@@ -101,3 +102,15 @@ def test_the_page_pauses_sign_in_after_five_failures(data_copy, limiter, clock):
     clock.now += 60
     at.button[0].click().run()
     assert not at.error and at.file_uploader, "signed in once the pause is over"
+
+
+def test_signing_in_takes_the_form_and_the_password_off_the_page(data_copy, limiter):
+    """The run that signs in used to draw the form too, so it stayed on screen with the password in its box
+    (masked, but one click on the eye showed it) until the analyst next did something."""
+    at = _upload_page(SECRETS)
+    at.text_input[0].set_value("Ana")
+    at.text_input[1].set_value(PASSWORD)
+    at.button[0].click().run()
+    assert at.file_uploader, "signed in"
+    assert [t.label for t in at.text_input] == [] and "Sign in as analyst" not in [b.label for b in at.button]
+    assert PASSWORD not in str(at)  # not even in the session's widget state
