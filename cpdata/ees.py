@@ -1,14 +1,13 @@
 """Explore Education Statistics open-data CSVs -> tidy figures, driven by recipes (data).
 
 A recipe (``cpdata/recipes/*.toml``) names the filter values and column that make each
-catalogue indicator, so a new DfE file needs a recipe, not code.
+catalogue indicator, so a new DfE file needs a recipe, not code. Recipes an analyst makes in the
+upload page are checked and saved by ``cpdata.saved_recipes``.
 """
 
 from __future__ import annotations
 
 import contextlib
-import json
-import re
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
@@ -68,23 +67,25 @@ def recipe_files(data_dir: Path | None = None) -> list[Path]:
     return files + (sorted(saved.glob("*.toml")) if saved.is_dir() else [])
 
 
+def recipe_from_toml(raw: dict, stem: str) -> Recipe:
+    """A recipe from its parsed TOML (``stem``: its file name, the default for the DfE file it maps)."""
+    return Recipe(
+        name=raw["name"],
+        file=raw.get("file", stem + ".csv"),
+        publication=raw["publication"],
+        match_columns=tuple(raw["match_columns"]),
+        indicators=tuple(IndicatorRecipe(**i) for i in raw["indicator"]),
+        version_column=raw.get("version_column"),
+        version_preference=tuple(raw.get("version_preference", [])),
+        match_values=tuple(raw.get("match_values", {}).items()),
+    )
+
+
 def load_recipes(directory: Path | None = None) -> list[Recipe]:
     out = []
     for path in sorted(directory.glob("*.toml")) if directory else recipe_files():
         with path.open("rb") as fh:
-            raw = tomllib.load(fh)
-        out.append(
-            Recipe(
-                name=raw["name"],
-                file=raw.get("file", path.stem + ".csv"),
-                publication=raw["publication"],
-                match_columns=tuple(raw["match_columns"]),
-                indicators=tuple(IndicatorRecipe(**i) for i in raw["indicator"]),
-                version_column=raw.get("version_column"),
-                version_preference=tuple(raw.get("version_preference", [])),
-                match_values=tuple(raw.get("match_values", {}).items()),
-            )
-        )
+            out.append(recipe_from_toml(tomllib.load(fh), path.stem))
     return out
 
 
@@ -100,57 +101,6 @@ def columns_of(df: pd.DataFrame) -> tuple[dict[str, list[str]], list[str]]:
         else:
             filters[c] = sorted(df[c].astype(str).unique().tolist())[:200]
     return filters, numbers
-
-
-def recipe_from_choice(
-    name: str,
-    indicator: str,
-    filters: dict[str, str],
-    value: str,
-    publication: str,
-    columns: list[str],
-    numerator: str | None = None,
-) -> Recipe:
-    """A recipe made in the page from an analyst's choices (no code)."""
-    match = tuple(sorted({value, *filters, *([numerator] if numerator else [])}))
-    return Recipe(
-        name=name,
-        file="",
-        publication=publication,
-        match_columns=match,
-        indicators=(IndicatorRecipe(id=indicator, filters=dict(filters), value=value, numerator=numerator),),
-        match_values=tuple(filters.items()),
-    )
-
-
-def _toml_str(s: str) -> str:
-    return json.dumps(s, ensure_ascii=False)  # a TOML basic string is a JSON string for these characters
-
-
-def save_recipe(recipe: Recipe, data_dir: Path | None = None) -> Path:
-    """Write an analyst's mapping to ``<data folder>/recipes`` so the next such file maps itself."""
-    folder = (data_dir or config.data_dir()) / "recipes"
-    folder.mkdir(parents=True, exist_ok=True)
-    slug = re.sub(r"[^a-z0-9]+", "_", recipe.name.lower()).strip("_")[:60] or "recipe"
-    lines = [
-        f"name = {_toml_str(recipe.name)}",
-        f"publication = {_toml_str(recipe.publication)}",
-        "match_columns = [" + ", ".join(_toml_str(c) for c in recipe.match_columns) + "]",
-        "match_values = {" + ", ".join(f"{_toml_str(k)} = {_toml_str(v)}" for k, v in recipe.match_values) + "}",
-    ]
-    for ind in recipe.indicators:
-        lines += [
-            "",
-            "[[indicator]]",
-            f"id = {_toml_str(ind.id)}",
-            "filters = {" + ", ".join(f"{_toml_str(k)} = {_toml_str(v)}" for k, v in ind.filters.items()) + "}",
-            f"value = {_toml_str(ind.value)}",
-        ]
-        if ind.numerator:
-            lines.append(f"numerator = {_toml_str(ind.numerator)}")
-    path = folder / f"{slug}.toml"
-    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    return path
 
 
 def is_ees(columns: list[str]) -> bool:

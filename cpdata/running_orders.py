@@ -8,13 +8,11 @@ saved order can never point a query at anything else.
 from __future__ import annotations
 
 import json
-import os
 import re
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from cpdata import config
+from cpdata import atomic, config
 from cpdata.catalogue import Framework
 
 MAX_INDICATORS = 6  # a screen read from across a room holds no more
@@ -98,10 +96,7 @@ def save(order: RunningOrder, framework: Framework, data_dir: Path | None = None
         "pledges": list(order.pledges),
         "indicators": {p: list(order.indicators.get(p, ())) for p in order.pledges},
     }
-    fd, tmp = tempfile.mkstemp(dir=target_dir, suffix=".tmp")
-    with os.fdopen(fd, "w", encoding="utf-8") as fh:
-        json.dump(body, fh, indent=2)
-    os.replace(tmp, path)
+    atomic.write_bytes(path, json.dumps(body, indent=2).encode("utf-8"))
     return path
 
 

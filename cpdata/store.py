@@ -26,7 +26,6 @@ import functools
 import hashlib
 import json
 import os
-import tempfile
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -37,7 +36,7 @@ import duckdb
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from cpdata import config
+from cpdata import atomic, config
 
 MANIFEST = "manifest.json"
 LOCK = ".write.lock"
@@ -108,50 +107,14 @@ def version(data_dir: Path | None = None) -> str:
     return pin.token if pin else _token(_manifest_bytes(root))
 
 
-def _fsync_dir(path: Path) -> None:
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-
-
-def _atomic_write(path: Path, data: bytes) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
-        _fsync_dir(path.parent)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
 def write_manifest(manifest: dict, data_dir: Path | None = None) -> None:
     body = json.dumps(manifest, indent=2, sort_keys=True).encode("utf-8")
-    _atomic_write(_root(data_dir) / MANIFEST, body)
+    atomic.write_bytes(_root(data_dir) / MANIFEST, body)
 
 
 def write_parquet(table: pa.Table, path: Path) -> None:
     """Write a parquet file atomically (temporary file, on disk before the rename)."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    os.close(fd)
-    try:
-        pq.write_table(table, tmp, compression="zstd")
-        with open(tmp, "rb") as fh:
-            os.fsync(fh.fileno())
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
-        _fsync_dir(path.parent)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    atomic.write_with(path, lambda tmp: pq.write_table(table, tmp, compression="zstd"))
 
 
 @contextlib.contextmanager

@@ -8,7 +8,7 @@ import pandas as pd
 import streamlit as st
 from streamlit.errors import StreamlitSecretNotFoundError
 
-from cpdata import auth, ingest, shapes, surveys, uploads
+from cpdata import auth, ingest, saved_recipes, shapes, surveys, uploads
 from cpdata.catalogue import load_catalogue
 
 
@@ -41,10 +41,14 @@ def analyst() -> str | None:
         name = st.text_input("Your name (recorded with each upload)")
         password = st.text_input("Analysts' password", type="password")
         if st.form_submit_button("Sign in as analyst"):
-            if name.strip() and auth.password_ok(password, secrets):
+            attempts = st.session_state.setdefault("analyst_sign_in", auth.Attempts())
+            refused = auth.sign_in(name, password, secrets, attempts)
+            if refused is None:
                 st.session_state["analyst"] = name.strip()
-                return st.session_state["analyst"]
-            st.error("That name and password do not give the analyst role.")
+                # Run again without the form: drawn in this run, it would stay on screen with the password
+                # in its box until the next interaction (and a widget not drawn in a run loses its value).
+                st.rerun()
+            st.error(refused)
     return None
 
 
@@ -249,8 +253,8 @@ def ees_mapping(data: bytes, filename: str, sheet: str | None):
         "Publication (the source shown on screen)", value="DfE: Explore Education Statistics", key="ees_pub"
     )
     save = st.checkbox("Save this mapping for files like this next time", value=True, key="ees_save")
-    recipe = ees.recipe_from_choice(
-        f"{cat.indicators[indicator].short_title} from {filename}",
+    recipe = saved_recipes.recipe_from_choice(
+        saved_recipes.name_for(cat.indicators[indicator].short_title, filename),
         indicator,
         chosen,
         value,

@@ -35,8 +35,10 @@ def writer_lock(data_dir: Path | None = None) -> Iterator[None]:
         yield
 
 
-def extract_id_for(data: bytes, when: dt.datetime) -> str:
-    return f"upload_{when:%Y%m%dT%H%M%S%f}_{hashlib.sha256(data).hexdigest()[:8]}"
+def extract_id_for(sha256: str, when: dt.datetime) -> str:
+    """An upload's id: when it was applied and the start of its file's hash (given, as the manifest keeps the
+    whole hash too and hashing a big file twice is wasted time)."""
+    return f"upload_{when:%Y%m%dT%H%M%S%f}_{sha256[:8]}"
 
 
 def apply(prepared: Prepared, data: bytes, who: str, data_dir: Path | None = None) -> dict:
@@ -45,13 +47,14 @@ def apply(prepared: Prepared, data: bytes, who: str, data_dir: Path | None = Non
         raise UploadRefused("The upload has failing checks; fix them first: " + prepared.problems[0].text())
     if prepared.figures.empty:
         raise UploadRefused("The upload holds no figures to apply.")
-    extract_id = extract_id_for(data, dt.datetime.now(dt.UTC))
+    sha256 = hashlib.sha256(data).hexdigest()
+    extract_id = extract_id_for(sha256, dt.datetime.now(dt.UTC))
     target = schema.BRIGHT_SPOTS if prepared.kind == "bright_spots" else schema.FIGURES
     table = schema.to_table(prepared.figures.assign(extract_id=extract_id), target)
     meta = {
         "id": extract_id,
         "source_file": Path(prepared.filename).name,
-        "sha256": hashlib.sha256(data).hexdigest(),
+        "sha256": sha256,
         "applied_by": who,
         "description": f"Upload ({prepared.shape}) of {Path(prepared.filename).name}",
         "shape": prepared.shape,

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from cpdata import ees, ingest, readers, session, ui, upload_ui, uploads
+from cpdata import ingest, readers, saved_recipes, session, ui, upload_ui, uploads
 
 session.ensure_routed()
 
@@ -70,7 +70,11 @@ if uploaded is not None:
             else:
                 st.success(f"Applied as {entry['id']}: {entry['rows']} figures. Every page now shows them.")
                 if save_recipe and options.recipe:
-                    path = ees.save_recipe(options.recipe)
-                    st.info(f"Mapping saved as {path.name}: files like this will be recognised next time.")
+                    try:
+                        path = saved_recipes.save(options.recipe)
+                    except (saved_recipes.RecipeError, OSError) as exc:
+                        st.warning(f"The upload is applied, but the mapping was not saved: {exc}.")
+                    else:
+                        st.info(f"Mapping saved as {path.name}: files like this will be recognised next time.")
 
 upload_ui.history_and_undo(who)

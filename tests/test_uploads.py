@@ -10,7 +10,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from cpdata import ees, ingest, queries, readers, store, uploads
+from cpdata import ees, ingest, queries, readers, saved_recipes, store, uploads
 from tests.conftest import FIXTURES
 
 BAD = FIXTURES / "bad_uploads"
@@ -206,10 +206,10 @@ def test_unmapped_ees_file_mapped_by_analyst_and_saved_for_next_time(data_copy):
     assert first.failed and "Filters: measure. Indicator columns: pct" in first.problems[0].message
     filters, numbers = ees.columns_of(readers.read_csv(data))
     assert filters == {"measure": ["Other", "PEPs"]} and numbers == ["pct"]
-    recipe = ees.recipe_from_choice("PEPs", "cla_pep", {"measure": "PEPs"}, "pct", "Council EES extract", [])
+    recipe = saved_recipes.recipe_from_choice("PEPs", "cla_pep", {"measure": "PEPs"}, "pct", "Council EES extract", [])
     mapped = ingest.prepare(data, "peps.csv", ingest.Options(recipe=recipe), data_dir=data_copy)
     assert not mapped.failed and mapped.figures.iloc[0][["indicator_id", "value"]].tolist() == ["cla_pep", 97.0]
-    ees.save_recipe(recipe, data_copy)
+    saved_recipes.save(recipe, data_copy)
     again = ingest.prepare(data, "peps_next_month.csv", data_dir=data_copy)  # recognised without mapping
     assert not again.failed and again.figures.iloc[0]["indicator_id"] == "cla_pep"
 
@@ -245,3 +245,22 @@ def test_each_recipe_file_round_trip(path, data_copy):
     uploads.undo(entry["id"], "t", data_copy)
     assert queries.scorecard_table("E09000003", year=2026, data_dir=data_copy).empty
     pd.testing.assert_frame_equal(queries.scorecard_table("E09000003", data_dir=data_copy), before)
+
+
+def test_the_manifest_records_the_file_hash_computed_once(data_copy, monkeypatch):
+    """The entry's sha256 is the uploaded file's, its id carries the first 8 hex, and the bytes are hashed once."""
+    data = b"indicator_id,area_code,period,value\ncla_reviews_timely,E09000003,2024/25,96\n"
+    prepared = ingest.prepare(data, "hashed.csv", data_dir=data_copy)
+    real, passes = hashlib.sha256, []
+
+    def counting(*args, **kwargs):
+        passes.extend(a for a in args if a is data)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(hashlib, "sha256", counting)
+    entry = uploads.apply(prepared, data, "tester", data_copy)
+    monkeypatch.undo()
+    digest = hashlib.sha256(data).hexdigest()
+    held = next(e for e in store.read_manifest(data_copy)["extracts"] if e["id"] == entry["id"])
+    assert held["sha256"] == digest and held["id"].endswith("_" + digest[:8])
+    assert len(passes) == 1
