@@ -69,11 +69,15 @@ def problems(root: Path, manifest: dict) -> list[str]:
     return out
 
 
+# Every folder the dashboard writes into with cpdata.atomic (a killed write leaves ``.<name>.<random>.tmp``).
+WRITTEN_FOLDERS = ("extracts", "reference", "recipes", "running_orders")
+
+
 def leftovers(root: Path, manifest: dict) -> list[Path]:
     """Temporary files of an interrupted write, and extract files the manifest does not name."""
     temps = [
         p
-        for folder in (root, root / "extracts", root / "reference")
+        for folder in (root, *(root / name for name in WRITTEN_FOLDERS))
         if folder.is_dir()
         for p in folder.iterdir()
         if p.name.startswith(".") and p.name.endswith(".tmp")

@@ -37,7 +37,6 @@ def recipe_from_choice(
     filters: dict[str, str],
     value: str,
     publication: str,
-    columns: list[str],
     numerator: str | None = None,
 ) -> ees.Recipe:
     """A recipe made in the page from an analyst's choices (no code)."""

@@ -259,7 +259,6 @@ def ees_mapping(data: bytes, filename: str, sheet: str | None):
         chosen,
         value,
         publication,
-        list(df.columns),
         numerator,
     )
     return recipe, save

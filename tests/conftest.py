@@ -7,9 +7,15 @@ from pathlib import Path
 
 import pytest
 
-from cpdata import config
+from cpdata import auth, config
 
 FIXTURES = Path(__file__).parent / "fixtures"
+
+
+@pytest.fixture(autouse=True)
+def fresh_sign_in_limiter(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Failed sign-ins are counted per process; each test starts with none, whatever ran before it."""
+    monkeypatch.setattr(auth, "LIMITER", auth.SignInLimiter())
 
 
 @pytest.fixture

@@ -314,9 +314,14 @@ def test_writers_killed_at_random_moments(writers, data_copy):
 def test_leftover_temporary_files_are_removed_and_the_store_opens(data_copy):
     (data_copy / ".manifest.json.abc123.tmp").write_text('{"extracts": [')
     (data_copy / "extracts" / ".upload_x.parquet.def456.tmp").write_bytes(b"PAR1 half")
+    for folder in ("recipes", "running_orders"):  # a killed save of a recipe or a running order
+        (data_copy / folder).mkdir()
+        (data_copy / folder / ".x.toml.1a2b3c.tmp").write_text('name = "half')
+    (data_copy / "recipes" / "kept.toml").write_text('name = "kept"')  # a saved file is never touched
     before = _figure(data_copy)
     _open_as_at_start_up(data_copy)
     assert not list(data_copy.rglob("*.tmp"))
+    assert (data_copy / "recipes" / "kept.toml").read_text() == 'name = "kept"'
     assert _figure(data_copy) == before
 
 

@@ -27,7 +27,7 @@ KILLED = 77  # the child's exit status when it died inside a write, as planned
 
 
 def _peps_recipe(name: str = "PEPs", measure: str = "PEPs", indicator: str = "cla_pep") -> ees.Recipe:
-    return saved_recipes.recipe_from_choice(name, indicator, {"measure": measure}, "pct", "Council EES extract", [])
+    return saved_recipes.recipe_from_choice(name, indicator, {"measure": measure}, "pct", "Council EES extract")
 
 
 def _recipes(root: Path) -> dict[str, bytes]:

@@ -206,7 +206,7 @@ def test_unmapped_ees_file_mapped_by_analyst_and_saved_for_next_time(data_copy):
     assert first.failed and "Filters: measure. Indicator columns: pct" in first.problems[0].message
     filters, numbers = ees.columns_of(readers.read_csv(data))
     assert filters == {"measure": ["Other", "PEPs"]} and numbers == ["pct"]
-    recipe = saved_recipes.recipe_from_choice("PEPs", "cla_pep", {"measure": "PEPs"}, "pct", "Council EES extract", [])
+    recipe = saved_recipes.recipe_from_choice("PEPs", "cla_pep", {"measure": "PEPs"}, "pct", "Council EES extract")
     mapped = ingest.prepare(data, "peps.csv", ingest.Options(recipe=recipe), data_dir=data_copy)
     assert not mapped.failed and mapped.figures.iloc[0][["indicator_id", "value"]].tolist() == ["cla_pep", 97.0]
     saved_recipes.save(recipe, data_copy)
