@@ -7,10 +7,14 @@ analyst role. Secrets are read from ``.streamlit/secrets.toml``::
     password_sha256 = "<sha256 hex of the analysts' password>"   # or, with st.login configured:
     emails = ["analyst@council.gov.uk"]
 
-Password guessing is bounded: after ``MAX_FAILURES`` failed sign-ins in one browser session, or under
-one user name across sessions of this server process, further attempts are refused for
-``LOCKOUT_S`` seconds without the password being checked. Nothing here ever returns or logs a secret
-(nor the name typed, which may be a password typed in the wrong box).
+Password guessing is bounded, per server process: after ``MAX_FAILURES`` failed sign-ins in one
+browser session that session waits ``LOCKOUT_S`` seconds; and whatever the sessions or names used (the
+password is shared and the name is not checked, so neither tells one guesser from another), at most
+``BUDGET`` failures are allowed in any ``WINDOW_S`` seconds, after which password sign-in waits for
+everyone. That bounds guessing to about ``BUDGET`` tries per window, at the price that someone who can
+reach the page can hold password sign-in up for everyone; single sign-on is not affected and is the
+stronger choice. Nothing here ever returns or logs a secret (nor the name typed, which may be a
+password typed in the wrong box).
 """
 
 from __future__ import annotations
@@ -21,14 +25,15 @@ import logging
 import math
 import threading
 import time
-from collections import OrderedDict
+from collections import deque
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 log = logging.getLogger(__name__)
 MAX_FAILURES = 5
 LOCKOUT_S = 60.0
-MAX_NAMES = 1000  # user names tracked per process; the least recently failed are forgotten first
+BUDGET = 20  # failures allowed in any WINDOW_S seconds, whatever the session or name
+WINDOW_S = 600.0
 REFUSED = "That name and password do not give the analyst role."
 
 NOT_CONFIGURED = (
@@ -64,63 +69,62 @@ def email_is_analyst(email: str | None, secrets: Mapping) -> bool:
 
 @dataclass
 class Attempts:
-    """Failed sign-ins since the last lockout (or success), and when the current lockout ends."""
+    """One session's failed sign-ins since its last pause (or success), and when its pause ends."""
 
     failures: int = 0
     locked_until: float = 0.0
 
 
-def _key(name: str) -> str:
-    return " ".join(name.split()).casefold()
-
-
 class SignInLimiter:
-    """Counts failed password sign-ins per session (an ``Attempts`` the caller keeps in the session) and
-    per user name (here, shared by every session of the process, at most ``max_names`` of them)."""
+    """Failed password sign-ins: per session (an ``Attempts`` the caller keeps in the session) and for
+    the whole process (the times of the last ``budget`` failures, shared by every session's thread)."""
 
     def __init__(
         self,
         clock: Callable[[], float] = time.monotonic,
         max_failures: int = MAX_FAILURES,
         lockout_s: float = LOCKOUT_S,
-        max_names: int = MAX_NAMES,
+        budget: int = BUDGET,
+        window_s: float = WINDOW_S,
     ) -> None:
-        self.clock, self.max_failures, self.lockout_s, self.max_names = clock, max_failures, lockout_s, max_names
-        self._by_name: OrderedDict[str, Attempts] = OrderedDict()
+        self.clock, self.max_failures, self.lockout_s = clock, max_failures, lockout_s
+        self.window_s = window_s
+        self._recent: deque[float] = deque(maxlen=budget)  # only the last ``budget`` can matter
         self._lock = threading.Lock()  # sessions run in threads of one process
 
-    def names_tracked(self) -> int:
-        return len(self._by_name)
+    def wait(self, session: Attempts) -> float:
+        """Seconds before this session may try again (0: it may now)."""
+        return max(0.0, session.locked_until - self.clock(), self.wait_for_everyone())
 
-    def wait(self, session: Attempts, name: str) -> float:
-        """Seconds before this session may try this name again (0: it may now)."""
+    def wait_for_everyone(self) -> float:
+        """Seconds until the process-wide budget allows another attempt (0: it does now)."""
         with self._lock:
-            entry = self._by_name.get(_key(name))
-        until = max(session.locked_until, entry.locked_until if entry else 0.0)
-        return max(0.0, until - self.clock())
+            full = len(self._recent) == self._recent.maxlen
+            oldest = self._recent[0] if self._recent else 0.0
+        return max(0.0, oldest + self.window_s - self.clock()) if full else 0.0
 
-    def failed(self, session: Attempts, name: str) -> None:
-        now, key = self.clock(), _key(name)
+    def failed(self, session: Attempts) -> None:
+        """Count a failure against the session (pausing it at ``max_failures``) and the process budget."""
+        now = self.clock()
         with self._lock:
-            entry = self._by_name.pop(key, None) or Attempts()
-            self._by_name[key] = entry  # now the most recent
-            while len(self._by_name) > self.max_names:
-                self._by_name.popitem(last=False)
-            for attempts, whose in ((session, "one session"), (entry, "one user name")):
-                attempts.failures += 1
-                if attempts.failures >= self.max_failures:
-                    attempts.failures, attempts.locked_until = 0, now + self.lockout_s
-                    log.warning(
-                        "Analyst sign-in paused for %.0f s after %d failures in %s",
-                        self.lockout_s,
-                        self.max_failures,
-                        whose,
-                    )
+            self._recent.append(now)
+            spent = len(self._recent) == self._recent.maxlen and now - self._recent[0] < self.window_s
+        if spent:
+            log.warning(
+                "Analyst password sign-in paused for everyone: %d failures within %.0f s",
+                self._recent.maxlen,
+                self.window_s,
+            )
+        session.failures += 1
+        if session.failures >= self.max_failures:
+            session.failures, session.locked_until = 0, now + self.lockout_s
+            log.warning(
+                "Analyst sign-in paused for %.0f s after %d failures in one session", self.lockout_s, self.max_failures
+            )
 
-    def succeeded(self, session: Attempts, name: str) -> None:
+    def succeeded(self, session: Attempts) -> None:
+        """A success clears the session's count (the process budget keeps its history)."""
         session.failures = 0
-        with self._lock:
-            self._by_name.pop(_key(name), None)
 
 
 LIMITER = SignInLimiter()
@@ -131,15 +135,20 @@ def sign_in(
 ) -> str | None:
     """None if this name and password give the analyst role now; else the plain reason to show."""
     limiter = LIMITER if limiter is None else limiter
-    if wait := limiter.wait(session, name):
-        return _paused(wait)  # the password is not even checked
+    if wait := limiter.wait(session):
+        return _paused(wait, limiter)  # the password is not even checked
     if name.strip() and password_ok(password, secrets):
-        limiter.succeeded(session, name)
+        limiter.succeeded(session)
         return None
-    limiter.failed(session, name)
-    wait = limiter.wait(session, name)
-    return f"{REFUSED} {_paused(wait)}" if wait else REFUSED
+    limiter.failed(session)
+    wait = limiter.wait(session)
+    return f"{REFUSED} {_paused(wait, limiter)}" if wait else REFUSED
 
 
-def _paused(wait: float) -> str:
+def _paused(wait: float, limiter: SignInLimiter) -> str:
+    if limiter.wait_for_everyone():
+        return (
+            f"Too many failed sign-ins on this dashboard: password sign-in is paused for everyone for "
+            f"{math.ceil(wait)} seconds."
+        )
     return f"Too many failed sign-ins: wait {math.ceil(wait)} seconds, then try again."
