@@ -62,6 +62,11 @@ def _resolve_council(raw: str | None, options: dict[str, str]) -> str | None:
     return code if code in options else None
 
 
+def _default_framework(fws: dict[str, Framework]) -> str:
+    """The deployment's default framework if it is loaded, else the first there is."""
+    return config.default_framework() if config.default_framework() in fws else next(iter(fws))
+
+
 def init_state() -> None:
     """First run of a session: take the view from the link (shareable URLs), else defaults."""
     if st.session_state.get("_initialised") and all(k in st.session_state for k in STATE_KEYS):
@@ -69,11 +74,12 @@ def init_state() -> None:
         # widget-owned values after a run in which their widgets were not drawn.
         for k in STATE_KEYS:
             st.session_state[k] = st.session_state[k]
+        if st.session_state["framework"] not in (fws := frameworks()):  # its file was removed or broke meanwhile
+            st.session_state["framework"] = _default_framework(fws)
         return
     qp = st.query_params
     fws = frameworks()
-    fw = qp.get("framework") if qp.get("framework") in fws else config.default_framework()
-    st.session_state["framework"] = fw if fw in fws else next(iter(fws))
+    st.session_state["framework"] = qp.get("framework") if qp.get("framework") in fws else _default_framework(fws)
     options = _councils(data_version(), str(config.data_dir()))
     council = _resolve_council(qp.get("council"), options) or _resolve_council(config.default_council(), options)
     st.session_state["council"] = council or next(iter(options))
@@ -130,8 +136,12 @@ def ensure_routed() -> None:
     if not st.session_state.get("_initialised"):
         PagesManager.uses_pages_directory = False
         st.rerun()
+    # Without a rerun (clicks kept): values a run with no sidebar dropped come back from the URL, and a
+    # framework whose file has gone falls back to the default (as the router's init_state does).
     if not all(k in st.session_state for k in STATE_KEYS):
-        init_state()  # a run with no sidebar dropped them: back from the URL, without a rerun (clicks kept)
+        init_state()
+    elif st.session_state["framework"] not in (fws := frameworks()):
+        st.session_state["framework"] = _default_framework(fws)
 
 
 def selection() -> dict:
