@@ -9,6 +9,7 @@ from __future__ import annotations
 import streamlit as st
 
 from cpdata import errors, session, store
+from cpdata.catalogue import pledge_url
 
 st.set_page_config(page_title="Corporate parenting dashboard", page_icon="🏠", layout="wide")
 
@@ -24,7 +25,7 @@ for fw_id, fw in frameworks.items():
         page = st.Page(
             "pages/pledge.py",
             title=f"{p.order}. {p.short_title}",
-            url_path=session.pledge_url(fw_id, p.id),
+            url_path=pledge_url(fw_id, p.id),
             visibility="visible" if fw_id == active else "hidden",
         )
         pledge_pages[page] = (fw_id, p.id)

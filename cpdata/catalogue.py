@@ -21,6 +21,8 @@ FRAMEWORK_DIR = config.PACKAGE_DIR / "frameworks"
 UNITS = {"percent", "rate_per_10k", "count", "score"}
 POLARITIES = {"higher", "lower", "neither"}
 ID_PATTERN = re.compile(r"[a-z][a-z0-9_]{0,39}")
+# The URL paths of dashboard.py's pages other than pledges (a test checks this list against the router).
+PAGE_PATHS = ("overview", "context", "about-data", "accessibility", "briefing-setup", "briefing", "upload")
 log = logging.getLogger(__name__)
 
 
@@ -107,6 +109,8 @@ def _read_toml(path: Path) -> dict:
         raise CatalogueError(f"{path.name}: not valid TOML ({exc})") from exc
     except UnicodeDecodeError as exc:
         raise CatalogueError(f"{path.name}: not UTF-8 text; save it as UTF-8") from exc
+    except OSError as exc:  # permissions, a folder named *.toml, a broken link
+        raise CatalogueError(f"{path.name}: cannot be read ({exc.strerror or exc})") from exc
 
 
 @functools.cache
@@ -215,7 +219,31 @@ def framework_problems(data_dir: Path | None = None) -> list[str]:
 
 
 def _stamped(files: list[Path]) -> tuple[tuple[str, int], ...]:
-    return tuple((str(p), p.stat().st_mtime_ns) for p in files)
+    """Each file with its modification time, the cache key; -1 for one that cannot be looked at (reading it
+    then says why)."""
+    return tuple((str(p), _mtime(p)) for p in files)
+
+
+def _mtime(path: Path) -> int:
+    try:
+        return path.stat().st_mtime_ns
+    except OSError:
+        return -1
+
+
+def pledge_url(framework_id: str, pledge_id: str) -> str:
+    """Pledge URLs are unique across frameworks: ``barnet-dreams``, ``barnsley-future``."""
+    return f"{framework_id}-{pledge_id}".replace("_", "-")
+
+
+def _clash(fw: Framework, loaded: dict[str, Framework]) -> str | None:
+    """A pledge URL that is another page's, or another framework's pledge's (a framework with the same id
+    is being replaced, so its URLs are free)."""
+    taken = set(PAGE_PATHS) | {pledge_url(o.id, p.id) for o in loaded.values() if o.id != fw.id for p in o.pledges}
+    for p in fw.pledges:
+        if (url := pledge_url(fw.id, p.id)) in taken:
+            return f"pledge {p.id!r} would be at /{url}, which another page already uses"
+    return None
 
 
 @functools.lru_cache(maxsize=8)
@@ -228,6 +256,8 @@ def _parse_frameworks(files: tuple[tuple[str, int], ...]) -> tuple[dict[str, Fra
     for path in (Path(f) for f, _ in files):
         try:
             fw = parse_framework(_read_toml(path), catalogue, path.name)
+            if clash := _clash(fw, out):
+                raise CatalogueError(f"{path.name}: {clash}")
         except CatalogueError as exc:
             if path.parent == FRAMEWORK_DIR:
                 raise

@@ -35,11 +35,6 @@ def _years(version: str, data_dir: str, council: str, ids: tuple[str, ...]) -> l
     return queries.periods_held(list(ids), council)
 
 
-def pledge_url(framework_id: str, pledge_id: str) -> str:
-    """Pledge URLs are unique across frameworks: ``barnet-dreams``, ``barnsley-future``."""
-    return f"{framework_id}-{pledge_id}".replace("_", "-")
-
-
 def framework_problems() -> list[str]:
     """Why a council's own framework file was left out; shown to whoever can fix it."""
     return catalogue.framework_problems()

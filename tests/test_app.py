@@ -6,8 +6,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from cpdata import config
-from cpdata.catalogue import load_frameworks
-from cpdata.session import pledge_url
+from cpdata.catalogue import load_frameworks, pledge_url
 
 APP = str(config.REPO_DIR / "dashboard.py")
 COUNCILS = {"barnet": "E09000003", "barnsley": "E08000016", "barking_dagenham": "E09000002"}

@@ -1,3 +1,5 @@
+import os
+
 import pytest
 
 from cpdata import catalogue
@@ -90,6 +92,9 @@ BROKEN = {
     "order_not_number.toml": b'id = "x"\ntitle = "X"\n[[pledge]]\nid = "p"\norder = "first"\ntitle = "P"\n',
     "pledge_not_table.toml": b'id = "x"\ntitle = "X"\npledge = ["p"]\n',
     "id_not_for_urls.toml": b'id = "x/../y"\ntitle = "X"\n[[pledge]]\nid = "p"\norder = 1\ntitle = "P"\n',
+    "url_of_another_page.toml": b'id = "about"\ntitle = "X"\n[[pledge]]\nid = "data"\norder = 1\ntitle = "P"\n',
+    "url_of_barnets_pledge.toml": b'id = "barnet_there"\ntitle = "X"\n[[pledge]]\nid = "for_you"\norder = 1\n'
+    b'title = "P"\n',
     "pledge_ids_twice.toml": b'id = "x"\ntitle = "X"\n[[pledge]]\nid = "p"\norder = 1\ntitle = "P"\n'
     b'[[pledge]]\nid = "p"\norder = 2\ntitle = "Q"\n',
     "unknown_indicator.toml": b'id = "x"\ntitle = "X"\n[[pledge]]\nid = "p"\norder = 1\ntitle = "P"\n'
@@ -104,7 +109,7 @@ def test_a_broken_council_framework_file_is_left_out_with_its_reason(tmp_path, n
     (folder / name).write_bytes(BROKEN[name])
     (folder / "ours.toml").write_text(GOOD, encoding="utf-8")
     fws = load_frameworks(tmp_path)
-    assert set(fws) == {"barnet", "barnsley", "barking_dagenham", "ours"}
+    assert set(fws) == {"barnet", "barnsley", "barking_dagenham", "ours"}, catalogue.framework_problems(tmp_path)
     [problem] = catalogue.framework_problems(tmp_path)
     assert name in problem and "not loaded" in problem.lower()
     assert catalogue.framework_problems(tmp_path.parent / "empty") == []
@@ -115,3 +120,34 @@ def test_a_broken_shipped_framework_is_a_bug_and_raises(tmp_path, monkeypatch):
     monkeypatch.setattr(catalogue, "FRAMEWORK_DIR", tmp_path)
     with pytest.raises(CatalogueError, match="shipped.toml"):
         load_frameworks(tmp_path / "no data folder")
+
+
+@pytest.mark.parametrize("kind", ["folder", "broken link", "no permission"])
+def test_a_council_framework_file_that_cannot_be_opened_is_left_out(tmp_path, kind):
+    folder = tmp_path / "frameworks"
+    folder.mkdir()
+    bad = folder / "bad.toml"
+    if kind == "folder":
+        bad.mkdir()
+    elif kind == "broken link":
+        bad.symlink_to(tmp_path / "gone.toml")
+    else:
+        bad.write_text(GOOD.replace("ours", "x"), encoding="utf-8")
+        bad.chmod(0)
+        if os.access(bad, os.R_OK):  # root reads anything: make it unreadable another way
+            bad.unlink()
+            bad.mkdir()
+    (folder / "ours.toml").write_text(GOOD, encoding="utf-8")
+    assert set(load_frameworks(tmp_path)) == {"barnet", "barnsley", "barking_dagenham", "ours"}
+    [problem] = catalogue.framework_problems(tmp_path)
+    assert "bad.toml: cannot be read" in problem
+
+
+def test_the_reserved_page_paths_are_the_routers():
+    from tests.test_app import start
+
+    at = start()
+    registered = {info["url_pathname"] for info in at._registered_pages.values()}
+    pledges = {catalogue.pledge_url(f.id, p.id) for f in load_frameworks().values() for p in f.pledges}
+    # The default page, the overview (url_path "overview"), is registered at "".
+    assert registered - pledges - {""} == set(catalogue.PAGE_PATHS) - {"overview"}

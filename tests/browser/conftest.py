@@ -22,7 +22,8 @@ from urllib.parse import urlencode
 
 import pytest
 
-from cpdata import launch, session
+from cpdata import launch
+from cpdata.catalogue import pledge_url
 
 REPO = Path(__file__).resolve().parents[2]
 CHROMIUM, CHROMIUM_ARGS = launch.CHROMIUM, launch.CHROMIUM_ARGS
@@ -49,7 +50,7 @@ _SCRUBBED_ENV = ("CPDATA_DIR", "CPDATA_COUNCIL", "CPDATA_FRAMEWORK")
 
 def pledge_path(framework_id: str, pledge_id: str) -> str:
     """A pledge page's URL path, as the app registers it."""
-    return "/" + session.pledge_url(framework_id, pledge_id)
+    return "/" + pledge_url(framework_id, pledge_id)
 
 
 def unavailable(reason: str) -> None:
