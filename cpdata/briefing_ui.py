@@ -200,6 +200,9 @@ def save_form(sel: dict, order: RunningOrder) -> str | None:
     except running_orders.RunningOrderError as exc:
         st.error(f"Not saved: {exc}.")
         return None
+    except OSError as exc:  # a read-only or full data folder: the briefing itself still works
+        st.error(f"Not saved: the data folder could not be written ({exc.strerror or exc}). Tell the administrators.")
+        return None
     st.success(f"Saved as “{named.name}”. Its link opens this briefing with these choices.")
     return running_orders.slug(named.name)
 

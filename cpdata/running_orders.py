@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from cpdata import atomic, config
+from cpdata import atomic, config, store
 from cpdata.catalogue import Framework
 
 MAX_INDICATORS = 6  # a screen read from across a room holds no more
@@ -85,18 +85,21 @@ def save(order: RunningOrder, framework: Framework, data_dir: Path | None = None
             "name it with letters, numbers, spaces or - , . ' ( ) &, up to 60 characters, e.g. 'Committee Q3'"
         )
     validate(order, framework)
-    target_dir = folder(data_dir)
-    target_dir.mkdir(parents=True, exist_ok=True)
-    path = target_dir / f"{slug(order.name)}.json"
-    if not path.exists() and len(list(target_dir.glob("*.json"))) >= MAX_SAVED:
-        raise RunningOrderError(f"{MAX_SAVED} running orders are saved already; remove some first")
     body = {
         "name": order.name,
         "framework": order.framework,
         "pledges": list(order.pledges),
         "indicators": {p: list(order.indicators.get(p, ())) for p in order.pledges},
     }
-    atomic.write_bytes(path, json.dumps(body, indent=2).encode("utf-8"))
+    target_dir = folder(data_dir)
+    path = target_dir / f"{slug(order.name)}.json"
+    # Under the writers' lock: the start-up tidy never removes this save's temporary file, and two saves
+    # cannot both pass the count below.
+    with store.writer_lock(data_dir):
+        target_dir.mkdir(parents=True, exist_ok=True)
+        if not path.exists() and len(list(target_dir.glob("*.json"))) >= MAX_SAVED:
+            raise RunningOrderError(f"{MAX_SAVED} running orders are saved already; remove some first")
+        atomic.write_bytes(path, json.dumps(body, indent=2).encode("utf-8"))
     return path
 
 

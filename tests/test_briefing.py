@@ -223,3 +223,25 @@ def test_an_unreadable_saved_order_is_skipped(data_copy):
     folder.mkdir()
     (folder / "broken.json").write_text("{not json", encoding="utf-8")
     assert running_orders.saved(load_frameworks()["barnet"], data_copy) == {}
+
+
+def test_a_running_order_is_written_under_the_writers_lock_so_the_tidy_leaves_it_alone(data_copy, monkeypatch):
+    """The start-up tidy removes temporary files only when it gets the writers' lock; a save holds it."""
+    from cpdata import atomic, integrity, store
+
+    seen = {}
+    real_write = atomic.write_bytes
+
+    def write_while_tidy_runs(path, data):
+        (path.parent / f".{path.name}.abc.tmp").write_bytes(data[:10])  # as a killed save would leave
+        seen["lock_free"] = (fh := store.try_writer_lock(data_copy)) is not None
+        if fh:
+            fh.close()
+        seen["tidied"] = integrity.tidy(data_copy).tidied
+        real_write(path, data)
+
+    monkeypatch.setattr(atomic, "write_bytes", write_while_tidy_runs)
+    order = RunningOrder("Committee Q3", "barnet", ("dreams",))
+    running_orders.save(order, load_frameworks()["barnet"], data_copy)
+    assert seen == {"lock_free": False, "tidied": []}
+    assert running_orders.saved(load_frameworks()["barnet"], data_copy)["committee-q3"].pledges == ("dreams",)

@@ -55,3 +55,19 @@ def test_prepare_page_saves_a_running_order_and_builds_the_pack(data_copy):
     no_errors(at)
     download = at.get("download_button")
     assert download and "barnsley_barnsley_" in str(download[0].proto.label)
+
+
+def test_a_data_folder_that_cannot_be_written_says_not_saved_and_the_page_carries_on(data_copy, monkeypatch):
+    def read_only(*args, **kwargs):
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr(running_orders, "save", read_only)
+    at = start(framework="barnet", council="E09000003")
+    open_page(at, "briefing-setup")
+    at.text_input[0].input("Committee Q3")
+    at.button[0].click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert [e.value for e in at.error] == [
+        "Not saved: the data folder could not be written (Permission denied). Tell the administrators."
+    ]
+    assert at.button(key="bf_build")  # the rest of the page is still there
