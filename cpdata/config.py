@@ -6,7 +6,6 @@ defaults that work on the committed sample data.
 
 from __future__ import annotations
 
-import functools
 import os
 from pathlib import Path
 
@@ -23,14 +22,10 @@ def data_dir() -> Path:
     configured = os.environ.get("CPDATA_DIR", "").strip()
     if not configured:
         return SAMPLE_DATA_DIR
-    return _resolved(configured, "" if os.path.isabs(configured) else os.getcwd())
-
-
-@functools.lru_cache(maxsize=16)
-def _resolved(configured: str, cwd: str) -> Path:
-    """Resolving a path walks the file system; a page asks for the folder dozens of times a run (~5% of a
-    warm pledge page), so each setting (and working folder, for a relative one) is resolved once."""
-    return Path(configured).expanduser().resolve()
+    # Made absolute without following links: cheap (a page asks dozens of times a run; resolving links cost
+    # ~5% of a warm pledge page), and a folder reached through a link that operators re-point (a release
+    # swap) is followed at once.
+    return Path(os.path.normpath(os.path.abspath(os.path.expanduser(configured))))
 
 
 def default_council() -> str:
