@@ -36,7 +36,8 @@ def _years(version: str, data_dir: str, council: str, ids: tuple[str, ...]) -> l
 
 
 def framework_problems() -> list[str]:
-    """Why a council's own framework file was left out; shown to whoever can fix it."""
+    """Why a council's own framework file was left out (file name and reason, no figures): every visitor sees
+    a notice in the sidebar, so the council notices and fixes it; the reasons are on About the data."""
     return catalogue.framework_problems()
 
 

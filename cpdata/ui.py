@@ -1,6 +1,7 @@
 """Streamlit pieces shared by the pages: cached views, indicator blocks, Bright Spots, scorecard.
 
-Only presentation lives here; every figure comes from ``cpdata.views``.
+Only presentation lives here; every figure comes from ``cpdata.views`` and the tables built from it
+(``trend``, ``scorecard``, ``survey_tables``).
 """
 
 from __future__ import annotations
