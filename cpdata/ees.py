@@ -81,9 +81,10 @@ def recipe_from_toml(raw: dict, stem: str) -> Recipe:
     )
 
 
-def load_recipes(directory: Path | None = None) -> list[Recipe]:
+def load_recipes(*, data_dir: Path | None = None) -> list[Recipe]:
+    """Shipped recipes, then those saved in ``data_dir`` (the upload's data folder, not just the configured one)."""
     out = []
-    for path in sorted(directory.glob("*.toml")) if directory else recipe_files():
+    for path in recipe_files(data_dir):
         with path.open("rb") as fh:
             out.append(recipe_from_toml(tomllib.load(fh), path.stem))
     return out
@@ -107,8 +108,11 @@ def is_ees(columns: list[str]) -> bool:
     return {"time_period", "geographic_level"} <= set(columns)
 
 
-def find_recipe(df: pd.DataFrame, recipes: list[Recipe] | None = None) -> Recipe | None:
-    for recipe in recipes if recipes is not None else load_recipes():
+def find_recipe(
+    df: pd.DataFrame, recipes: list[Recipe] | None = None, *, data_dir: Path | None = None
+) -> Recipe | None:
+    """The first recipe (shipped before saved) that knows the file, from ``recipes`` or those ``data_dir`` holds."""
+    for recipe in recipes if recipes is not None else load_recipes(data_dir=data_dir):
         if recipe.matches(df):
             return recipe
     return None

@@ -113,7 +113,8 @@ def test_any_character_a_file_holds_is_saved_so_it_reads_back(data_copy):
     odd = "PEPs\x7f\x01\u2028\"\\'é"
     recipe = _peps_recipe(measure=odd)
     saved_recipes.save(recipe, data_copy)
-    assert ees.load_recipes(data_copy / "recipes") == [dataclasses.replace(recipe, file="peps.csv")]
+    shipped = ees.load_recipes(data_dir=data_copy / "no such folder")
+    assert ees.load_recipes(data_dir=data_copy) == [*shipped, dataclasses.replace(recipe, file="peps.csv")]
     data = PEPS.replace(b",PEPs,", f",{odd},".encode())
     assert _recognised(data, data_copy).figures.iloc[0][["indicator_id", "value"]].tolist() == ["cla_pep", 97.0]
 
