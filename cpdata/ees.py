@@ -1,20 +1,22 @@
 """Explore Education Statistics open-data CSVs -> tidy figures, driven by recipes (data).
 
 A recipe (``cpdata/recipes/*.toml``) names the filter values and column that make each
-catalogue indicator, so a new DfE file needs a recipe, not code. Recipes an analyst makes in the
-upload page are checked and saved by ``cpdata.saved_recipes``.
+catalogue indicator, so a new DfE file needs a recipe, not code; ``cpdata.recipe_format`` reads and
+checks one file. Recipes an analyst makes in the upload page are checked and saved by
+``cpdata.saved_recipes`` into the data folder, where a bad one is skipped with its reason.
 """
 
 from __future__ import annotations
 
 import contextlib
-import tomllib
-from dataclasses import dataclass
+import functools
+import logging
 from pathlib import Path
 
 import pandas as pd
 
 from cpdata import config, periods, symbols
+from cpdata.recipe_format import Recipe, RecipeFileError, read_recipe
 
 RECIPE_DIR = config.PACKAGE_DIR / "recipes"
 GEOGRAPHY_COLUMNS = [
@@ -30,34 +32,8 @@ GEOGRAPHY_COLUMNS = [
     "new_la_code",
 ]
 ENGLAND = "E92000001"
-
-
-@dataclass(frozen=True)
-class IndicatorRecipe:
-    id: str
-    filters: dict[str, str]
-    value: str
-    numerator: str | None = None
-    denominator: str | None = None
-    denominator_filters: dict[str, str] | None = None
-
-
-@dataclass(frozen=True)
-class Recipe:
-    name: str
-    file: str
-    publication: str
-    match_columns: tuple[str, ...]
-    indicators: tuple[IndicatorRecipe, ...]
-    version_column: str | None = None
-    version_preference: tuple[str, ...] = ()
-    match_values: tuple[tuple[str, str], ...] = ()
-
-    def matches(self, df: pd.DataFrame) -> bool:
-        """Columns present, and (where two DfE files share columns) a telling filter value."""
-        if not set(self.match_columns) <= set(df.columns):
-            return False
-        return all((df[col].astype(str) == value).any() for col, value in self.match_values)
+log = logging.getLogger(__name__)
+Stamp = tuple[int, int, int, int] | None
 
 
 def recipe_files(data_dir: Path | None = None) -> list[Path]:
@@ -67,26 +43,52 @@ def recipe_files(data_dir: Path | None = None) -> list[Path]:
     return files + (sorted(saved.glob("*.toml")) if saved.is_dir() else [])
 
 
-def recipe_from_toml(raw: dict, stem: str) -> Recipe:
-    """A recipe from its parsed TOML (``stem``: its file name, the default for the DfE file it maps)."""
-    return Recipe(
-        name=raw["name"],
-        file=raw.get("file", stem + ".csv"),
-        publication=raw["publication"],
-        match_columns=tuple(raw["match_columns"]),
-        indicators=tuple(IndicatorRecipe(**i) for i in raw["indicator"]),
-        version_column=raw.get("version_column"),
-        version_preference=tuple(raw.get("version_preference", [])),
-        match_values=tuple(raw.get("match_values", {}).items()),
-    )
+def load_recipes(*, data_dir: Path | None = None) -> list[Recipe]:
+    """Shipped recipes, then those saved in ``data_dir`` (the upload's data folder, not just the configured
+    one) that can be used; ``recipe_problems`` says why any saved one was left out."""
+    return list(_read_recipes(_stamped(recipe_files(data_dir)))[0])
 
 
-def load_recipes(directory: Path | None = None) -> list[Recipe]:
-    out = []
-    for path in sorted(directory.glob("*.toml")) if directory else recipe_files():
-        with path.open("rb") as fh:
-            out.append(recipe_from_toml(tomllib.load(fh), path.stem))
-    return out
+def recipe_problems(data_dir: Path | None = None) -> list[str]:
+    """One plain sentence for each saved recipe left out (which file, why, that it was skipped); none if all read."""
+    return list(_read_recipes(_stamped(recipe_files(data_dir)))[1])
+
+
+def _stamped(files: list[Path]) -> tuple[tuple[str, Stamp], ...]:
+    """Each file with what changes when it is edited, replaced or its permissions change (None: no such file).
+    The inode as well as the times, as two writes a few milliseconds apart can share a time stamp."""
+    stamps = []
+    for path in files:
+        try:
+            st = path.stat()
+        except OSError:
+            stamps.append((str(path), None))  # e.g. a dangling link: reading it says why
+        else:
+            stamps.append((str(path), (st.st_ino, st.st_mtime_ns, st.st_ctime_ns, st.st_size)))
+    return tuple(stamps)
+
+
+@functools.lru_cache(maxsize=8)
+def _read_recipes(files: tuple[tuple[str, Stamp], ...]) -> tuple[tuple[Recipe, ...], tuple[str, ...]]:
+    """Every recipe, read once per set of files (an edited, replaced or added file is read again).
+
+    Saved recipes are all read on every EES upload, so one that cannot be used (hand-edited, or saved
+    before saving was checked) is skipped with its reason, not allowed to stop every upload; a shipped
+    recipe that cannot be used is our bug and raises.
+    """
+    recipes, problems = [], []
+    for path in (Path(f) for f, _ in files):
+        try:
+            recipes.append(read_recipe(path))
+        except RecipeFileError as exc:
+            if path.parent == RECIPE_DIR:
+                raise RecipeFileError(f"shipped recipe {path.name}: {exc}") from None
+            problems.append(
+                f"The saved recipe {path.name!r} in the data folder's recipes folder was skipped: {exc}. "
+                "Until it is fixed or removed, files that only it maps are not recognised."
+            )
+            log.warning("Saved recipe %s skipped: %s", path, exc)
+    return tuple(recipes), tuple(problems)
 
 
 def columns_of(df: pd.DataFrame) -> tuple[dict[str, list[str]], list[str]]:
@@ -107,8 +109,11 @@ def is_ees(columns: list[str]) -> bool:
     return {"time_period", "geographic_level"} <= set(columns)
 
 
-def find_recipe(df: pd.DataFrame, recipes: list[Recipe] | None = None) -> Recipe | None:
-    for recipe in recipes if recipes is not None else load_recipes():
+def find_recipe(
+    df: pd.DataFrame, recipes: list[Recipe] | None = None, *, data_dir: Path | None = None
+) -> Recipe | None:
+    """The first recipe (shipped before saved) that knows the file, from ``recipes`` or those ``data_dir`` holds."""
+    for recipe in recipes if recipes is not None else load_recipes(data_dir=data_dir):
         if recipe.matches(df):
             return recipe
     return None

@@ -117,7 +117,7 @@ def prepare(data: bytes, filename: str, options: Options | None = None, data_dir
     if shape == "template":
         cells, problems = shapes.template_cells(df, filename, options)
     elif shape == "ees":
-        cells, problems = shapes.ees_cells(df, filename, options)
+        cells, problems = shapes.ees_cells(df, options, data_dir)
     elif shape == "wide":
         cells, problems, unmatched = shapes.wide_cells(df, options)
     else:

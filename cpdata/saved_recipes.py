@@ -1,10 +1,11 @@
 """Recipes an analyst makes in the upload page, saved to ``<data folder>/recipes`` so the next such
 file maps itself.
 
-Every saved recipe is read on every EES upload, so one bad file would stop them all being recognised.
-Saving therefore checks what it writes: a name of at most ``MAX_NAME`` characters without control
-characters, indicators the catalogue knows, and TOML that reads back as the very same recipe (values
-come from uploaded files, so any character can arrive). It never replaces a saved recipe: a different
+Every saved recipe is read on every EES upload; one that cannot be used is skipped (``ees.recipe_problems``
+says why), and the files it was made for are no longer recognised. Saving therefore checks what it
+writes: a name of at most ``MAX_NAME`` characters without control characters, indicators the catalogue
+knows, and TOML that reads back as the very same recipe (values come from uploaded files, so any
+character can arrive). It never replaces a saved recipe: a different
 recipe whose name makes the same file name gets the next free one (``peps_2.toml``), because the one
 there still recognises the files it was made for; the same recipe saved twice stays one file. The
 shipped recipes live in the package (``cpdata/recipes``), never in the data folder, so no save can
@@ -20,7 +21,7 @@ import tomllib
 import unicodedata
 from pathlib import Path
 
-from cpdata import atomic, config, ees, store
+from cpdata import atomic, config, ees, recipe_format, store
 from cpdata.catalogue import load_catalogue
 
 MAX_NAME = 120
@@ -46,7 +47,9 @@ def recipe_from_choice(
         file="",
         publication=publication,
         match_columns=match,
-        indicators=(ees.IndicatorRecipe(id=indicator, filters=dict(filters), value=value, numerator=numerator),),
+        indicators=(
+            recipe_format.IndicatorRecipe(id=indicator, filters=dict(filters), value=value, numerator=numerator),
+        ),
         match_values=tuple(filters.items()),
     )
 
@@ -67,7 +70,7 @@ def _toml(value: str | dict | list) -> str:
 
 
 def toml_text(recipe: ees.Recipe) -> str:
-    """The recipe as ``ees.load_recipes`` reads it (every field, so nothing is lost on the way)."""
+    """The recipe as ``recipe_format.read_recipe`` reads it (every field, so nothing is lost on the way)."""
     top: dict[str, object] = {
         "name": recipe.name,
         "publication": recipe.publication,
@@ -103,9 +106,9 @@ def _body(recipe: ees.Recipe) -> bytes:
     """The file's bytes, once they are known to read back as this very recipe."""
     text = toml_text(recipe)
     try:
-        back = ees.recipe_from_toml(tomllib.loads(text), "recipe")
+        back = recipe_format.recipe_from_toml(tomllib.loads(text), "recipe")
         body = text.encode("utf-8")
-    except (tomllib.TOMLDecodeError, UnicodeEncodeError, KeyError, TypeError) as exc:
+    except (tomllib.TOMLDecodeError, UnicodeEncodeError, recipe_format.RecipeFileError) as exc:
         raise RecipeError(f"this recipe cannot be saved as a file ({exc})") from None
     if dataclasses.replace(back, file=recipe.file) != recipe:
         raise RecipeError("this recipe would not read back as it is; it was not saved")

@@ -8,6 +8,7 @@ survey is recognised here and read by ``cpdata.surveys``. ``cpdata.ingest`` chec
 from __future__ import annotations
 
 import difflib
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pandas as pd
@@ -80,9 +81,10 @@ def template_cells(df: pd.DataFrame, filename: str, options: Options) -> tuple[p
     return cells, problems
 
 
-def ees_cells(df: pd.DataFrame, filename: str, options: Options) -> tuple[pd.DataFrame, list[Problem]]:
-    """An EES file's cells through its recipe (the one chosen in the page, else the one that knows it)."""
-    recipe = options.recipe or ees.find_recipe(df)
+def ees_cells(df: pd.DataFrame, options: Options, data_dir: Path | None = None) -> tuple[pd.DataFrame, list[Problem]]:
+    """An EES file's cells through its recipe: the one chosen in the page, else the first that knows it
+    among the shipped ones and those saved in ``data_dir`` (the folder the upload is checked against)."""
+    recipe = options.recipe or ees.find_recipe(df, data_dir=data_dir)
     if recipe is None:
         return pd.DataFrame(), [
             fail("no recipe", describe_unmapped(df), "Map it to an indicator below, or ask for a recipe.")

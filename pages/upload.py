@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from cpdata import ingest, readers, saved_recipes, session, ui, upload_ui, uploads
+from cpdata import ees, ingest, readers, saved_recipes, session, ui, upload_ui, uploads
 
 session.ensure_routed()
 
@@ -19,6 +19,8 @@ st.caption(f"Signed in as analyst: {who}")
 upload_ui.template_downloads()
 
 st.header("Check and apply a file")
+for problem in ees.recipe_problems():  # a saved recipe that cannot be used is skipped; say which and why
+    st.warning(problem)
 uploaded = st.file_uploader("File to upload", type=["csv", "xlsx"], max_upload_size=readers.MAX_UPLOAD_BYTES // 2**20)
 if uploaded is not None:
     data = upload_ui.read_bytes(uploaded)

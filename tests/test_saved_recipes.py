@@ -14,7 +14,7 @@ from typing import Self
 
 import pytest
 
-from cpdata import ees, ingest, saved_recipes
+from cpdata import ees, ingest, recipe_format, saved_recipes
 from tests.test_upload_page import _signed_in
 
 PEPS = (
@@ -113,17 +113,18 @@ def test_any_character_a_file_holds_is_saved_so_it_reads_back(data_copy):
     odd = "PEPs\x7f\x01\u2028\"\\'é"
     recipe = _peps_recipe(measure=odd)
     saved_recipes.save(recipe, data_copy)
-    assert ees.load_recipes(data_copy / "recipes") == [dataclasses.replace(recipe, file="peps.csv")]
+    shipped = ees.load_recipes(data_dir=data_copy / "no such folder")
+    assert ees.load_recipes(data_dir=data_copy) == [*shipped, dataclasses.replace(recipe, file="peps.csv")]
     data = PEPS.replace(b",PEPs,", f",{odd},".encode())
     assert _recognised(data, data_copy).figures.iloc[0][["indicator_id", "value"]].tolist() == ["cla_pep", 97.0]
 
 
 def test_every_field_of_a_recipe_is_saved():
     """Denominators and versions too (the old writer dropped them), checked by reading the text back."""
-    ind = ees.IndicatorRecipe("cla_pep", {"measure": "PEPs"}, "pct", "n", "d", {"measure": "All"})
+    ind = recipe_format.IndicatorRecipe("cla_pep", {"measure": "PEPs"}, "pct", "n", "d", {"measure": "All"})
     recipe = ees.Recipe("PEPs", "peps.csv", "DfE", ("measure", "pct"), (ind,), "version", ("Final", "Revised"))
     text = saved_recipes.toml_text(recipe)
-    assert ees.recipe_from_toml(tomllib.loads(text), "peps") == recipe
+    assert recipe_format.recipe_from_toml(tomllib.loads(text), "peps") == recipe
 
 
 def test_a_save_never_replaces_another_recipe(data_copy):
