@@ -184,7 +184,7 @@ def build(shared_data: Path, out_dir: Path) -> dict:
             shutil.rmtree(out_dir / sub, ignore_errors=True)
         (out_dir / store.MANIFEST).unlink(missing_ok=True)
     out_dir.mkdir(parents=True, exist_ok=True)
-    recipes = ees.load_recipes()
+    recipes = ees.shipped_recipes()
     ees_frames: dict[str, tuple[pd.DataFrame, ees.Recipe]] = {}
     for recipe in recipes:
         path = shared_data / recipe.file

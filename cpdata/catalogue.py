@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from cpdata import config
+from cpdata.filestamps import Stamp, stamped
 
 CATALOGUE_FILE = config.PACKAGE_DIR / "catalogue" / "indicators.toml"
 FRAMEWORK_DIR = config.PACKAGE_DIR / "frameworks"
@@ -210,25 +211,12 @@ def framework_files(data_dir: Path | None = None) -> list[Path]:
 
 def load_frameworks(data_dir: Path | None = None) -> dict[str, Framework]:
     """Every framework, parsed once per set of files (a changed or added file is read again)."""
-    return _parse_frameworks(_stamped(framework_files(data_dir)))[0]
+    return _parse_frameworks(stamped(framework_files(data_dir)))[0]
 
 
 def framework_problems(data_dir: Path | None = None) -> list[str]:
     """Why any framework file in the data folder was left out, one line each (none when all loaded)."""
-    return list(_parse_frameworks(_stamped(framework_files(data_dir)))[1])
-
-
-def _stamped(files: list[Path]) -> tuple[tuple[str, int], ...]:
-    """Each file with its modification time, the cache key; -1 for one that cannot be looked at (reading it
-    then says why)."""
-    return tuple((str(p), _mtime(p)) for p in files)
-
-
-def _mtime(path: Path) -> int:
-    try:
-        return path.stat().st_mtime_ns
-    except OSError:
-        return -1
+    return list(_parse_frameworks(stamped(framework_files(data_dir)))[1])
 
 
 def pledge_url(framework_id: str, pledge_id: str) -> str:
@@ -247,7 +235,7 @@ def _clash(fw: Framework, loaded: dict[str, Framework]) -> str | None:
 
 
 @functools.lru_cache(maxsize=8)
-def _parse_frameworks(files: tuple[tuple[str, int], ...]) -> tuple[dict[str, Framework], tuple[str, ...]]:
+def _parse_frameworks(files: tuple[tuple[str, Stamp], ...]) -> tuple[dict[str, Framework], tuple[str, ...]]:
     """A council's own file that cannot be read is left out with a reason, so one bad file does not take
     the dashboard down in front of a committee; a shipped file that cannot be read is our bug and raises."""
     catalogue = load_catalogue()

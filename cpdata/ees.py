@@ -16,6 +16,7 @@ from pathlib import Path
 import pandas as pd
 
 from cpdata import config, periods, symbols
+from cpdata.filestamps import Stamp, stamped
 from cpdata.recipe_format import Recipe, RecipeFileError, read_recipe
 
 RECIPE_DIR = config.PACKAGE_DIR / "recipes"
@@ -33,7 +34,6 @@ GEOGRAPHY_COLUMNS = [
 ]
 ENGLAND = "E92000001"
 log = logging.getLogger(__name__)
-Stamp = tuple[int, int, int, int] | None
 
 
 def recipe_files(data_dir: Path | None = None) -> list[Path]:
@@ -46,26 +46,18 @@ def recipe_files(data_dir: Path | None = None) -> list[Path]:
 def load_recipes(*, data_dir: Path | None = None) -> list[Recipe]:
     """Shipped recipes, then those saved in ``data_dir`` (the upload's data folder, not just the configured
     one) that can be used; ``recipe_problems`` says why any saved one was left out."""
-    return list(_read_recipes(_stamped(recipe_files(data_dir)))[0])
+    return list(_read_recipes(stamped(recipe_files(data_dir)))[0])
+
+
+def shipped_recipes() -> list[Recipe]:
+    """The recipes that ship with the dashboard only (building the sample data must not depend on what
+    analysts saved in a data folder)."""
+    return list(_read_recipes(stamped(sorted(RECIPE_DIR.glob("*.toml"))))[0])
 
 
 def recipe_problems(data_dir: Path | None = None) -> list[str]:
     """One plain sentence for each saved recipe left out (which file, why, that it was skipped); none if all read."""
-    return list(_read_recipes(_stamped(recipe_files(data_dir)))[1])
-
-
-def _stamped(files: list[Path]) -> tuple[tuple[str, Stamp], ...]:
-    """Each file with what changes when it is edited, replaced or its permissions change (None: no such file).
-    The inode as well as the times, as two writes a few milliseconds apart can share a time stamp."""
-    stamps = []
-    for path in files:
-        try:
-            st = path.stat()
-        except OSError:
-            stamps.append((str(path), None))  # e.g. a dangling link: reading it says why
-        else:
-            stamps.append((str(path), (st.st_ino, st.st_mtime_ns, st.st_ctime_ns, st.st_size)))
-    return tuple(stamps)
+    return list(_read_recipes(stamped(recipe_files(data_dir)))[1])
 
 
 @functools.lru_cache(maxsize=8)

@@ -106,3 +106,31 @@ def test_the_upload_page_says_which_saved_recipe_was_skipped_and_why(data_copy):
     assert [w.value for w in at.warning] == [
         f"{skipped} Until it is fixed or removed, files that only it maps are not recognised."
     ]
+
+
+def test_building_the_sample_data_uses_only_the_shipped_recipes(tmp_path, monkeypatch):
+    """build-sample reads each recipe's published file; one an analyst saved names a file that is not there."""
+    monkeypatch.setenv("CPDATA_DIR", str(tmp_path))
+    saved_recipes.save(_peps_recipe(), tmp_path)
+    assert "PEPs" in [r.name for r in ees.load_recipes()]
+    shipped = ees.shipped_recipes()
+    assert "PEPs" not in [r.name for r in shipped]
+    assert len(shipped) == len(list(ees.RECIPE_DIR.glob("*.toml")))
+
+    from cpdata import build_sample
+
+    class Reached(Exception):
+        pass
+
+    files_read = []
+
+    def read_csv(path):
+        if path.name == build_sample.SN_2021:  # past the recipes: all this test asks is which were taken
+            raise Reached
+        files_read.append(path.name)
+
+    monkeypatch.setattr(build_sample, "read_csv", read_csv)
+    monkeypatch.setattr(recipe_format.Recipe, "matches", lambda self, df: True)
+    with pytest.raises(Reached):
+        build_sample.build(tmp_path / "shared", tmp_path / "out")
+    assert files_read == [r.file for r in shipped]
