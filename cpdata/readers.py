@@ -215,7 +215,7 @@ def _check_zip(data: bytes) -> None:
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as zf:
             total = sum(i.file_size for i in zf.infolist())
-    except zipfile.BadZipFile as exc:
+    except Exception as exc:  # BadZipFile, and NotImplementedError for a damaged "version needed" field, ...
         raise ReadError("The file is not a valid Excel workbook (.xlsx). Open it in Excel and save it again.") from exc
     if total > MAX_XLSX_UNCOMPRESSED:
         raise ReadError("The workbook expands to more than 200 MB; save the sheet you need on its own and try again.")

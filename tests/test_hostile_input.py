@@ -187,6 +187,16 @@ def test_damaged_workbooks(cut, flips):
         _clean(_prepare(data, "book.xlsx"), data, "damaged workbooks")
 
 
+def test_a_workbook_needing_an_unknown_zip_version_is_refused_plainly():
+    """Found by the fuzz test above: zipfile raises NotImplementedError, not BadZipFile, for this field."""
+    damaged = bytearray(WORKBOOK)
+    entry = damaged.index(b"PK\x01\x02")  # the first central-directory entry
+    damaged[entry + 6] = 90  # "version needed to extract": 9.0
+    prepared = _prepare(bytes(damaged), "book.xlsx")
+    assert prepared.failed and "not a valid Excel workbook" in prepared.problems[0].message
+    _clean(prepared, bytes(damaged), "damaged workbooks")
+
+
 def _parts(sheet_xml: bytes | str) -> bytes:
     """A whole .xlsx around a sheet's XML."""
     ns = 'xmlns="http://schemas.openxmlformats.org/'
