@@ -1,6 +1,6 @@
 """The dashboard's performance benchmark, in one command::
 
-    python -m bench            # full run (about 8-10 minutes on 2 cores)
+    python -m bench            # full run (about 5 minutes on 2 cores)
     python -m bench --quick    # a smoke run: sample data and 10x, 100k-row ingest, 1 cold start
 
 One run measures, prints a table and writes ``bench/results/latest.json``:
