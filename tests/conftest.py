@@ -13,6 +13,29 @@ FIXTURES = Path(__file__).parent / "fixtures"
 
 
 @pytest.fixture(autouse=True)
+def routed_as_on_a_server(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every AppTest run goes through dashboard.py, as every run does on a server after its first.
+
+    A folder called ``pages/`` makes Streamlit's legacy router handle a server's first session, and AppTest
+    switches that handling back on before each run, so without this a rerun of the overview, upload or
+    briefing page would run the page script alone (no router, sidebar, error guard or data-version pin).
+    Tests of the first-session path itself are marked ``legacy_routing``.
+    """
+    if request.node.get_closest_marker("legacy_routing"):
+        return
+    from streamlit.runtime.pages_manager import PagesManager
+
+    original = PagesManager.__init__
+
+    def init(self, *args, **kwargs) -> None:
+        original(self, *args, **kwargs)
+        PagesManager.uses_pages_directory = False
+
+    monkeypatch.setattr(PagesManager, "__init__", init)
+    monkeypatch.setattr(PagesManager, "uses_pages_directory", PagesManager.uses_pages_directory)  # restored after
+
+
+@pytest.fixture(autouse=True)
 def fresh_sign_in_limiter(monkeypatch: pytest.MonkeyPatch) -> None:
     """Failed sign-ins are counted per process; each test starts with none, whatever ran before it."""
     monkeypatch.setattr(auth, "LIMITER", auth.SignInLimiter())

@@ -151,3 +151,26 @@ def test_no_change_has_no_arrow_and_a_suppressed_figure_fits():
     assert same and all(m.proto.direction == m.proto.MetricDirection.NONE for m in same)
     open_page(at, pledge_url("barnet", "dreams"))
     assert "c (suppressed)" in [m.value for m in at.metric]  # short; the sentence spells it out
+
+
+@pytest.mark.legacy_routing
+@pytest.mark.parametrize(
+    ("url_path", "title"),
+    [
+        ("upload", "Upload figures"),
+        ("context", "Children in care in Barnet: context"),
+        ("accessibility", "Accessibility statement"),
+    ],
+)
+def test_a_first_run_on_a_page_named_like_its_file_is_handed_to_the_router(url_path, title):
+    """On a server's first session Streamlit's legacy pages/ router runs ``pages/<name>.py`` alone for a URL
+    that is a file's name (``/upload``, ``/context``; not ``/about-data``, whose file is about_data.py);
+    session.ensure_routed sends the run through dashboard.py, so the sidebar and state are there."""
+    from streamlit.navigation.page import calc_hash
+
+    at = AppTest.from_file(APP, default_timeout=60)
+    at._page_hash = calc_hash(url_path)
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert at.title[0].value == title
+    assert len(at.sidebar.selectbox) >= 4 and at.session_state["council"] == "E09000003"

@@ -7,7 +7,6 @@ import logging
 import re
 
 import pytest
-from streamlit.runtime.pages_manager import PagesManager
 from streamlit.testing.v1 import AppTest
 
 from cpdata import errors, views
@@ -113,20 +112,11 @@ def test_a_broken_council_framework_file_leaves_the_dashboard_working_and_says_w
     assert reasons and "not valid TOML" in reasons[0] and "line 2" in reasons[0]
 
 
-@pytest.mark.parametrize("routing", ["server", "apptest"])
-def test_a_session_on_a_council_framework_carries_on_when_its_file_breaks(data_copy, monkeypatch, routing):
-    """``server``: every run goes through dashboard.py, as on a server after its first run. ``apptest``: AppTest
-    turns Streamlit's legacy pages/ handling back on each run, so a rerun runs the page script alone and the
-    page's own guard (session.ensure_routed) must cope."""
-    if routing == "server":
-        original = PagesManager.__init__
-
-        def init(self, *args, **kwargs):
-            original(self, *args, **kwargs)
-            PagesManager.uses_pages_directory = False
-
-        monkeypatch.setattr(PagesManager, "__init__", init)
-        monkeypatch.setattr(PagesManager, "uses_pages_directory", None)
+@pytest.mark.parametrize("routing", ["server", pytest.param("apptest", marks=pytest.mark.legacy_routing)])
+def test_a_session_on_a_council_framework_carries_on_when_its_file_breaks(data_copy, routing):
+    """``server``: every run goes through dashboard.py, as on a server after its first run. ``apptest``: AppTest's
+    own routing turns Streamlit's legacy pages/ handling back on each run, so a rerun runs the page script alone
+    and the page's own guard (session.ensure_routed) must cope, as on a server's first session."""
     folder = data_copy / "frameworks"
     folder.mkdir()
     good = 'id = "ours"\ntitle = "Our promises"\n[[pledge]]\nid = "home"\norder = 1\ntitle = "A stable home"\n'
