@@ -50,17 +50,17 @@ if uploaded is not None:
     )
     options.percent_scale = scale
     options.source = st.text_input("Source to record with these figures", value=f"Uploaded: {uploaded.name}")
-    prepared = ingest.prepare(data, uploaded.name, options)
+    prepared = upload_ui.prepare(data, uploaded.name, options)
     save_recipe = False
     if any(p.check == "no recipe" for p in prepared.problems):
         upload_ui.problems_table(prepared)
         mapped = upload_ui.ees_mapping(data, uploaded.name, options.sheet)
         if mapped:
             options.recipe, save_recipe = mapped
-            prepared = ingest.prepare(data, uploaded.name, options)
+            prepared = upload_ui.prepare(data, uploaded.name, options)
     if prepared.unmatched:
         options.mapping = upload_ui.mapping_choices(prepared)
-        prepared = ingest.prepare(data, uploaded.name, options)
+        prepared = upload_ui.prepare(data, uploaded.name, options)
     upload_ui.problems_table(prepared)
     if not prepared.failed:
         upload_ui.preview_tables(ingest.preview(prepared))

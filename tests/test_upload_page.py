@@ -104,3 +104,29 @@ def test_upload_page_says_when_the_data_is_illustrative(data_copy):
     (data_copy / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
     at = _upload_page()
     assert any("Illustrative data" in w.value for w in at.warning)
+
+
+def test_a_file_is_checked_once_until_its_options_or_the_data_change(data_copy, monkeypatch):
+    from cpdata import ingest
+
+    calls = []
+    real = ingest.prepare
+
+    def counted(*args, **kwargs):
+        calls.append(args[1])
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(ingest, "prepare", counted)
+    at = _signed_in()
+    at.file_uploader[0].set_value(("refresh.csv", GOOD, "text/csv")).run()
+    assert calls == ["refresh.csv"]
+    at.run()
+    at.run()
+    assert len(calls) == 1  # a rerun with nothing changed reuses the check
+    at.radio[0].set_value("percent").run()
+    assert len(calls) == 2  # another option: checked again
+    next(b for b in at.button if b.label == "Apply this upload").click().run()
+    assert any("Applied as upload_" in s.value for s in at.success) and len(calls) == 2
+    at.run()
+    assert len(calls) == 3  # a new data version: checked again, and the preview says the figure is now held
+    assert any("0 new figures, 0 changed" in m.value for m in at.markdown), [m.value for m in at.markdown]
