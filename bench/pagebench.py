@@ -29,6 +29,7 @@ from pathlib import Path
 from urllib.parse import parse_qsl
 
 from bench.ingestbench import peak_rss_mb
+from cpdata import launch
 
 REPO = Path(__file__).resolve().parents[1]
 APP = str(REPO / "dashboard.py")
@@ -62,16 +63,8 @@ def pages() -> list[tuple[str, str]]:
 def _router_always_runs() -> None:
     from streamlit.runtime.pages_manager import PagesManager
 
-    original = PagesManager.__init__
-    if getattr(original, "_bench", False):
-        return
-
-    def init(self, *args, **kwargs):
-        original(self, *args, **kwargs)
-        PagesManager.uses_pages_directory = False
-
-    init._bench = True  # type: ignore[attr-defined]
-    PagesManager.__init__ = init
+    if not getattr(PagesManager.__init__, "routed_as_on_a_server", False):
+        PagesManager.__init__ = launch.routed_as_on_a_server(PagesManager.__init__)
 
 
 _SCRIPTS: dict = {}

@@ -10,7 +10,7 @@ import socket
 import sys
 import urllib.error
 import urllib.request
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 CHROMIUM = Path("/usr/bin/chromium")  # Debian's package: Playwright cannot download its own browser here
@@ -54,6 +54,21 @@ def server_command(port: int, extra: Sequence[str] = ()) -> list[str]:
         "none",
         *extra,
     ]
+
+
+def routed_as_on_a_server(init: Callable) -> Callable:
+    """Streamlit's ``PagesManager.__init__`` wrapped so that every run goes through dashboard.py, as every run
+    does on a server after its first. A folder called ``pages/`` makes Streamlit's legacy router handle a
+    server's first session, and AppTest switches that handling back on before each run, so a rerun of the
+    overview, upload or briefing page would otherwise run the page script alone (no router, sidebar, error
+    guard or data-version pin). Used by the AppTest tests and the page benchmark."""
+
+    def routed(self, *args, **kwargs) -> None:
+        init(self, *args, **kwargs)
+        type(self).uses_pages_directory = False
+
+    routed.routed_as_on_a_server = True  # type: ignore[attr-defined]
+    return routed
 
 
 def healthy(base_url: str) -> bool:

@@ -7,31 +7,20 @@ from pathlib import Path
 
 import pytest
 
-from cpdata import auth, config
+from cpdata import auth, config, launch
 
 FIXTURES = Path(__file__).parent / "fixtures"
 
 
 @pytest.fixture(autouse=True)
 def routed_as_on_a_server(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
-    """Every AppTest run goes through dashboard.py, as every run does on a server after its first.
-
-    A folder called ``pages/`` makes Streamlit's legacy router handle a server's first session, and AppTest
-    switches that handling back on before each run, so without this a rerun of the overview, upload or
-    briefing page would run the page script alone (no router, sidebar, error guard or data-version pin).
-    Tests of the first-session path itself are marked ``legacy_routing``.
-    """
+    """Every AppTest run goes through dashboard.py, as every run does on a server after its first (see
+    ``launch.routed_as_on_a_server``). Tests of the first-session path itself are marked ``legacy_routing``."""
     if request.node.get_closest_marker("legacy_routing"):
         return
     from streamlit.runtime.pages_manager import PagesManager
 
-    original = PagesManager.__init__
-
-    def init(self, *args, **kwargs) -> None:
-        original(self, *args, **kwargs)
-        PagesManager.uses_pages_directory = False
-
-    monkeypatch.setattr(PagesManager, "__init__", init)
+    monkeypatch.setattr(PagesManager, "__init__", launch.routed_as_on_a_server(PagesManager.__init__))
     monkeypatch.setattr(PagesManager, "uses_pages_directory", PagesManager.uses_pages_directory)  # restored after
 
 
