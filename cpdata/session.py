@@ -63,6 +63,12 @@ def _default_framework(fws: dict[str, Framework]) -> str:
     return config.default_framework() if config.default_framework() in fws else next(iter(fws))
 
 
+def _framework_still_loaded() -> None:
+    """A framework whose file was removed or broke since the session chose it gives way to the default."""
+    if st.session_state["framework"] not in (fws := frameworks()):
+        st.session_state["framework"] = _default_framework(fws)
+
+
 def init_state() -> None:
     """First run of a session: take the view from the link (shareable URLs), else defaults."""
     if st.session_state.get("_initialised") and all(k in st.session_state for k in STATE_KEYS):
@@ -70,8 +76,7 @@ def init_state() -> None:
         # widget-owned values after a run in which their widgets were not drawn.
         for k in STATE_KEYS:
             st.session_state[k] = st.session_state[k]
-        if st.session_state["framework"] not in (fws := frameworks()):  # its file was removed or broke meanwhile
-            st.session_state["framework"] = _default_framework(fws)
+        _framework_still_loaded()
         return
     qp = st.query_params
     fws = frameworks()
@@ -136,8 +141,8 @@ def ensure_routed() -> None:
     # framework whose file has gone falls back to the default (as the router's init_state does).
     if not all(k in st.session_state for k in STATE_KEYS):
         init_state()
-    elif st.session_state["framework"] not in (fws := frameworks()):
-        st.session_state["framework"] = _default_framework(fws)
+    else:
+        _framework_still_loaded()
 
 
 def selection() -> dict:
