@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import streamlit as st
 
-from cpdata import errors, session, store
-from cpdata.catalogue import pledge_url
+from cpdata.catalogue.catalogue import pledge_url
+from cpdata.store import store
+from cpdata.ui import errors, session
 
 st.set_page_config(page_title="Corporate parenting dashboard", page_icon="🏠", layout="wide")
 

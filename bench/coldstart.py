@@ -20,7 +20,7 @@ import sys
 import time
 from pathlib import Path
 
-from cpdata import launch
+from cpdata.ops import launch
 
 REPO = Path(__file__).resolve().parents[1]
 CHROMIUM, CHROMIUM_ARGS = launch.CHROMIUM, launch.CHROMIUM_ARGS

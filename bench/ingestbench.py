@@ -2,11 +2,11 @@
 
     python -m bench.ingestbench --data DIR --csv FILE --out result.json
 
-Times ``cpdata.ingest.prepare`` (read, recognise, check), ``ingest.preview`` and
+Times ``cpdata.uploads.ingest.prepare`` (read, recognise, check), ``ingest.preview`` and
 ``uploads.apply`` on a writable data folder (a copy), and reports this process's peak RSS
 (``VmHWM``; see ``peak_rss_mb``) and its RSS before the file was read.
 
-The upload limit (``cpdata.readers.MAX_UPLOAD_BYTES``, 50 MB) refuses files larger than that, as
+The upload limit (``cpdata.uploads.readers.MAX_UPLOAD_BYTES``, 50 MB) refuses files larger than that, as
 the page and the command line do; with ``--lift-limit`` this process raises it for the run (the
 report says so), so the pipeline's own cost at that size can be measured.
 """
@@ -49,7 +49,8 @@ def main(argv: list[str] | None = None) -> int:
     args = ap.parse_args(argv)
     os.environ["CPDATA_DIR"] = str(Path(args.data).resolve())
 
-    from cpdata import ingest, queries, readers, store, uploads
+    from cpdata.store import queries, store
+    from cpdata.uploads import ingest, readers, uploads
 
     store.cursor().close()  # the database of the current data version, as a running server has it
     queries.areas()

@@ -4,7 +4,7 @@ On every rerun, for each indicator of the pledge, it reads the published-style C
 filters it in Python to the council, its statistical neighbours (read from the neighbour-model
 CSVs) and England, computes the neighbours' mean (LAIT's rule: simple mean of the neighbours with
 a figure, one decimal place; the April 2021 model up to 2023/24, the May 2025 model from 2024/25)
-and draws the same Altair chart as the dashboard (``cpdata.charts.trend``). No caching, no database.
+and draws the same Altair chart as the dashboard (``cpdata.figures.charts.trend``). No caching, no database.
 
 Run it as a page script (the benchmark does, with ``streamlit.testing.v1.AppTest``)::
 
@@ -23,8 +23,10 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from cpdata import charts, ees, periods
-from cpdata.catalogue import load_catalogue, load_frameworks
+from cpdata.catalogue.catalogue import load_catalogue, load_frameworks
+from cpdata.core import periods
+from cpdata.figures import charts
+from cpdata.uploads import ees
 
 ENGLAND = "E92000001"
 MODEL_2025_FROM = 2025

@@ -29,7 +29,7 @@ from pathlib import Path
 from urllib.parse import parse_qsl
 
 from bench.ingestbench import peak_rss_mb
-from cpdata import launch
+from cpdata.ops import launch
 
 REPO = Path(__file__).resolve().parents[1]
 APP = str(REPO / "dashboard.py")
@@ -86,7 +86,7 @@ def _script_cache_shared() -> None:
 def clear_caches() -> None:
     import streamlit as st
 
-    from cpdata import store
+    from cpdata.store import store
 
     st.cache_data.clear()
     st.cache_resource.clear()
@@ -191,8 +191,9 @@ def bench_pages(data_dir: Path, cold: int, warm: int, only: list[str] | None, ti
 
 
 def bench_queries(reps: int) -> dict:
-    from cpdata import queries, store, views
-    from cpdata.catalogue import load_catalogue, load_frameworks
+    from cpdata.catalogue.catalogue import load_catalogue, load_frameworks
+    from cpdata.figures import views
+    from cpdata.store import queries, store
 
     catalogue = load_catalogue()
     fw = load_frameworks()["barnet"]

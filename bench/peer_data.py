@@ -18,7 +18,8 @@ from pathlib import Path
 import pandas as pd
 import pyarrow.parquet as pq
 
-from cpdata import ees, store
+from cpdata.store import store
+from cpdata.uploads import ees
 
 GEO = ees.GEOGRAPHY_COLUMNS
 AREAS_FILE = "areas.csv"

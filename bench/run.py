@@ -226,7 +226,7 @@ def targets(out: dict) -> list[dict]:
             "target": "pledge page <= 150 ms median on sample data",
             "measured": f"slowest pledge ({name}) warm median {fmt_s(warm)}; slowest cold median {fmt_s(cold)}",
             "met": warm <= TARGETS["pledge_sample_s"],
-            "why": f"a warm rerun rebuilds nothing (cpdata.ui caches per data version); the time left is "
+            "why": f"a warm rerun rebuilds nothing (cpdata.ui.ui caches per data version); the time left is "
             f"Streamlit building and sending the page's elements ({charts} charts, their tables and text)"
             if warm > TARGETS["pledge_sample_s"]
             else "",

@@ -25,8 +25,10 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from cpdata import config, ees, schema, store
-from cpdata.catalogue import load_catalogue
+from cpdata.catalogue.catalogue import load_catalogue
+from cpdata.core import config, schema
+from cpdata.store import store
+from cpdata.uploads import ees
 
 SYNTHETIC_SOURCE = "Synthetic benchmark data (made up by bench/synth.py; not published statistics)"
 LATEST_YEAR = 2025  # the newest year a synthetic figure may have (indicators the sample does not hold)

@@ -1,5 +1,5 @@
-"""Command line: ``python -m cpdata <command>``. See ``cpdata.cli``."""
+"""Command line: ``python -m cpdata <command>``. See ``cpdata.ops.cli``."""
 
-from cpdata.cli import main
+from cpdata.ops.cli import main
 
 raise SystemExit(main())

@@ -2,7 +2,8 @@
 
 import streamlit as st
 
-from cpdata import provenance, session, ui
+from cpdata.figures import provenance
+from cpdata.ui import session, ui
 
 sel = session.selection()
 st.title("About the data")

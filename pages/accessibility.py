@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from cpdata import session
+from cpdata.ui import session
 
 session.ensure_routed()
 

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from cpdata import briefing_ui, session
+from cpdata.ui import briefing_ui, session
 
 sel = session.selection()
 order = briefing_ui.running_order(sel)

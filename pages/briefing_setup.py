@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from cpdata import briefing_ui, session, ui
+from cpdata.ui import briefing_ui, session, ui
 
 sel = session.selection()
 st.title("Prepare a members' briefing")

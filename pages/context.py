@@ -2,8 +2,8 @@
 
 import streamlit as st
 
-from cpdata import session, ui
-from cpdata.catalogue import context_indicators
+from cpdata.catalogue.catalogue import context_indicators
+from cpdata.ui import session, ui
 
 sel = session.selection()
 st.title(f"Children in care in {sel['council_name']}: context")

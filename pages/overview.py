@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from cpdata import session, ui
+from cpdata.ui import session, ui
 
 sel = session.selection()
 fw = sel["framework"]

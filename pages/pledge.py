@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from cpdata import briefing_ui, session, ui
+from cpdata.ui import briefing_ui, session, ui
 
 sel = session.selection()
 pledge = sel["framework"].pledge(st.session_state["pledge_id"])

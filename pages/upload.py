@@ -2,7 +2,8 @@
 
 import streamlit as st
 
-from cpdata import ees, ingest, readers, saved_recipes, session, ui, upload_ui, uploads
+from cpdata.ui import session, ui, upload_ui
+from cpdata.uploads import ees, ingest, readers, saved_recipes, uploads
 
 session.ensure_routed()
 

@@ -15,7 +15,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from cpdata import config, ees, ingest
+from cpdata.core import config
+from cpdata.uploads import ees, ingest
 
 WIDE = {"seeds_key_indicators_barnsley.csv": "E08000016"}
 NOT_UPLOAD_SHAPES = {

@@ -7,7 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from cpdata import auth, config, launch
+from cpdata.core import config
+from cpdata.ops import launch
+from cpdata.uploads import auth
 
 FIXTURES = Path(__file__).parent / "fixtures"
 

@@ -22,7 +22,8 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from cpdata import cli, ingest, uploads
+from cpdata.ops import cli
+from cpdata.uploads import ingest, uploads
 from tests.test_app import APP, open_page
 from tests.test_upload_page import GOOD, PASSWORD
 
@@ -197,7 +198,7 @@ def _page_text(at: AppTest) -> str:
 
 
 def test_secrets_never_reach_logs_errors_or_the_page(data_copy, every_log, capfd, monkeypatch):
-    from cpdata import views
+    from cpdata.figures import views
 
     client_secret = "client-secret-value-2"
     secrets = {

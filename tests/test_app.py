@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from cpdata import config
-from cpdata.catalogue import load_frameworks, pledge_url
+from cpdata.catalogue.catalogue import load_frameworks, pledge_url
+from cpdata.core import config
 
 APP = str(config.REPO_DIR / "dashboard.py")
 COUNCILS = {"barnet": "E09000003", "barnsley": "E08000016", "barking_dagenham": "E09000002"}

@@ -14,8 +14,11 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from bench import naive_peer, pagebench, peer_data, synth
-from cpdata import config, ees, ingest, queries, views
-from cpdata.catalogue import load_frameworks
+from cpdata.catalogue.catalogue import load_frameworks
+from cpdata.core import config
+from cpdata.figures import views
+from cpdata.store import queries
+from cpdata.uploads import ees, ingest
 from tests.test_app import no_errors, open_page, start, text_of
 
 BARNET = "E09000003"

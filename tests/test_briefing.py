@@ -9,9 +9,11 @@ import re
 import pandas as pd
 import pytest
 
-from cpdata import briefing, briefing_html, disclosure, ingest, running_orders, uploads, views
-from cpdata.catalogue import load_frameworks
-from cpdata.running_orders import RunningOrder, RunningOrderError
+from cpdata.briefing import briefing, briefing_html, running_orders
+from cpdata.briefing.running_orders import RunningOrder, RunningOrderError
+from cpdata.catalogue.catalogue import load_frameworks
+from cpdata.figures import disclosure, views
+from cpdata.uploads import ingest, uploads
 
 COUNCILS = {"barnet": "E09000003", "barnsley": "E08000016", "barking_dagenham": "E09000002"}
 YEARS = re.compile(r"\b\d{4}/\d{2}\b|\b\d{4}\b")
@@ -227,7 +229,8 @@ def test_an_unreadable_saved_order_is_skipped(data_copy):
 
 def test_a_running_order_is_written_under_the_writers_lock_so_the_tidy_leaves_it_alone(data_copy, monkeypatch):
     """The start-up tidy removes temporary files only when it gets the writers' lock; a save holds it."""
-    from cpdata import atomic, integrity, store
+    from cpdata.core import atomic
+    from cpdata.store import integrity, store
 
     seen = {}
     real_write = atomic.write_bytes

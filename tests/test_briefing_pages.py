@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from test_app import COUNCILS, no_errors, open_page, start
 
-from cpdata import running_orders
-from cpdata.catalogue import load_frameworks
+from cpdata.briefing import running_orders
+from cpdata.catalogue.catalogue import load_frameworks
 
 
 def _html(at) -> str:

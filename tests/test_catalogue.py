@@ -2,8 +2,8 @@ import os
 
 import pytest
 
-from cpdata import catalogue
-from cpdata.catalogue import CatalogueError, load_catalogue, load_frameworks, parse_framework
+from cpdata.catalogue import catalogue
+from cpdata.catalogue.catalogue import CatalogueError, load_catalogue, load_frameworks, parse_framework
 
 REQUIRED = [
     "care_leavers_eet_19_21",

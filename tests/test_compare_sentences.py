@@ -3,8 +3,8 @@
 import pandas as pd
 import pytest
 
-from cpdata import compare, sentences
-from cpdata.catalogue import Indicator, load_catalogue
+from cpdata.catalogue.catalogue import Indicator, load_catalogue
+from cpdata.figures import compare, sentences
 
 EET = load_catalogue().indicator("care_leavers_eet_19_21")
 MOVES = load_catalogue().indicator("cla_3plus_placements")
@@ -118,7 +118,7 @@ def test_two_proportion_test_hand_worked():
 
 
 def test_bright_spots_without_numbers_answering_are_not_tested():
-    from cpdata import survey_tables
+    from cpdata.figures import survey_tables
 
     df = survey_tables.bright_spots_table("E09000003", ["bs_life_satisfaction"])
     table = survey_tables.bright_spots_display(df, "Barnet")

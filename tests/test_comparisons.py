@@ -8,7 +8,7 @@ import statistics
 
 import pytest
 
-from cpdata import queries
+from cpdata.store import queries
 
 BARNET = "E09000003"
 

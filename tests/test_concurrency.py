@@ -17,7 +17,9 @@ from pathlib import Path
 
 import pandas as pd
 
-from cpdata import ingest, queries, store, uploads, views
+from cpdata.figures import views
+from cpdata.store import queries, store
+from cpdata.uploads import ingest, uploads
 
 COUNCIL = "E09000003"  # Barnet
 IDS = ["cla_count", "cla_rate_per_10k"]

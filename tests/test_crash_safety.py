@@ -28,7 +28,9 @@ from pathlib import Path
 
 import pytest
 
-from cpdata import config, ingest, integrity, schema, store, uploads
+from cpdata.core import config, schema
+from cpdata.store import integrity, store
+from cpdata.uploads import ingest, uploads
 
 HANG_GUARD_S = 60
 VALUES = {"a": 91.0, "b": 92.0}  # each upload's figure for Barnet, so the version shows in the figures

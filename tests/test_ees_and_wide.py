@@ -1,7 +1,9 @@
 import pandas as pd
 import pytest
 
-from cpdata import aliases, ees, ingest, periods, shapes, wide
+from cpdata.catalogue import aliases
+from cpdata.core import periods
+from cpdata.uploads import ees, ingest, shapes, wide
 from tests.conftest import FIXTURES
 
 
@@ -47,7 +49,7 @@ def test_accommodation_and_activity_files_are_told_apart():
 
 
 def test_every_recipe_names_catalogue_indicators():
-    from cpdata.catalogue import load_catalogue
+    from cpdata.catalogue.catalogue import load_catalogue
 
     cat = load_catalogue()
     for recipe in ees.load_recipes():

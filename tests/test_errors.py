@@ -9,7 +9,8 @@ import re
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from cpdata import errors, views
+from cpdata.figures import views
+from cpdata.ui import errors
 from tests.test_app import APP
 
 REFERENCE = re.compile(r"reference ([0-9A-F]{6})")
@@ -22,7 +23,7 @@ def _shown(at: AppTest) -> str:
 
 
 def _logged(caplog: pytest.LogCaptureFixture, ref: str) -> str:
-    found = [r.getMessage() for r in caplog.records if r.name == "cpdata.errors" and ref in r.getMessage()]
+    found = [r.getMessage() for r in caplog.records if r.name == "cpdata.ui.errors" and ref in r.getMessage()]
     assert len(found) == 1, [r.getMessage()[:200] for r in caplog.records]
     return found[0]
 
@@ -70,7 +71,7 @@ def test_secret_values_are_blanked_out_of_logged_errors(caplog):
 def _app_stopping_inside_the_guard() -> None:
     import streamlit as st
 
-    from cpdata import errors
+    from cpdata.ui import errors
 
     with errors.shown_plainly():
         st.write("before the stop")
@@ -81,7 +82,7 @@ def _app_stopping_inside_the_guard() -> None:
 def _app_failing_with_stop() -> None:
     import streamlit as st
 
-    from cpdata import errors
+    from cpdata.ui import errors
 
     with errors.shown_plainly(stop=True):
         raise KeyError("no state")

@@ -4,7 +4,7 @@ import io
 import pandas as pd
 import pytest
 
-from cpdata import charts, exports, trend, views
+from cpdata.figures import charts, exports, trend, views
 
 
 @pytest.mark.parametrize("cell", ["=SUM(A1)", "+1", "-2+3", "@cmd", "\tx", "\rx"])

@@ -27,8 +27,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from cpdata import config, fmt, ingest, readers, schema, uploads
-from cpdata.catalogue import load_catalogue
+from cpdata.catalogue.catalogue import load_catalogue
+from cpdata.core import config, fmt, schema
+from cpdata.uploads import ingest, readers, uploads
 from tests.conftest import FIXTURES
 
 LIMIT = readers.MAX_UPLOAD_BYTES

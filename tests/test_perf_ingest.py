@@ -8,10 +8,12 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from cpdata import checks, config, ees, ingest, lookups, number_checks, queries, readers, schema, shapes, symbols
-from cpdata.catalogue import load_catalogue
-from cpdata.cell_values import each_distinct, parse_cells
-from cpdata.problems import Context
+from cpdata.catalogue.catalogue import load_catalogue
+from cpdata.core import config, schema, symbols
+from cpdata.store import queries
+from cpdata.uploads import checks, ees, ingest, lookups, number_checks, readers, shapes
+from cpdata.uploads.cell_values import each_distinct, parse_cells
+from cpdata.uploads.problems import Context
 
 FIXTURES = config.REPO_DIR / "tests" / "fixtures"
 
@@ -236,7 +238,7 @@ def test_numbers_checks_see_symbols_as_gaps_not_zeros():
 
 
 def test_every_extract_is_loaded_with_its_id_and_apply_order():
-    from cpdata import store
+    from cpdata.store import store
 
     root = config.SAMPLE_DATA_DIR
     manifest = store.read_manifest(root)

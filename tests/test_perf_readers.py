@@ -8,7 +8,7 @@ import sys
 import pandas as pd
 import pytest
 
-from cpdata import readers
+from cpdata.uploads import readers
 
 
 def reference(data: bytes) -> pd.DataFrame:
@@ -131,7 +131,7 @@ def test_an_ees_extract_reads_as_before():
     import pyarrow.parquet as pq
 
     from bench import synth
-    from cpdata import config
+    from cpdata.core import config
 
     areas = pq.read_table(config.SAMPLE_DATA_DIR / "reference" / "areas.parquet").to_pandas()
     assert_same(synth.ees_activity_csv(5000, areas))

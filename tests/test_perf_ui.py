@@ -8,8 +8,11 @@ import pandas as pd
 import pytest
 import streamlit as st
 
-from cpdata import charts, config, exports, store, survey_tables, trend, ui, views
-from cpdata.catalogue import load_catalogue, load_frameworks
+from cpdata.catalogue.catalogue import load_catalogue, load_frameworks
+from cpdata.core import config
+from cpdata.figures import charts, exports, survey_tables, trend, views
+from cpdata.store import store
+from cpdata.ui import ui
 from tests.test_app import no_errors, open_page, start
 
 BARNET = "E09000003"

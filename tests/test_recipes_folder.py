@@ -9,7 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from cpdata import config, ees, ingest, recipe_format, saved_recipes
+from cpdata.core import config
+from cpdata.uploads import ees, ingest, recipe_format, saved_recipes
 from tests.conftest import FIXTURES
 from tests.test_saved_recipes import PEPS, _peps_recipe
 from tests.test_upload_page import _signed_in
@@ -62,7 +63,7 @@ def test_a_saved_recipe_that_cannot_be_used_is_skipped_with_its_reason(own_folde
     """Hand-edited, or saved before saving was checked: it used to stop every EES upload being recognised."""
     saved_recipes.save(_peps_recipe(), own_folder)
     _put(own_folder, "old.toml", body)
-    with caplog.at_level(logging.WARNING, logger="cpdata.ees"):
+    with caplog.at_level(logging.WARNING, logger="cpdata.uploads.ees"):
         problems = ees.recipe_problems(own_folder)
     assert len(problems) == 1 and problems[0].startswith("The saved recipe 'old.toml' in the data folder's recipes")
     assert f"was skipped: {reason}" in problems[0], problems
@@ -117,7 +118,7 @@ def test_building_the_sample_data_uses_only_the_shipped_recipes(tmp_path, monkey
     assert "PEPs" not in [r.name for r in shipped]
     assert len(shipped) == len(list(ees.RECIPE_DIR.glob("*.toml")))
 
-    from cpdata import build_sample
+    from cpdata.ops import build_sample
 
     class Reached(Exception):
         pass

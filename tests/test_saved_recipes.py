@@ -14,7 +14,7 @@ from typing import Self
 
 import pytest
 
-from cpdata import ees, ingest, recipe_format, saved_recipes
+from cpdata.uploads import ees, ingest, recipe_format, saved_recipes
 from tests.test_upload_page import _signed_in
 
 PEPS = (

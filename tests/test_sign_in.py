@@ -11,7 +11,7 @@ import logging
 
 import pytest
 
-from cpdata import auth
+from cpdata.uploads import auth
 from tests.test_access import _page_text
 from tests.test_upload_page import PASSWORD, _upload_page
 

@@ -8,7 +8,8 @@ import duckdb
 import pandas as pd
 import pytest
 
-from cpdata import config, queries, schema, store
+from cpdata.core import config, schema
+from cpdata.store import queries, store
 
 
 def _one_figure(value: float, extract_id: str) -> schema.pa.Table:

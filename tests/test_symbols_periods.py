@@ -2,7 +2,7 @@ import math
 
 import pytest
 
-from cpdata import fmt, periods, symbols
+from cpdata.core import fmt, periods, symbols
 
 
 @pytest.mark.parametrize("raw", ["c", "x", "z", "k", "low", "u", ":", "~", "N/A", "n/a", " C "])

@@ -5,7 +5,8 @@ import json
 
 from streamlit.testing.v1 import AppTest
 
-from cpdata import queries, uploads
+from cpdata.store import queries
+from cpdata.uploads import uploads
 from tests.test_app import APP, no_errors, open_page
 
 PASSWORD = "correct horse"
@@ -107,7 +108,7 @@ def test_upload_page_says_when_the_data_is_illustrative(data_copy):
 
 
 def test_a_file_is_checked_once_until_its_options_or_the_data_change(data_copy, monkeypatch):
-    from cpdata import ingest
+    from cpdata.uploads import ingest
 
     calls = []
     real = ingest.prepare

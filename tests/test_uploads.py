@@ -10,7 +10,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from cpdata import ees, ingest, queries, readers, saved_recipes, store, uploads
+from cpdata.store import queries, store
+from cpdata.uploads import ees, ingest, readers, saved_recipes, uploads
 from tests.conftest import FIXTURES
 
 BAD = FIXTURES / "bad_uploads"
@@ -174,7 +175,7 @@ def test_wide_table_mapping_confirmed_by_analyst():
 
 
 def test_bright_spots_upload_round_trip_with_significance(data_copy):
-    from cpdata import survey_tables
+    from cpdata.figures import survey_tables
 
     data = (
         b"area_code,survey,wave,age_band,measure,percent,answered,comparator,comparator_percent,comparator_answered,"
@@ -194,7 +195,7 @@ def test_bright_spots_upload_round_trip_with_significance(data_copy):
 
 
 def test_unmapped_ees_file_mapped_by_analyst_and_saved_for_next_time(data_copy):
-    from cpdata import ees
+    from cpdata.uploads import ees
 
     data = (
         b"time_period,time_identifier,geographic_level,country_code,country_name,region_code,region_name,"

@@ -4,8 +4,8 @@ import json
 
 import pandas as pd
 
-from cpdata import charts, scorecard, survey_tables, trend, views
-from cpdata.catalogue import load_catalogue, load_frameworks
+from cpdata.catalogue.catalogue import load_catalogue, load_frameworks
+from cpdata.figures import charts, scorecard, survey_tables, trend, views
 
 CAT = load_catalogue()
 

@@ -22,8 +22,8 @@ from urllib.parse import urlencode
 
 import pytest
 
-from cpdata import launch
-from cpdata.catalogue import pledge_url
+from cpdata.catalogue.catalogue import pledge_url
+from cpdata.ops import launch
 
 REPO = Path(__file__).resolve().parents[2]
 CHROMIUM, CHROMIUM_ARGS = launch.CHROMIUM, launch.CHROMIUM_ARGS
@@ -295,7 +295,7 @@ def upload_server(playwright_api, browser, tmp_path_factory) -> Iterator[UploadS
     Streamlit's default list (``~/.streamlit`` and ``./.streamlit``): nothing is written in the
     repository and nobody's own secrets are read.
     """
-    from cpdata import config
+    from cpdata.core import config
 
     root = tmp_path_factory.mktemp("upload_server")
     data = root / "data"

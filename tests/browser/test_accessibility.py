@@ -10,7 +10,7 @@ import json
 
 import pytest
 
-from cpdata.catalogue import load_frameworks
+from cpdata.catalogue.catalogue import load_frameworks
 
 from .conftest import AXE_DIR, COUNCILS, pledge_path
 from .uploading import APPLY, SIGN_IN, applied_id, choose_file, open_upload, settled, sign_in, template_csv, undo

@@ -12,8 +12,8 @@ import re
 
 import pytest
 
-from cpdata import briefing, briefing_html
-from cpdata.catalogue import load_frameworks
+from cpdata.briefing import briefing, briefing_html
+from cpdata.catalogue.catalogue import load_frameworks
 
 from .conftest import AXE_DIR, COUNCILS, SCREENSHOTS, TIMEOUT_MS, wait_for_app
 from .test_accessibility import CLASSIFY, STREAMLIT_CHROME

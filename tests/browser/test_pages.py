@@ -8,7 +8,7 @@ from urllib.parse import urlparse
 
 import pytest
 
-from cpdata.catalogue import load_frameworks
+from cpdata.catalogue.catalogue import load_frameworks
 
 from .conftest import COUNCILS, full_screenshot, pledge_path
 

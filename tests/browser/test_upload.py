@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import pytest
 
-from cpdata import config
-from cpdata.catalogue import load_catalogue
+from cpdata.catalogue.catalogue import load_catalogue
+from cpdata.core import config
 
 from .conftest import ANALYST_PASSWORD, full_screenshot, pledge_path
 from .uploading import (

@@ -1,0 +1,1 @@
+"""Members' briefings: screens, the pack, running orders. Imports figures, uploads and below."""

@@ -1,0 +1,1 @@
+"""Indicators, frameworks and aliases (data files beside the code). Imports only core."""

@@ -1,0 +1,70 @@
+"""Where figures came from: the extracts held, their sources, and the symbol legend."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from pathlib import Path
+
+import pandas as pd
+
+from cpdata.catalogue.catalogue import Framework
+from cpdata.core import symbols
+from cpdata.store import queries, store
+
+
+def extracts_table(data_dir: Path | None = None) -> pd.DataFrame:
+    manifest = store.read_manifest(data_dir)
+    rows = [
+        {
+            "Extract": e["id"],
+            "What it holds": e.get("description", ""),
+            "Source file": e.get("source_file", ""),
+            "Rows": e.get("rows"),
+            "Applied": e.get("applied_at", ""),
+            "By": e.get("applied_by", ""),
+            "Status": "active" if e.get("active") else "undone",
+            "Illustrative": "yes — not published figures" if e.get("illustrative") else "no",
+        }
+        for e in manifest["extracts"]
+    ]
+    return pd.DataFrame(rows)
+
+
+def as_at(data_dir: Path | None = None) -> str:
+    """The date of the newest active extract: what "as at" means on screen."""
+    manifest = store.read_manifest(data_dir)
+    dates = [e.get("applied_at", "") for e in manifest["extracts"] if e.get("active")]
+    return max(dates)[:10] if dates else "no data held"
+
+
+def frameworks_table(frameworks: Mapping[str, Framework]) -> pd.DataFrame:
+    """The frameworks loaded, so an analyst can see a council's own file was picked up."""
+    rows = [
+        {
+            "Framework": fw.title,
+            "Pledges": len(fw.pledges),
+            "Indicators": len(fw.indicator_ids()),
+            "Source": fw.source,
+        }
+        for fw in frameworks.values()
+    ]
+    return pd.DataFrame(rows)
+
+
+def symbols_table() -> pd.DataFrame:
+    return pd.DataFrame([{"Symbol": k, "Meaning": v} for k, v in symbols.MEANINGS.items()])
+
+
+def neighbours_table(council: str, model: str, data_dir: Path | None = None) -> pd.DataFrame:
+    df = queries.neighbours(council, model, data_dir)
+    if df.empty:
+        return pd.DataFrame({"Note": [f"This council is not in the {model} model."]})
+    return df.rename(
+        columns={
+            "rank": "Rank",
+            "name": "Council",
+            "old_code": "Old code",
+            "area_code": "New code",
+            "closeness": "Closeness",
+        }
+    )[["Rank", "Council", "Old code", "New code", "Closeness"]]

@@ -1,0 +1,200 @@
+"""Command line for the server's operators: scorecards, scheduled loads, history, undo.
+
+Who may change the data is decided by the file system: ``load`` and ``undo`` refuse, before reading
+anything and with exit code 77, unless this user can write the data folder, its manifest and its
+extracts folder (the dashboard's own analyst role applies to the browser). ``check``, ``history``,
+``scorecard`` and ``check-store`` only read. A file over the upload limit is refused unread.
+"""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import os
+import sys
+from pathlib import Path
+
+from cpdata.core import config
+
+EXIT_NOT_ALLOWED = 77  # EX_NOPERM in sysexits.h
+
+
+def cannot_write(root: Path) -> str | None:
+    """Why this user may not change the data folder, or None. (Root passes unless the file system says no.)"""
+    from cpdata.store import store
+
+    for path in (root, root / store.MANIFEST, root / "extracts"):
+        if path.exists() and not os.access(path, os.W_OK):
+            return (
+                f"{getpass.getuser()} cannot write {path}: loading and undoing change the data folder, so they "
+                "are for users who may write it (run as the dashboard's service user, or ask its operators)."
+            )
+    return None
+
+
+def _refuse_unless_writable() -> int | None:
+    reason = cannot_write(config.data_dir())
+    if reason:
+        print(f"Refused: {reason} Nothing was changed.", file=sys.stderr)
+        return EXIT_NOT_ALLOWED
+    return None
+
+
+def _scorecard(args: argparse.Namespace) -> int:
+    from cpdata.store import queries
+
+    try:
+        council = queries.resolve_area(args.council)
+    except KeyError as exc:
+        print(f"error: {exc.args[0]}", file=sys.stderr)
+        return 2
+    df = queries.scorecard_table(council, year=args.year, sn_model=args.sn_model)
+    if args.format == "csv":
+        df.to_csv(sys.stdout, index=False)
+    else:
+        print(df.to_string(index=False))
+    return 0
+
+
+def _prepare(args: argparse.Namespace):
+    """Read and check a file, printing every problem; None if any check fails."""
+    from cpdata.uploads import ingest
+
+    council = args.council
+    if council:
+        from cpdata.store import queries
+
+        try:
+            council = queries.resolve_area(council)
+        except KeyError as exc:
+            print(f"error: {exc.args[0]}", file=sys.stderr)
+            return None
+    options = ingest.Options(sheet=args.sheet, council=council, percent_scale=args.percent_scale)
+    data = _read_upload(Path(args.file))
+    if data is None:
+        return None
+    prepared = ingest.prepare(data, Path(args.file).name, options)
+    print(f"{args.file}: recognised as {prepared.shape}")
+    for p in prepared.problems:
+        print(f"{p.severity.upper()}: {p.text()}")
+    if prepared.failed:
+        print("Refused: nothing was changed.", file=sys.stderr)
+        return None
+    changes = ingest.preview(prepared)
+    print(", ".join(f"{len(v)} {k}" for k, v in changes.items()))
+    return prepared, data
+
+
+def _read_upload(path: Path) -> bytes | None:
+    """The file's bytes, unless it is over the upload limit (then it is not read at all) or unreadable."""
+    from cpdata.uploads import readers
+
+    try:
+        size = path.stat().st_size
+        if size > readers.MAX_UPLOAD_BYTES:
+            limit = readers.MAX_UPLOAD_BYTES // 2**20
+            print(f"Refused: {path}: the file is {size / 1e6:.0f} MB; the limit is {limit} MB.", file=sys.stderr)
+            return None
+        return path.read_bytes()
+    except OSError as exc:
+        print(f"Refused: cannot read {path} ({exc.strerror or exc}).", file=sys.stderr)
+        return None
+
+
+def _check(args: argparse.Namespace) -> int:
+    return 0 if _prepare(args) else 1
+
+
+def _load(args: argparse.Namespace) -> int:
+    from cpdata.uploads import uploads
+
+    if (refused := _refuse_unless_writable()) is not None:
+        return refused
+    ready = _prepare(args)
+    if ready is None:
+        return 1
+    prepared, data = ready
+    try:
+        entry = uploads.apply(prepared, data, args.by or getpass.getuser())
+    except uploads.UploadRefused as exc:
+        print(f"Refused: {exc}", file=sys.stderr)
+        return 1
+    print(f"Applied as {entry['id']} ({entry['rows']} rows). Undo with: python -m cpdata undo {entry['id']}")
+    return 0
+
+
+def _history(args: argparse.Namespace) -> int:
+    from cpdata.uploads import uploads
+
+    table = uploads.history()
+    print(table.to_string(index=False) if not table.empty else "No uploads yet.")
+    return 0
+
+
+def _undo(args: argparse.Namespace) -> int:
+    from cpdata.uploads import uploads
+
+    if (refused := _refuse_unless_writable()) is not None:
+        return refused
+    try:
+        entry = uploads.undo(args.id, args.by or getpass.getuser())
+    except uploads.UploadRefused as exc:
+        print(f"Refused: {exc}", file=sys.stderr)
+        return 1
+    print(f"Undone: {entry['id']} ({entry.get('source_file', '')}).")
+    return 0
+
+
+def _check_store(args: argparse.Namespace) -> int:
+    from cpdata.store import integrity
+
+    if args.repair and (refused := _refuse_unless_writable()) is not None:
+        return refused
+    report = integrity.check(repair=args.repair)
+    for word, items in (("tidied", report.tidied), ("left over", report.leftovers), ("PROBLEM", report.problems)):
+        for item in items:
+            print(f"{word}: {item}")
+    print("The data folder is whole." if not report.problems else integrity.FIX)
+    return 1 if report.problems else 0
+
+
+def _build(args: argparse.Namespace) -> int:
+    from cpdata.ops import build_sample
+
+    counts = build_sample.build(Path(args.source), Path(args.out))
+    for key, n in counts.items():
+        print(f"{key}: {n}")
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m cpdata", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True)
+    sc = sub.add_parser("scorecard", help="every indicator with data: council, neighbours, region, England")
+    sc.add_argument("--council", required=True, help="old (302) or new (E09000003) code, or name")
+    sc.add_argument("--year", type=int, help="year ending, e.g. 2021 for 2020/21 (default: every year)")
+    sc.add_argument("--sn-model", choices=["auto", "2021", "2025"], default="auto")
+    sc.add_argument("--format", choices=["table", "csv"], default="table")
+    sc.set_defaults(func=_scorecard)
+    for name, func, text in (("check", _check, "check a file, change nothing"), ("load", _load, "check and apply")):
+        cmd = sub.add_parser(name, help=text)
+        cmd.add_argument("file")
+        cmd.add_argument("--council", help="for a wide table: whose figures (old or new code, or name)")
+        cmd.add_argument("--sheet", help="for an Excel workbook: which sheet")
+        cmd.add_argument("--percent-scale", choices=["auto", "percent", "proportion"], default="auto")
+        cmd.add_argument("--by", help="who is loading (default: the operating-system user)")
+        cmd.set_defaults(func=func)
+    sub.add_parser("history", help="every upload, newest first").set_defaults(func=_history)
+    un = sub.add_parser("undo", help="take an upload back out")
+    un.add_argument("id")
+    un.add_argument("--by")
+    un.set_defaults(func=_undo)
+    cs = sub.add_parser("check-store", help="is the data folder whole? (--repair tidies an interrupted write)")
+    cs.add_argument("--repair", action="store_true")
+    cs.set_defaults(func=_check_store)
+    bs = sub.add_parser("build-sample", help="rebuild sample_data from the published CSVs")
+    bs.add_argument("--source", default=str(config.REPO_DIR.parent / "shared" / "data"))
+    bs.add_argument("--out", default=str(config.SAMPLE_DATA_DIR))
+    bs.set_defaults(func=_build)
+    args = parser.parse_args(argv)
+    return args.func(args)

@@ -1,0 +1,266 @@
+"""The data folder: parquet extracts listed in a manifest, queried through DuckDB.
+
+Layout of a data folder::
+
+    manifest.json              which extracts are active, in the order they were applied
+    reference/areas.parquet    councils (old and new codes), regions, England
+    reference/sn_models.parquet  DfE statistical-neighbour models, 2021 and 2025
+    extracts/<id>.parquet      one file per extract (figures or Bright Spots)
+
+Writers put the extract file in place first and then replace the manifest atomically, so a
+reader (or a process killed half way) sees one whole version or the next. Each data version
+gets its own in-memory DuckDB database, built from the very manifest bytes its token hashes;
+every query takes its own cursor from it, so sessions and threads never share one connection.
+``pinned()`` holds one version for a block of queries (a page run), so a page's several
+queries never straddle an upload. Opening a version first checks the folder
+(``cpdata.store.integrity``): leftovers of a killed writer are tidied, damage is reported plainly.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import contextvars
+import datetime as dt
+import fcntl
+import functools
+import hashlib
+import json
+import os
+import threading
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import IO
+
+import duckdb
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from cpdata.core import atomic, config
+
+MANIFEST = "manifest.json"
+LOCK = ".write.lock"
+KINDS = ("figures", "bright_spots")
+_lock = threading.Lock()
+_writing = threading.local()  # the data folders whose writers' lock this thread holds
+
+
+class StoreError(RuntimeError):
+    """The data folder is missing or inconsistent; the message says what to do."""
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """One data version: its token and its database (queries take cursors from it)."""
+
+    root: str
+    token: str
+    db: duckdb.DuckDBPyConnection
+
+
+_pin: contextvars.ContextVar[Snapshot | None] = contextvars.ContextVar("cpdata_store_pin", default=None)
+
+
+def _root(data_dir: Path | None) -> Path:
+    return Path(data_dir) if data_dir else config.data_dir()
+
+
+def _manifest_bytes(root: Path) -> bytes:
+    try:
+        return (root / MANIFEST).read_bytes()
+    except FileNotFoundError:
+        raise StoreError(
+            f"No {MANIFEST} in {root}: point CPDATA_DIR at a data folder, or rebuild sample data."
+        ) from None
+
+
+def parse_manifest(body: bytes, root: Path) -> dict:
+    """The manifest as a dict; a damaged one is a ``StoreError`` saying so, not a JSON traceback."""
+    try:
+        manifest = json.loads(body)
+    except ValueError as exc:
+        raise StoreError(f"{MANIFEST} in {root} is damaged ({exc}); restore it from a backup.") from None
+    if not isinstance(manifest, dict) or not isinstance(manifest.get("extracts"), list):
+        raise StoreError(f"{MANIFEST} in {root} has no list of extracts; restore it from a backup.")
+    return manifest
+
+
+def read_manifest(data_dir: Path | None = None) -> dict:
+    """The manifest as it is on disk now (never a pinned one: writers must see the latest)."""
+    root = _root(data_dir)
+    return parse_manifest(_manifest_bytes(root), root)
+
+
+def _token(body: bytes) -> str:
+    return hashlib.sha256(body).hexdigest()[:16]
+
+
+def _pinned(root: Path) -> Snapshot | None:
+    pin = _pin.get()
+    return pin if pin is not None and os.path.realpath(pin.root) == os.path.realpath(root) else None
+
+
+def version(data_dir: Path | None = None) -> str:
+    """A token that changes whenever the data changes (a hash of the manifest); the pinned one if pinned."""
+    root = _root(data_dir)
+    pin = _pinned(root)
+    return pin.token if pin else _token(_manifest_bytes(root))
+
+
+def write_manifest(manifest: dict, data_dir: Path | None = None) -> None:
+    body = json.dumps(manifest, indent=2, sort_keys=True).encode("utf-8")
+    atomic.write_bytes(_root(data_dir) / MANIFEST, body)
+
+
+def write_parquet(table: pa.Table, path: Path) -> None:
+    """Write a parquet file atomically (temporary file, on disk before the rename)."""
+    atomic.write_with(path, lambda tmp: pq.write_table(table, tmp, compression="zstd"))
+
+
+@contextlib.contextmanager
+def writer_lock(data_dir: Path | None = None) -> Iterator[None]:
+    """The data folder's writers' lock (fcntl: other processes too), so writes never interleave and the
+    start-up check never tidies a write under way. Re-entrant within a thread."""
+    root = os.path.realpath(_root(data_dir))
+    held: frozenset[str] = getattr(_writing, "roots", frozenset())
+    if root in held:
+        yield
+        return
+    with open(Path(root) / LOCK, "a+") as fh:
+        fcntl.flock(fh, fcntl.LOCK_EX)
+        _writing.roots = held | {root}
+        try:
+            yield
+        finally:
+            _writing.roots = held
+            fcntl.flock(fh, fcntl.LOCK_UN)
+
+
+def try_writer_lock(root: Path) -> IO | None:
+    """The writers' lock if it is free and the folder writable, else None (never waits)."""
+    try:
+        fh = open(root / LOCK, "a+")  # noqa: SIM115 - held open by the caller until it is done
+    except OSError:
+        return None
+    try:
+        fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError:
+        fh.close()
+        return None
+    return fh
+
+
+def add_extract(table: pa.Table, kind: str, meta: dict, data_dir: Path | None = None) -> dict:
+    """Write an extract and make it active in one manifest swap. Returns its manifest entry."""
+    if kind not in KINDS:
+        raise ValueError(f"unknown extract kind {kind!r}")
+    root = _root(data_dir)
+    with writer_lock(root):
+        manifest = read_manifest(root)
+        extract_id = meta["id"]
+        if any(e["id"] == extract_id for e in manifest["extracts"]):
+            raise StoreError(f"an extract called {extract_id!r} is already held")
+        rel = f"extracts/{extract_id}.parquet"
+        write_parquet(table, root / rel)
+        entry = {
+            "kind": kind,
+            "file": rel,
+            "rows": table.num_rows,
+            "active": True,
+            "seq": max((e["seq"] for e in manifest["extracts"]), default=0) + 1,
+            "applied_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+            **meta,
+        }
+        manifest["extracts"].append(entry)
+        write_manifest(manifest, root)
+    return entry
+
+
+def active_files(manifest: dict, kind: str, root: Path) -> list[tuple[str, int, Path]]:
+    return [(e["id"], e["seq"], root / e["file"]) for e in manifest["extracts"] if e["kind"] == kind and e["active"]]
+
+
+def _read(path: Path) -> pa.Table:
+    try:
+        return pq.read_table(path)
+    except (OSError, pa.ArrowException) as exc:
+        raise StoreError(f"{path} cannot be read ({exc}); restore it from a backup.") from None
+
+
+def _load(con: duckdb.DuckDBPyConnection, name: str, files: list[tuple[str, int, Path]], schema: pa.Schema) -> None:
+    """Materialise a kind's active extracts as one table with their apply order (seq)."""
+    tables = []
+    for extract_id, seq, path in files:
+        t = _read(path).select(schema.names).cast(schema)
+        # pa.repeat, not a Python list per row (a second at 2.4M rows)
+        ids = pa.repeat(pa.scalar(extract_id, pa.string()), t.num_rows)
+        t = t.set_column(t.schema.get_field_index("extract_id"), "extract_id", ids)
+        tables.append(t.append_column("seq", pa.repeat(pa.scalar(seq, pa.int32()), t.num_rows)))
+    combined = pa.concat_tables(tables) if tables else schema.append(pa.field("seq", pa.int32())).empty_table()
+    con.register("_incoming", combined)
+    con.execute(f"CREATE TABLE {name} AS SELECT * FROM _incoming")
+    con.unregister("_incoming")
+
+
+@functools.lru_cache(maxsize=4)
+def _database(root: str, token: str, body: bytes) -> duckdb.DuckDBPyConnection:
+    """The database of the version whose manifest is ``body`` (``token`` is its hash)."""
+    from cpdata.core import schema
+    from cpdata.store import integrity
+
+    rootp = Path(root)
+    manifest = parse_manifest(body, rootp)
+    integrity.ensure(rootp, manifest)
+    con = duckdb.connect(":memory:", config={"threads": 2, "memory_limit": "1GB"})
+    _load(con, "figures_all", active_files(manifest, "figures", rootp), schema.FIGURES)
+    _load(con, "bright_spots_all", active_files(manifest, "bright_spots", rootp), schema.BRIGHT_SPOTS)
+    con.register("_areas", _read(rootp / "reference" / "areas.parquet"))
+    con.execute("CREATE TABLE areas AS SELECT * FROM _areas")
+    con.register("_sn", _read(rootp / "reference" / "sn_models.parquet"))
+    con.execute("CREATE TABLE sn_models AS SELECT * FROM _sn")
+    con.unregister("_areas")
+    con.unregister("_sn")
+    # The latest applied figure wins for each key; older ones stay in figures_all (history).
+    # Tables, not views: built once per data version instead of on every query.
+    con.execute(
+        """CREATE TABLE figures AS SELECT * EXCLUDE (rn) FROM (
+             SELECT *, row_number() OVER (PARTITION BY indicator_id, area_code, period, figure_type, basis
+                                          ORDER BY seq DESC) AS rn FROM figures_all) WHERE rn = 1"""
+    )
+    con.execute(
+        """CREATE TABLE bright_spots AS SELECT * EXCLUDE (rn) FROM (
+             SELECT *, row_number() OVER (PARTITION BY area_code, survey, wave, age_band, measure_id
+                                          ORDER BY seq DESC) AS rn FROM bright_spots_all) WHERE rn = 1"""
+    )
+    # Everything is in memory now: no file access from queries, and no one can change that.
+    con.execute("SET enable_external_access = false")
+    con.execute("SET lock_configuration = true")
+    return con
+
+
+def snapshot(data_dir: Path | None = None) -> Snapshot:
+    """The current (or pinned) data version: the manifest is read once, so token and contents agree."""
+    root = _root(data_dir)
+    pin = _pinned(root)
+    if pin is not None:
+        return pin
+    body = _manifest_bytes(root)
+    token = _token(body)
+    with _lock:
+        db = _database(str(root), token, body)
+    return Snapshot(str(root), token, db)
+
+
+def cursor(data_dir: Path | None = None) -> duckdb.DuckDBPyConnection:
+    """A fresh cursor on the database for the current (or pinned) data version."""
+    return snapshot(data_dir).db.cursor()
+
+
+@contextlib.contextmanager
+def pinned(data_dir: Path | None = None) -> Iterator[Snapshot]:
+    """Every query in the block sees one data version, so a page never mixes figures across an upload."""
+    token = _pin.set(snapshot(data_dir))
+    try:
+        yield _pin.get()  # type: ignore[misc]
+    finally:
+        _pin.reset(token)

@@ -1,0 +1,247 @@
+"""Streamlit pieces of the briefing pages: the running order in use, cached screens, controls.
+
+The URL says which screen is showing (``?screen=dreams``) and which saved running order
+(``?order=committee-q3``), so a presenter can bookmark a briefing and reopen it on the day.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from cpdata.briefing import briefing, briefing_html, running_orders
+from cpdata.briefing.running_orders import RunningOrder
+from cpdata.catalogue.catalogue import load_catalogue
+from cpdata.core import config
+from cpdata.ui import session
+
+DRAFT = "bf_draft"
+HIDE_CHROME = """<style>
+[data-testid="stSidebar"],[data-testid="stSidebarCollapsedControl"],[data-testid="stHeader"],
+[data-testid="stToolbar"],[data-testid="stDecoration"],[data-testid="stSidebarNav"]{display:none !important}
+[data-testid="stMainBlockContainer"]{padding:0 0 .5rem 0 !important;max-width:100% !important}
+[data-testid="stMain"]{margin-left:0 !important}
+.st-key-bf_next kbd,.st-key-bf_prev kbd{color:inherit !important;opacity:1 !important}
+.stApp .bf-screen{--u:min(1vw,1.62vh);min-height:calc(var(--u)*53)}
+.stApp .bf-voice ul{padding-left:calc(var(--u)*1.5)}
+</style>"""
+
+
+@st.cache_data(max_entries=32, show_spinner=False)
+def _briefing(version: str, data_dir: str, fw_id: str, council: str, year: int | None, sn: str, order: tuple):
+    """Built once per data version and choice of screens; every presenter's click is then instant."""
+    fw = session.frameworks()[fw_id]
+    return briefing.build(fw, council, year, sn, _order_from_key(order) if order else None)
+
+
+@st.cache_data(max_entries=256, show_spinner=False)
+def _screen(version: str, data_dir: str, fw_id: str, council: str, year: int | None, sn: str, order: tuple, key: str):
+    b = _briefing(version, data_dir, fw_id, council, year, sn, order)
+    return briefing_html.screen_html(b, key, briefing_html.images_for(b, key, "svg"))
+
+
+def _order_from_key(key: tuple) -> RunningOrder:
+    name, fw, pledges, pairs = key
+    return RunningOrder(name, fw, pledges, dict(pairs))
+
+
+def _saved(sel: dict) -> dict[str, RunningOrder]:
+    return running_orders.saved(sel["framework"])
+
+
+def running_order(sel: dict) -> RunningOrder | None:
+    """The saved order named in the URL, else this session's draft, else None (the default order)."""
+    slug = st.query_params.get("order")
+    if slug:
+        found = _saved(sel).get(slug)
+        if found is None:
+            st.warning(f"No saved running order called {slug!r} for {sel['framework'].title}: showing the default.")
+        return found
+    draft = st.session_state.get(DRAFT)
+    return draft if draft is not None and draft.framework == sel["framework"].id else None
+
+
+def build(sel: dict, order: RunningOrder | None) -> briefing.Briefing:
+    args = (session.data_version(), str(config.data_dir()), sel["framework"].id, sel["council"], sel["year"], sel["sn"])
+    return _briefing(*args, order.key() if order else ())
+
+
+def screen_html(sel: dict, order: RunningOrder | None, key: str) -> str:
+    args = (session.data_version(), str(config.data_dir()), sel["framework"].id, sel["council"], sel["year"], sel["sn"])
+    return _screen(*args, order.key() if order else (), key)
+
+
+def current_key(b: briefing.Briefing) -> str:
+    key = st.query_params.get("screen", "cover")
+    return key if key in b.screen_keys() else "cover"
+
+
+def _go(key: str) -> None:
+    st.query_params["screen"] = key
+
+
+def _picked() -> None:
+    _go(st.session_state["bf_pick"])
+
+
+def keep_query(sel: dict, key: str) -> None:
+    """The URL carries everything needed to reopen this exact screen."""
+    params = {
+        "framework": sel["framework"].id,
+        "council": sel["council"],
+        "year": str(sel["year"] or ""),
+        "sn": sel["sn"],
+        "screen": key,
+    }
+    if st.query_params.get("order"):
+        params["order"] = st.query_params["order"]
+    st.query_params.from_dict(params)
+
+
+def hide_chrome() -> None:
+    """No sidebar, header or toolbar on the big screen; the screens' own styles."""
+    st.html(HIDE_CHROME + f"<style>{briefing_html.CSS}</style>")
+
+
+def controls(b: briefing.Briefing, key: str) -> None:
+    """Previous / next (a presenter's clicker sends Page Up / Page Down) and a screen picker."""
+    keys = b.screen_keys()
+    i = keys.index(key)
+    titles = {s.key: s.title for s in b.screens}
+    left, middle, right, leave = st.columns([1, 3, 1, 1], vertical_alignment="bottom")
+    with left:
+        st.button(
+            "◀ Previous",
+            on_click=_go,
+            args=(keys[max(i - 1, 0)],),
+            disabled=i == 0,
+            shortcut="PageUp",
+            key="bf_prev",
+            help="Page Up",
+        )
+    with middle:
+        st.session_state["bf_pick"] = key
+        st.selectbox(
+            "Go to screen",
+            keys,
+            key="bf_pick",
+            format_func=titles.get,
+            on_change=_picked,
+            label_visibility="collapsed",
+        )
+    with right:
+        st.button(
+            "Next ▶",
+            on_click=_go,
+            args=(keys[min(i + 1, len(keys) - 1)],),
+            disabled=i == len(keys) - 1,
+            shortcut="PageDown",
+            key="bf_next",
+            help="Page Down",
+            type="primary",
+        )
+    with leave:
+        st.page_link("pages/overview.py", label="Leave briefing")
+
+
+def choose_order(sel: dict) -> RunningOrder:
+    """Pledges and indicators for the briefing, starting from a saved running order or the default."""
+    fw = sel["framework"]
+    saved = _saved(sel)
+    start = st.selectbox(
+        "Start from",
+        ["", *saved],
+        format_func=lambda s: saved[s].name if s else "The default (every pledge, first indicators with figures)",
+        key=f"bf_start_{fw.id}",
+    )
+    default = build(sel, None)
+    base = saved[start] if start else _default_from(default)
+    views = {s.key: s for s in default.screens}
+    titles = {p.id: f"{p.order}. {p.short_title}" for p in fw.pledges}
+    pledges = st.multiselect(
+        f"{fw.pledge_word}s, in the order to show them",
+        list(titles),
+        default=list(base.pledges),
+        format_func=titles.get,
+        key=f"bf_pledges_{fw.id}_{start}",
+    )
+    chosen: dict[str, tuple[str, ...]] = {}
+    cat = load_catalogue()
+    for pid in pledges:
+        pledge = fw.pledge(pid)
+        held = {t.indicator.id for t in views[pid].tiles} if pid in views else set()
+        chosen[pid] = tuple(
+            st.multiselect(
+                f"{titles[pid]}: indicators (up to {running_orders.MAX_INDICATORS})",
+                list(pledge.indicators),
+                default=[i for i in base.indicators.get(pid, ()) if i in pledge.indicators],
+                max_selections=running_orders.MAX_INDICATORS,
+                format_func=lambda i, h=held: cat.indicator(i).short_title + ("" if i in h else " (no figure)"),
+                key=f"bf_ind_{fw.id}_{start}_{pid}",
+            )
+        )
+    draft = RunningOrder(saved[start].name if start else "", fw.id, tuple(pledges), chosen)
+    st.session_state[DRAFT] = draft
+    return draft
+
+
+def _default_from(b: briefing.Briefing) -> RunningOrder:
+    """The default order as the presenter first sees it: what the default briefing shows."""
+    pledges = tuple(s.key for s in b.screens if s.kind == "pledge")
+    return RunningOrder("", b.framework.id, pledges, {s.key: tuple(t.indicator.id for t in s.tiles) for s in b.screens})
+
+
+def save_form(sel: dict, order: RunningOrder) -> str | None:
+    """Save the choices under a name; returns the saved order's slug (for the link)."""
+    with st.form("bf_save", border=True):
+        name = st.text_input("Name this running order to reuse it next quarter", value=order.name, max_chars=60)
+        if not st.form_submit_button("Save running order"):
+            return None
+    try:
+        named = RunningOrder(name.strip(), order.framework, order.pledges, order.indicators)
+        running_orders.save(named, sel["framework"])
+    except running_orders.RunningOrderError as exc:
+        st.error(f"Not saved: {exc}.")
+        return None
+    except OSError as exc:  # a read-only or full data folder: the briefing itself still works
+        st.error(f"Not saved: the data folder could not be written ({exc.strerror or exc}). Tell the administrators.")
+        return None
+    st.success(f"Saved as “{named.name}”. Its link opens this briefing with these choices.")
+    return running_orders.slug(named.name)
+
+
+def start_link(sel: dict, slug: str | None) -> None:
+    params = {"framework": sel["framework"].id, "council": sel["council"], "sn": sel["sn"], "screen": "cover"}
+    if sel["year"]:
+        params["year"] = str(sel["year"])
+    if slug:
+        params["order"] = slug
+    st.page_link("pages/briefing.py", label="Start the briefing (full screen)", icon="▶️", query_params=params)
+
+
+def pack_section(sel: dict, order: RunningOrder) -> None:
+    """Build the offline pack with progress shown; the download keeps the last one built."""
+    st.header("Briefing pack")
+    st.markdown(
+        "One HTML file with every screen above: charts are embedded images, it opens without a network "
+        "connection, and it prints one screen per landscape page."
+    )
+    if st.button("Build the briefing pack", key="bf_build"):
+        b = build(sel, order if order.pledges else None)
+        bar = st.progress(0.0, text="Starting")
+        html = briefing_html.pack_html(b, lambda f, text: bar.progress(f, text=text))
+        st.session_state["bf_pack"] = (briefing_html.pack_filename(b), html.encode("utf-8"))
+    if "bf_pack" in st.session_state:
+        name, data = st.session_state["bf_pack"]
+        st.download_button(
+            f"Download {name} ({len(data) / 1e6:.1f} MB)", data, file_name=name, mime="text/html", key="bf_dl"
+        )
+
+
+def present_link(sel: dict, screen: str) -> None:
+    """From a pledge page straight to its briefing screen."""
+    params = {"framework": sel["framework"].id, "council": sel["council"], "sn": sel["sn"], "screen": screen}
+    if sel["year"]:
+        params["year"] = str(sel["year"])
+    st.page_link(
+        "pages/briefing.py", label="Present this on a big screen (briefing mode)", icon="🖥️", query_params=params
+    )

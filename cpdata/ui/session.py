@@ -1,0 +1,161 @@
+"""The session's selection: council, framework, year and comparator, kept in the URL and the sidebar.
+
+Also the routing guard a page runs first, and the cached lookups the pickers need.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+from streamlit.runtime.pages_manager import PagesManager
+
+from cpdata.catalogue import catalogue
+from cpdata.catalogue.catalogue import Framework, load_frameworks
+from cpdata.core import config, periods
+from cpdata.store import queries, store
+
+SN_CHOICES = {
+    "auto": "Statistical neighbours (model in force each year)",
+    "2021": "Statistical neighbours, April 2021 model (all years)",
+    "2025": "Statistical neighbours, May 2025 model (all years)",
+}
+STATE_KEYS = ("framework", "council", "year", "sn", "band")
+
+
+def data_version() -> str:
+    """Cache keys carry it, so an upload shows on everyone's next interaction."""
+    return store.version()
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def _councils(version: str, data_dir: str) -> dict[str, str]:
+    df = queries.councils()
+    return dict(zip(df["area_code"], df["name"], strict=True))
+
+
+@st.cache_data(max_entries=256, show_spinner=False)
+def _years(version: str, data_dir: str, council: str, ids: tuple[str, ...]) -> list[int]:
+    return queries.periods_held(list(ids), council)
+
+
+def framework_problems() -> list[str]:
+    """Why a council's own framework file was left out (file name and reason, no figures): every visitor sees
+    a notice in the sidebar, so the council notices and fixes it; the reasons are on About the data."""
+    return catalogue.framework_problems()
+
+
+def frameworks() -> dict[str, Framework]:
+    """Shipped frameworks and any the council added in its data folder."""
+    return load_frameworks()
+
+
+def _resolve_council(raw: str | None, options: dict[str, str]) -> str | None:
+    if not raw:
+        return None
+    if raw in options:
+        return raw
+    try:
+        code = queries.resolve_area(raw)
+    except KeyError:
+        return None
+    return code if code in options else None
+
+
+def _default_framework(fws: dict[str, Framework]) -> str:
+    """The deployment's default framework if it is loaded, else the first there is."""
+    return config.default_framework() if config.default_framework() in fws else next(iter(fws))
+
+
+def _framework_still_loaded() -> None:
+    """A framework whose file was removed or broke since the session chose it gives way to the default."""
+    if st.session_state["framework"] not in (fws := frameworks()):
+        st.session_state["framework"] = _default_framework(fws)
+
+
+def init_state() -> None:
+    """First run of a session: take the view from the link (shareable URLs), else defaults."""
+    if st.session_state.get("_initialised") and all(k in st.session_state for k in STATE_KEYS):
+        # Re-assigned so they outlive a run with no sidebar (the big screen): Streamlit drops
+        # widget-owned values after a run in which their widgets were not drawn.
+        for k in STATE_KEYS:
+            st.session_state[k] = st.session_state[k]
+        _framework_still_loaded()
+        return
+    qp = st.query_params
+    fws = frameworks()
+    st.session_state["framework"] = qp.get("framework") if qp.get("framework") in fws else _default_framework(fws)
+    options = _councils(data_version(), str(config.data_dir()))
+    council = _resolve_council(qp.get("council"), options) or _resolve_council(config.default_council(), options)
+    st.session_state["council"] = council or next(iter(options))
+    st.session_state["sn"] = qp.get("sn") if qp.get("sn") in SN_CHOICES else "auto"
+    year = qp.get("year")
+    st.session_state["year"] = int(year) if year and year.isdigit() else None
+    st.session_state["band"] = qp.get("band") != "off"
+    st.session_state["_initialised"] = True
+
+
+def sidebar() -> None:
+    """The council, framework, year and comparator pickers; every page shares them."""
+    version, root = data_version(), str(config.data_dir())
+    fws = frameworks()
+    options = _councils(version, root)
+    with st.sidebar:
+        st.selectbox("Council", list(options), key="council", format_func=lambda c: options.get(c, c))
+        st.selectbox("Framework", list(fws), key="framework", format_func=lambda f: fws[f].title)
+        fw = fws[st.session_state["framework"]]
+        years = _years(version, root, st.session_state["council"], tuple(fw.indicator_ids()))
+        if st.session_state.get("year") not in years:
+            st.session_state["year"] = years[0] if years else None
+        if years:
+            st.selectbox("Year", years, key="year", format_func=periods.label)
+        st.selectbox("Compare with", list(SN_CHOICES), key="sn", format_func=SN_CHOICES.get)
+        st.toggle("Show the neighbours' range on charts", key="band")
+        if problems := framework_problems():
+            files = "1 framework file" if len(problems) == 1 else f"{len(problems)} framework files"
+            st.warning(f"{files} in the data folder could not be loaded: see About the data.")
+    st.query_params.from_dict(
+        {
+            "framework": st.session_state["framework"],
+            "council": st.session_state["council"],
+            "year": str(st.session_state["year"] or ""),
+            "sn": st.session_state["sn"],
+            "band": "on" if st.session_state.get("band", True) else "off",
+        }
+    )
+
+
+def council_options() -> dict[str, str]:
+    """Current councils, code -> name, for pickers."""
+    return _councils(data_version(), str(config.data_dir()))
+
+
+def ensure_routed() -> None:
+    """Hand a page run without ``dashboard.py`` back to the router.
+
+    With a folder called ``pages/`` beside it, Streamlit's legacy router handles the first
+    session after the server starts, and runs ``pages/<name>.py`` alone when the URL matches a
+    file name (``/briefing``, ``/overview``): no state, no sidebar. Turning the legacy router
+    off and rerunning sends that run through ``dashboard.py`` and ``st.navigation``.
+    """
+    if not st.session_state.get("_initialised"):
+        PagesManager.uses_pages_directory = False
+        st.rerun()
+    # Without a rerun (clicks kept): values a run with no sidebar dropped come back from the URL, and a
+    # framework whose file has gone falls back to the default (as the router's init_state does).
+    if not all(k in st.session_state for k in STATE_KEYS):
+        init_state()
+    else:
+        _framework_still_loaded()
+
+
+def selection() -> dict:
+    """What the user has chosen, with the names pages need."""
+    ensure_routed()
+    fw = frameworks()[st.session_state["framework"]]
+    council = st.session_state["council"]
+    return {
+        "framework": fw,
+        "council": council,
+        "council_name": _councils(data_version(), str(config.data_dir()))[council],
+        "year": st.session_state.get("year"),
+        "sn": st.session_state["sn"],
+    }

@@ -1,0 +1,265 @@
+"""Streamlit pieces shared by the pages: cached views, indicator blocks, Bright Spots, scorecard.
+
+Only presentation lives here; every figure comes from ``cpdata.figures.views`` and the tables built from it
+(``trend``, ``scorecard``, ``survey_tables``).
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+from dataclasses import dataclass
+
+import pandas as pd
+import pyarrow as pa
+import streamlit as st
+from streamlit import dataframe_util
+
+from cpdata.catalogue.catalogue import Indicator, load_catalogue
+from cpdata.core import config, fmt, periods, symbols
+from cpdata.figures import exports, provenance, survey_tables, trend, views
+from cpdata.figures.scorecard import comparison_lines, scorecard_rows
+from cpdata.store import store
+from cpdata.ui.session import SN_CHOICES, data_version
+
+
+@st.cache_resource(max_entries=256, show_spinner=False)
+def cached_views(
+    version: str, data_dir: str, council: str, ids: tuple[str, ...], year: int | None, sn: str
+) -> list[views.IndicatorView]:
+    """Cached per data version, so an upload shows on everyone's next interaction.
+
+    ``cache_resource``: pages only read the views, so every session shares them; ``cache_data``
+    unpickled a copy of every view's tables on each rerun (a fifth of a pledge page's time).
+    """
+    return views.indicator_views(council, list(ids), year, sn)
+
+
+@dataclass(frozen=True)
+class SurveyParts:
+    """The Bright Spots table as shown, and its sources; ``table`` is None when nothing is held."""
+
+    table: pa.Table | None
+    sources: str
+
+
+@st.cache_resource(max_entries=128, show_spinner=False)
+def bright_spots_parts(
+    version: str, data_dir: str, council: str, ids: tuple[str, ...], council_name: str
+) -> SurveyParts:
+    """Built once per data version and council (shared and never changed, like ``chart_parts``)."""
+    df = survey_tables.bright_spots_table(council, list(ids))
+    if df.empty:
+        return SurveyParts(None, "")
+    table = dataframe_util.convert_pandas_df_to_arrow_table(survey_tables.bright_spots_display(df, council_name))
+    return SurveyParts(table, "; ".join(sorted(set(df["source"]))))
+
+
+def views_for(sel: dict, ids: list[str]) -> list[views.IndicatorView]:
+    return cached_views(data_version(), str(config.data_dir()), sel["council"], tuple(ids), sel["year"], sel["sn"])
+
+
+def context_line(sel: dict) -> None:
+    year = periods.label(sel["year"]) if sel["year"] else "all years"
+    st.caption(
+        f"{sel['council_name']} · {year} · compared with {SN_CHOICES[sel['sn']].lower()} and England · "
+        f"data as at {provenance.as_at()} (version {data_version()[:8]}; see About the data)"
+    )
+
+
+def illustrative_banner() -> None:
+    """Anything that is not a published figure says so on screen."""
+    manifest = store.read_manifest()
+    made_up = [e["id"] for e in manifest["extracts"] if e.get("active") and e.get("illustrative")]
+    if manifest.get("illustrative") or made_up:
+        st.warning("Illustrative data: some figures here are synthetic, not published statistics.", icon="⚠️")
+
+
+def _delta(v: views.IndicatorView) -> tuple[str | None, str]:
+    if not v.change:
+        return None, "off"
+    if v.change["direction"] == "same":
+        return "no change on the year before", "off"
+    amount = fmt.difference(v.change["diff"], v.indicator.unit, v.indicator.decimals)
+    sign = "+" if v.change["diff"] > 0 else "-"
+    text = f"{sign}{amount} on the year before ({v.change['judgement']})"
+    colour = {"higher": "normal", "lower": "inverse"}.get(v.indicator.polarity, "off")
+    return text, colour
+
+
+@dataclass(frozen=True)
+class BlockParts:
+    """What an indicator block draws besides its headline: built once, then only sent."""
+
+    spec: dict  # Vega-Lite spec, validated by Altair once
+    caption: str
+    alt_text: str
+    data: pd.DataFrame  # the chart's long form, for the PNG download
+    history: pa.Table  # the numbers behind the chart, as st.dataframe sends them
+    csv: bytes  # those numbers as a safe CSV download
+
+
+@st.cache_resource(max_entries=2048, show_spinner=False)
+def chart_parts(
+    version: str,
+    data_dir: str,
+    council: str,
+    indicator_id: str,
+    year: int | None,
+    sn: str,
+    band: bool,
+    council_name: str,
+    _view: views.IndicatorView,
+) -> BlockParts:
+    """Chart spec, caption, text alternative, table and CSV, built once per data version and selection.
+
+    Keyed on small values (the view they come from is determined by them, so it is not hashed:
+    hashing its rows took longer than drawing). Building, validating and serialising these was most
+    of a page's time on every rerun (bench/). ``cache_resource``: the parts are shared, never changed
+    (Streamlit copies a spec before it edits one), so no copy is made on each rerun.
+    """
+    from cpdata.figures import charts  # Altair: imported with the first chart, not before the first page
+
+    ind = load_catalogue().indicator(indicator_id)
+    data = trend.chart_data(_view.rows)
+    # Not validated against Vega-Lite's schema here: that walked every data point (over half of a cold
+    # chart at 100x) and the spec is the same either way (tests/test_perf_ui.py compares with a validated one).
+    spec = json.loads(charts.trend(ind, data, _view.target, band=band).to_json(validate=False))
+    csv = exports.safe_csv(exports.with_context(_view.history, Area=council_name, Indicator=ind.title))
+    return BlockParts(
+        spec=spec,
+        caption=charts.caption(ind, data, band=band),
+        alt_text=charts.describe(ind, council_name, data),
+        data=data,
+        history=dataframe_util.convert_pandas_df_to_arrow_table(_view.history),
+        csv=csv,
+    )
+
+
+def indicator_block(v: views.IndicatorView, sel: dict) -> None:
+    """Headline, sentence, comparisons, chart and the numbers behind it, for one indicator."""
+    ind = v.indicator
+    with st.container(border=True):
+        st.subheader(ind.short_title, anchor=ind.id)
+        if v.period is None:
+            st.write(v.sentence)
+            _definition(v)
+            return
+        left, right = st.columns([2, 3], gap="large")
+        with left:
+            delta, colour = _delta(v)
+            label = f"{sel['council_name']}, {periods.label(v.period)}"
+            same = bool(v.change) and v.change["direction"] == "same"
+            figure = v.shown() if v.value is not None else symbols.short(v.symbol)  # the sentence says why
+            st.metric(label, figure, delta, delta_color=colour, delta_arrow="off" if same else "auto")
+            st.markdown(v.sentence)
+            lines = comparison_lines(v)
+            st.markdown("\n".join(f"- {x}" for x in lines))
+            basis = (
+                "Published figure"
+                if v.basis == "published"
+                else "Local figure from the council's own report (not a DfE published statistic)"
+            )
+            notes = [f"{basis}. Source: {v.source} (extract {v.extract})."]
+            if v.local_value is not None:
+                notes.append(
+                    f"Local figure for the same year: {fmt.number(v.local_value, ind.unit, ind.decimals)} "
+                    f"({v.local_source})."
+                )
+            if v.sn_basis == "published":
+                notes.append(
+                    "Neighbours' figure as published in the council's own table (no neighbours' figures held)."
+                )
+            elif v.sn_published is not None:
+                notes.append(
+                    f"The council's own table gives {fmt.number(v.sn_published, ind.unit, 1)} "
+                    f"for its neighbours ({v.sn_published_source})."
+                )
+            if v.sn_n is not None and v.sn_basis == "computed":
+                notes.append(f"Neighbours' mean of {v.sn_n} councils with a figure, {v.sn_model} model.")
+            st.caption(" ".join(notes))
+        with right:
+            parts = chart_parts(
+                data_version(),
+                str(config.data_dir()),
+                sel["council"],
+                ind.id,
+                sel["year"],
+                sel["sn"],
+                st.session_state.get("band", True),
+                sel["council_name"],
+                v,
+            )
+            st.vega_lite_chart(spec=parts.spec, width="stretch", height=340, alt=parts.alt_text)
+            st.caption(parts.caption)
+        with st.expander("Numbers behind the chart, and definition"):
+            st.dataframe(parts.history, hide_index=True, width="stretch")
+            st.download_button(
+                "Download these figures (CSV)",
+                parts.csv,
+                file_name=f"{ind.id}_{sel['council']}.csv",
+                mime="text/csv",
+                key=f"csv_{ind.id}",
+            )
+            st.download_button(
+                "Download the chart (PNG, print resolution)",
+                functools.partial(_png, ind, parts.data, v.target, sel["council_name"]),
+                file_name=f"{ind.id}_{sel['council']}.png",
+                mime="image/png",
+                key=f"png_{ind.id}",
+            )
+            _definition(v)
+
+
+def _png(ind: Indicator, data: pd.DataFrame, target: float | None, council_name: str) -> bytes:
+    """The chart as a PNG, made only when downloaded (Altair is imported then, not for every page)."""
+    from cpdata.figures import charts
+
+    return charts.png(ind, data, target, council_name)
+
+
+def _definition(v: views.IndicatorView) -> None:
+    ind = v.indicator
+    st.markdown(f"**Definition.** {ind.definition}  \n**Source publication:** {ind.source}")
+
+
+def bright_spots_section(sel: dict, measure_ids: list[str]) -> None:
+    if not measure_ids:
+        return
+    st.header("Bright Spots: what children and young people told us")
+    parts = bright_spots_parts(
+        data_version(), str(config.data_dir()), sel["council"], tuple(measure_ids), sel["council_name"]
+    )
+    if parts.table is None:
+        cat = load_catalogue()
+        names = ", ".join(cat.bright_spots[m].title for m in measure_ids)
+        st.info(f"No Bright Spots results held for {sel['council_name']} for: {names}. Analysts can upload them.")
+        return
+    st.dataframe(parts.table, hide_index=True, width="stretch")
+    st.caption(f"★ marks a result the survey report calls a Bright Spot of practice. Source: {parts.sources}.")
+
+
+def split_held(items: list[views.IndicatorView]) -> tuple[list[views.IndicatorView], list[views.IndicatorView]]:
+    return [v for v in items if v.has_data], [v for v in items if not v.has_data]
+
+
+def not_held_section(items: list[views.IndicatorView]) -> None:
+    """Measures of success with no figures yet: listed, never silently dropped."""
+    if not items:
+        return
+    st.header("Measures with no figures held yet")
+    st.markdown("No figures held yet — analysts can upload them. " + "These measures are part of the framework:")
+    st.markdown("\n".join(f"- **{v.indicator.short_title}**: {v.indicator.definition}" for v in items))
+
+
+def scorecard(sel: dict, pledge, all_views: dict[str, views.IndicatorView]) -> None:
+    """One pledge's lines of the overview, from views built once for the whole framework."""
+    table = scorecard_rows([all_views[i] for i in pledge.indicators])
+    st.dataframe(table, hide_index=True, width="stretch")
+    st.download_button(
+        "Download this scorecard (CSV)",
+        exports.safe_csv(exports.with_context(table, Area=sel["council_name"], Pledge=pledge.title)),
+        file_name=f"scorecard_{pledge.id}_{sel['council']}.csv",
+        mime="text/csv",
+        key=f"score_{pledge.id}",
+    )

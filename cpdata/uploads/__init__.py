@@ -1,0 +1,1 @@
+"""Reading, shaping, checking and applying analysts' files. Never imports figures."""

@@ -1,0 +1,163 @@
+"""Upload checks: a list of small functions, each returning problems of one shape.
+
+Like DfE's data screener: every problem is reported at once, naming the row, the column,
+what is wrong and how to fix it. ``fail`` blocks the upload; ``advisory`` warns. The checks
+here ask whether each row names a known indicator, area and year, only once, and holds a number
+or a symbol; those in ``cpdata.uploads.number_checks`` ask whether the numbers are sensible.
+"""
+
+from __future__ import annotations
+
+import difflib
+
+import pandas as pd
+
+from cpdata.core import periods
+from cpdata.uploads import number_checks
+from cpdata.uploads.cell_values import parse_cells
+from cpdata.uploads.problems import Check, Context, Problem, each_row
+
+
+def not_empty(cells: pd.DataFrame, ctx: Context) -> list[Problem]:
+    if cells.empty:
+        return [Problem("empty", "fail", "The file has a header but no figures.", "Add at least one row of figures.")]
+    return []
+
+
+def indicator_known(cells: pd.DataFrame, ctx: Context) -> list[Problem]:
+    bad = cells[~cells["indicator_id"].isin(ctx.catalogue.indicators)]
+    known = list(ctx.catalogue.indicators)
+
+    def msg(r: pd.Series) -> str:
+        close = difflib.get_close_matches(str(r["indicator_id"]), known, n=1)
+        hint = f" Did you mean '{close[0]}'?" if close else ""
+        return f"'{r['indicator_id']}' is not an indicator in the catalogue.{hint}"
+
+    return each_row(
+        "unknown indicator",
+        "fail",
+        bad.drop_duplicates("indicator_id"),
+        msg,
+        "Use an indicator id from the catalogue (download the template for the list).",
+        column=lambda r: r.get("_indicator_column") or "indicator_id",
+    )
+
+
+def area_known(cells: pd.DataFrame, ctx: Context) -> list[Problem]:
+    bad = cells[cells["area_code"].isna()]
+    return each_row(
+        "unknown area",
+        "fail",
+        bad.drop_duplicates("area_given"),
+        lambda r: f"'{r['area_given']}' is not a council, region or England code we know.",
+        "Use the council's new code (e.g. E09000003), old code (302) or exact name.",
+        column=lambda r: "area_code",
+    )
+
+
+def area_name_matches(cells: pd.DataFrame, ctx: Context) -> list[Problem]:
+    if "area_name_given" not in cells or cells["area_name_given"].isna().all():
+        return []
+    names = dict(zip(ctx.areas["area_code"], ctx.areas["name"], strict=True))
+    given = cells[cells["area_name_given"].notna() & cells["area_code"].notna()]
+    pairs = given[["area_name_given", "area_code"]].drop_duplicates()
+    wrong = {
+        (n, c)
+        for n, c in zip(pairs["area_name_given"], pairs["area_code"], strict=True)
+        if str(n).strip().lower() != str(names.get(c, "")).lower()
+    }
+    bad = given[[(n, c) in wrong for n, c in zip(given["area_name_given"], given["area_code"], strict=True)]]
+    return each_row(
+        "code and name disagree",
+        "fail",
+        bad.drop_duplicates(["area_code", "area_name_given"]),
+        lambda r: f"code {r['area_given']} is {names.get(r['area_code'])}, but the row names '{r['area_name_given']}'.",
+        "Correct the code or the name so they agree.",
+        column=lambda r: "area_name",
+    )
+
+
+def period_valid(cells: pd.DataFrame, ctx: Context) -> list[Problem]:
+    bad = cells[cells["period"].isna()]
+    problems = each_row(
+        "bad period",
+        "fail",
+        bad,
+        lambda r: f"'{r['period_given']}' is not a year.",
+        "Write the year as 2020/21 (or 2021 for the year ending March 2021).",
+        column=lambda r: r.get("_period_column") or "period",
+    )
+    styles = {_style(str(p)) for p in cells["period_given"].dropna().unique()}
+    if len(styles) > 1:
+        problems.append(
+            Problem(
+                "mixed periods",
+                "fail",
+                f"Years are written in more than one way ({', '.join(sorted(styles))}).",
+                "Write every year the same way, e.g. 2020/21.",
+                column="period",
+            )
+        )
+    return problems
+
+
+def _style(text: str) -> str:
+    t = text.strip()
+    if "/" in t or "-" in t:
+        return "2020/21"
+    return {4: "2021", 6: "202021"}.get(len(t), t)
+
+
+def value_parses(cells: pd.DataFrame, ctx: Context) -> list[Problem]:
+    problems = []
+    for part in ("value", "numerator", "denominator"):
+        raw = cells.get(f"raw_{part}")
+        if raw is None:
+            continue
+        bad = cells[~parse_cells(raw)["ok"].to_numpy()]
+        problems += each_row(
+            "not a number",
+            "fail",
+            bad,
+            lambda r, p=part: f"'{r[f'raw_{p}']}' is neither a number nor a known symbol (c, x, z, k, low, u, N/A).",
+            "Enter a number, or the symbol for a withheld figure; leave blank if nothing is published.",
+            column=lambda r, p=part: r["_column"] if p == "value" else p,
+        )
+    return problems
+
+
+def no_duplicates(cells: pd.DataFrame, ctx: Context) -> list[Problem]:
+    key = ["indicator_id", "area_code", "period", "figure_type", "basis"]
+    dup = cells[cells.duplicated(key, keep="first") & cells["area_code"].notna() & cells["period"].notna()]
+    return each_row(
+        "duplicate rows",
+        "fail",
+        dup,
+        lambda r: f"a second figure for {r['indicator_id']}, {r['area_given']}, {periods.label(r['period'])}.",
+        "Keep one row for each indicator, area and year (delete or correct the repeat).",
+        column=lambda r: "(whole row)",
+    )
+
+
+CHECKS: list[Check] = [
+    not_empty,
+    indicator_known,
+    area_known,
+    area_name_matches,
+    period_valid,
+    value_parses,
+    number_checks.percent_scale,
+    number_checks.percent_in_range,
+    number_checks.count_not_negative,
+    no_duplicates,
+    number_checks.sn_agrees,
+    number_checks.plausible_move,
+]
+
+
+def run(cells: pd.DataFrame, ctx: Context) -> list[Problem]:
+    """Every check, in order, so the analyst sees all that is wrong at once."""
+    problems: list[Problem] = []
+    for check in CHECKS:
+        problems += check(cells, ctx)
+    return problems

@@ -1,0 +1,235 @@
+"""Explore Education Statistics open-data CSVs -> tidy figures, driven by recipes (data).
+
+A recipe (``cpdata/uploads/recipes/*.toml``) names the filter values and column that make each
+catalogue indicator, so a new DfE file needs a recipe, not code; ``cpdata.uploads.recipe_format`` reads and
+checks one file. Recipes an analyst makes in the upload page are checked and saved by
+``cpdata.uploads.saved_recipes`` into the data folder, where a bad one is skipped with its reason.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import logging
+from pathlib import Path
+
+import pandas as pd
+
+from cpdata.core import config, periods, symbols
+from cpdata.core.filestamps import Stamp, stamped
+from cpdata.uploads.recipe_format import Recipe, RecipeFileError, read_recipe
+
+RECIPE_DIR = config.PACKAGE_DIR / "uploads" / "recipes"
+GEOGRAPHY_COLUMNS = [
+    "time_period",
+    "time_identifier",
+    "geographic_level",
+    "country_code",
+    "country_name",
+    "region_code",
+    "region_name",
+    "old_la_code",
+    "la_name",
+    "new_la_code",
+]
+ENGLAND = "E92000001"
+log = logging.getLogger(__name__)
+
+
+def recipe_files(data_dir: Path | None = None) -> list[Path]:
+    """Shipped recipes, then those analysts saved in the data folder."""
+    files = sorted(RECIPE_DIR.glob("*.toml"))
+    saved = (data_dir or config.data_dir()) / "recipes"
+    return files + (sorted(saved.glob("*.toml")) if saved.is_dir() else [])
+
+
+def load_recipes(*, data_dir: Path | None = None) -> list[Recipe]:
+    """Shipped recipes, then those saved in ``data_dir`` (the upload's data folder, not just the configured
+    one) that can be used; ``recipe_problems`` says why any saved one was left out."""
+    return list(_read_recipes(stamped(recipe_files(data_dir)))[0])
+
+
+def shipped_recipes() -> list[Recipe]:
+    """The recipes that ship with the dashboard only (building the sample data must not depend on what
+    analysts saved in a data folder)."""
+    return list(_read_recipes(stamped(sorted(RECIPE_DIR.glob("*.toml"))))[0])
+
+
+def recipe_problems(data_dir: Path | None = None) -> list[str]:
+    """One plain sentence for each saved recipe left out (which file, why, that it was skipped); none if all read."""
+    return list(_read_recipes(stamped(recipe_files(data_dir)))[1])
+
+
+@functools.lru_cache(maxsize=8)
+def _read_recipes(files: tuple[tuple[str, Stamp], ...]) -> tuple[tuple[Recipe, ...], tuple[str, ...]]:
+    """Every recipe, read once per set of files (an edited, replaced or added file is read again).
+
+    Saved recipes are all read on every EES upload, so one that cannot be used (hand-edited, or saved
+    before saving was checked) is skipped with its reason, not allowed to stop every upload; a shipped
+    recipe that cannot be used is our bug and raises.
+    """
+    recipes, problems = [], []
+    for path in (Path(f) for f, _ in files):
+        try:
+            recipes.append(read_recipe(path))
+        except RecipeFileError as exc:
+            if path.parent == RECIPE_DIR:
+                raise RecipeFileError(f"shipped recipe {path.name}: {exc}") from None
+            problems.append(
+                f"The saved recipe {path.name!r} in the data folder's recipes folder was skipped: {exc}. "
+                "Until it is fixed or removed, files that only it maps are not recognised."
+            )
+            log.warning("Saved recipe %s skipped: %s", path, exc)
+    return tuple(recipes), tuple(problems)
+
+
+def columns_of(df: pd.DataFrame) -> tuple[dict[str, list[str]], list[str]]:
+    """An EES file's filter columns (with their values) and indicator (number) columns."""
+    filters: dict[str, list[str]] = {}
+    numbers: list[str] = []
+    for c in [c for c in df.columns if c not in GEOGRAPHY_COLUMNS]:
+        sample = df[c].dropna().astype(str).head(500)
+        parsed = sum(symbols.parses(x) for x in sample)
+        if parsed >= 0.8 * max(len(sample), 1):
+            numbers.append(c)
+        else:
+            filters[c] = sorted(df[c].astype(str).unique().tolist())[:200]
+    return filters, numbers
+
+
+def is_ees(columns: list[str]) -> bool:
+    return {"time_period", "geographic_level"} <= set(columns)
+
+
+def find_recipe(
+    df: pd.DataFrame, recipes: list[Recipe] | None = None, *, data_dir: Path | None = None
+) -> Recipe | None:
+    """The first recipe (shipped before saved) that knows the file, from ``recipes`` or those ``data_dir`` holds."""
+    for recipe in recipes if recipes is not None else load_recipes(data_dir=data_dir):
+        if recipe.matches(df):
+            return recipe
+    return None
+
+
+LEVEL_CODE_COLUMN = {"Regional": "region_code", "Local authority": "new_la_code"}
+
+
+def area_codes(df: pd.DataFrame) -> pd.Series:
+    """Each row's area: England for a national row, else its region's or council's code; missing
+    (NaN) for a blank code or another level. Column-wise, as a row-by-row apply took seconds per 100k rows.
+    """
+    level = df["geographic_level"]
+    codes = pd.Series("", index=df.index, dtype="str").mask(level == "National", ENGLAND)
+    for name, column in LEVEL_CODE_COLUMN.items():
+        at = level == name
+        if at.any():  # a file with no rows at a level need not have its code column
+            codes = codes.mask(at, df[column])
+    return codes.where(codes != "")
+
+
+def _pick_version(df: pd.DataFrame, recipe: Recipe) -> pd.DataFrame:
+    """Where a year is published in several versions (Final/Revised), keep the preferred one."""
+    col = recipe.version_column
+    if not col or col not in df.columns:
+        return df
+    rank = {v: i for i, v in enumerate(recipe.version_preference)}
+    df = df.assign(_vrank=df[col].map(rank).fillna(len(rank)))
+    best = df.groupby(["time_period", "_area"])["_vrank"].transform("min")
+    return df[df["_vrank"] == best].drop(columns="_vrank")
+
+
+def source_label(recipe: Recipe, df: pd.DataFrame) -> str:
+    """The publication and its latest year; a year that does not parse is the checks' to report."""
+    years = []
+    for text in df["time_period"].astype(str).unique():
+        with contextlib.suppress(ValueError):
+            years.append(periods.parse(text))
+    return f"{recipe.publication} {max(years)}" if years else recipe.publication
+
+
+def _columns_used(recipe: Recipe) -> list[str]:
+    """The columns ``to_cells`` reads, in a stable order."""
+    used = ["time_period", "geographic_level", *LEVEL_CODE_COLUMN.values()]
+    if recipe.version_column:
+        used.append(recipe.version_column)
+    for ind in recipe.indicators:
+        used += [*ind.filters, *(ind.denominator_filters or {}), ind.value]
+        used += [c for c in (ind.numerator, ind.denominator) if c]
+    return list(dict.fromkeys(used))
+
+
+def to_cells(df: pd.DataFrame, recipe: Recipe) -> pd.DataFrame:
+    """Raw cells for every indicator the recipe names, with the file row and column they came from.
+
+    Values stay text here; ``cpdata.uploads.ingest`` checks them and turns them into figures.
+    """
+    df = df[[c for c in _columns_used(recipe) if c in df.columns]]  # fewer columns to copy and filter
+    df = df.fillna("").astype(str).reset_index(drop=True)
+    df["_row"] = df.index + 2  # the header is row 1
+    df = df[df["geographic_level"].isin(["National", "Regional", "Local authority"])].copy()
+    df["_area"] = area_codes(df) if not df.empty else None
+    df = _pick_version(df[df["_area"].notna()], recipe)
+    frames = []
+    for ind in recipe.indicators:
+        mask = pd.Series(True, index=df.index)
+        for col, wanted in ind.filters.items():
+            mask &= df[col] == wanted
+        rows = df[mask]
+        out = pd.DataFrame(
+            {
+                "indicator_id": ind.id,
+                "area_given": rows["_area"].to_numpy(),
+                "period_given": rows["time_period"].to_numpy(),
+                "figure_type": "value",
+                "basis": "published",
+                "raw_value": rows[ind.value].to_numpy(),
+                "raw_numerator": rows[ind.numerator].to_numpy() if ind.numerator else "",
+                "_row": rows["_row"].to_numpy(),
+                "_column": ind.value,
+            }
+        )
+        if ind.denominator:
+            den_mask = pd.Series(True, index=df.index)
+            for col, wanted in {**ind.filters, **(ind.denominator_filters or {})}.items():
+                den_mask &= df[col] == wanted
+            out["raw_denominator"] = _denominators(out, df[den_mask], ind.denominator)
+        else:
+            out["raw_denominator"] = ""
+        frames.append(out)
+    cells = pd.concat(frames, ignore_index=True)
+    cells["source"] = source_label(recipe, df) if not df.empty else recipe.publication
+    return cells
+
+
+def _denominators(out: pd.DataFrame, den: pd.DataFrame, column: str) -> list[str]:
+    """Each cell's denominator: the denominator row's for the same area and year (the last such
+    row, as a lookup built row by row had it), else blank. One join instead of a loop per cell.
+    """
+    keys = ["_area", "time_period"]
+    den = den.drop_duplicates(keys, keep="last")[[*keys, column]].astype({k: object for k in keys})
+    cells = pd.DataFrame({"_area": out["area_given"], "time_period": out["period_given"]}, dtype=object)
+    found = cells.merge(den.rename(columns={column: "_den"}), how="left", on=keys)
+    return found["_den"].fillna("").tolist()
+
+
+def to_figures(df: pd.DataFrame, recipe: Recipe, extract_id: str) -> pd.DataFrame:
+    """Tidy figures for every indicator the recipe names; symbols kept, never zeroed."""
+    from cpdata.uploads import ingest
+
+    cells = to_cells(df, recipe)
+    cells["area_code"] = cells["area_given"]
+    cells["period"] = cells["period_given"].map(periods.parse)
+    return ingest.finalise(cells, extract_id)
+
+
+def areas_in(df: pd.DataFrame) -> pd.DataFrame:
+    """The areas an EES file names, with both codes and region, for the reference table."""
+    df = df.fillna("").astype(str)
+    la = df[df["geographic_level"] == "Local authority"]
+    out = la[["new_la_code", "old_la_code", "la_name", "region_code", "region_name"]].drop_duplicates()
+    out.columns = ["area_code", "old_code", "name", "region_code", "region_name"]
+    out["level"] = "local_authority"
+    reg = df[df["geographic_level"] == "Regional"][["region_code", "region_name"]].drop_duplicates()
+    reg = reg.assign(area_code=reg["region_code"], old_code=None, name=reg["region_name"], level="region")
+    nat = pd.DataFrame([{"area_code": ENGLAND, "old_code": None, "name": "England", "level": "national"}])
+    return pd.concat([out, reg, nat], ignore_index=True)

@@ -1,0 +1,65 @@
+"""Looking an upload's cells up in the store: areas and years resolved, the figures already held,
+and the neighbours' means, for the checks to consult and the preview to compare against.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import pandas as pd
+
+from cpdata.store import queries, store
+from cpdata.uploads.cell_values import each_distinct, year_or_none
+
+
+def resolve(cells: pd.DataFrame, areas: pd.DataFrame) -> pd.DataFrame:
+    """The cells with ``area_code`` and ``period`` added (None where not known), for the checks to report."""
+    lookup = area_lookup(areas)
+    cells = cells.copy()
+    cells["area_code"] = each_distinct(cells["area_given"], lambda a: lookup.get(str(a).strip().lower()))
+    cells["period"] = each_distinct(cells["period_given"], year_or_none)
+    return cells
+
+
+def held(cells: pd.DataFrame, data_dir: Path | None) -> pd.DataFrame:
+    """The figures already stored for these cells' indicators and areas: what an upload would replace."""
+    ids = sorted(set(cells["indicator_id"].dropna().unique()))  # unique() first: one value each, not a cell each
+    areas = sorted(set(cells["area_code"].dropna().unique()))
+    if not ids or not areas:
+        return pd.DataFrame(columns=["indicator_id", "area_code", "period", "figure_type", "basis", "value", "symbol"])
+    cur = store.cursor(data_dir)
+    try:
+        return cur.execute(
+            "SELECT indicator_id, area_code, period, figure_type, basis, value, symbol, source, extract_id "
+            "FROM figures WHERE indicator_id IN (SELECT unnest($i::VARCHAR[])) "
+            "AND area_code IN (SELECT unnest($a::VARCHAR[]))",
+            {"i": ids, "a": areas},
+        ).df()
+    finally:
+        cur.close()
+
+
+def sn_means(data_dir: Path | None) -> Callable[[pd.DataFrame], pd.DataFrame]:
+    """The neighbours' mean for given (indicator, area, period) keys, fetched only if a check asks."""
+
+    def means(keys: pd.DataFrame) -> pd.DataFrame:
+        out = []
+        for (ind, area), part in keys.groupby(["indicator_id", "area_code"]):
+            s = queries.series(area, [ind], data_dir=data_dir)
+            s = s[s["period"].isin(part["period"])]
+            out.append(s[["indicator_id", "period", "sn_mean"]].assign(area_code=area))
+        return pd.concat(out) if out else pd.DataFrame(columns=["indicator_id", "area_code", "period", "sn_mean"])
+
+    return means
+
+
+def area_lookup(areas: pd.DataFrame) -> dict[str, str]:
+    """Lower-cased new code, old code or name -> area code: an upload may name an area any of those ways."""
+    lookup: dict[str, str] = {}
+    for r in areas.itertuples():
+        lookup[r.area_code.lower()] = r.area_code
+        if isinstance(r.old_code, str) and r.old_code:
+            lookup.setdefault(r.old_code.lower(), r.area_code)
+        lookup.setdefault(r.name.lower(), r.area_code)
+    return lookup

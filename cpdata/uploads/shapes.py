@@ -1,0 +1,210 @@
+"""Recognising an upload's shape and turning its table into cells, one row per figure, still text.
+
+Three shapes of figures are accepted: the dashboard's tidy template, DfE's Explore Education
+Statistics open-data CSVs (via recipes), and a council's wide performance table; a Bright Spots
+survey is recognised here and read by ``cpdata.uploads.surveys``. ``cpdata.uploads.ingest`` checks the cells.
+"""
+
+from __future__ import annotations
+
+import difflib
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import pandas as pd
+
+from cpdata.catalogue import aliases
+from cpdata.core import periods, schema
+from cpdata.uploads import ees, surveys, wide
+from cpdata.uploads.cell_values import year_or_none
+from cpdata.uploads.problems import Problem, fail
+
+if TYPE_CHECKING:  # ingest calls these with its options; importing it here would be circular
+    from cpdata.uploads.ingest import Options
+
+TEMPLATE_REQUIRED = ["indicator_id", "area_code", "period", "value"]
+TEMPLATE_OPTIONAL = ["area_name", "numerator", "denominator", "figure_type", "basis", "source", "note"]
+
+
+def detect(df: pd.DataFrame) -> str:
+    """Which shape the file is, from its headers alone, so the right reading is used."""
+    cols = [c.strip() for c in df.columns]
+    if surveys.is_survey_template(cols):
+        return "bright_spots"
+    if set(TEMPLATE_REQUIRED) <= set(cols):
+        return "template"
+    if ees.is_ees(cols):
+        return "ees"
+    if wide.columns(df):
+        return "wide"
+    lowered = {c.lower().replace(" ", "_") for c in cols}
+    if len(set(TEMPLATE_REQUIRED) & lowered) >= 2:
+        return "template"
+    return "unknown"
+
+
+def template_cells(df: pd.DataFrame, filename: str, options: Options) -> tuple[pd.DataFrame, list[Problem]]:
+    """The template's rows as cells; a missing column or a figure type or basis we do not know fails."""
+    problems = []
+    cols = set(df.columns)
+    for need in TEMPLATE_REQUIRED:
+        if need not in cols:
+            close = difflib.get_close_matches(need, list(cols), n=1, cutoff=0.6)
+            hint = f" The file has '{close[0]}': rename it to '{need}'." if close else f" Add a column '{need}'."
+            problems.append(fail("missing column", f"The column '{need}' is missing.", hint.strip(), need))
+    if problems:
+        return pd.DataFrame(), problems
+    get = lambda name, default="": df[name].str.strip() if name in cols else pd.Series(default, index=df.index)  # noqa: E731
+    cells = pd.DataFrame(
+        {
+            "indicator_id": get("indicator_id"),
+            "area_given": get("area_code"),
+            "area_name_given": get("area_name").replace("", None) if "area_name" in cols else None,
+            "period_given": get("period"),
+            "figure_type": get("figure_type").replace("", "value"),
+            "basis": get("basis").replace("", "local"),
+            "raw_value": get("value"),
+            "raw_numerator": get("numerator"),
+            "raw_denominator": get("denominator"),
+            "source": get("source").replace("", options.source or f"Uploaded file {filename}"),
+            "note": get("note").replace("", None),
+            "_row": df.index + 2,
+            "_column": "value",
+        }
+    )
+    allowed = {
+        "figure_type": (schema.FIGURE_TYPES, "bad figure type", "a figure type", "or leave blank for 'value'"),
+        "basis": (schema.BASES, "bad basis", "a basis", "or leave blank for 'local'"),
+    }
+    for column, (values, check, what, blank) in allowed.items():
+        for r in cells[~cells[column].isin(values)].head(20).to_dict("records"):
+            fix = f"Use one of {', '.join(values)}, {blank}."
+            problems.append(Problem(check, "fail", f"'{r[column]}' is not {what}.", fix, int(r["_row"]), column))
+    return cells, problems
+
+
+def ees_cells(df: pd.DataFrame, options: Options, data_dir: Path | None = None) -> tuple[pd.DataFrame, list[Problem]]:
+    """An EES file's cells through its recipe: the one chosen in the page, else the first that knows it
+    among the shipped ones and those saved in ``data_dir`` (the folder the upload is checked against)."""
+    recipe = options.recipe or ees.find_recipe(df, data_dir=data_dir)
+    if recipe is None:
+        return pd.DataFrame(), [
+            fail("no recipe", describe_unmapped(df), "Map it to an indicator below, or ask for a recipe.")
+        ]
+    missing = _ees_missing_columns(df, recipe)
+    if missing:
+        return pd.DataFrame(), [
+            fail(
+                "missing column",
+                f"The file looks like '{recipe.name}' but has no column {', '.join(repr(c) for c in missing)}.",
+                "Download the file again from Explore Education Statistics and upload it without removing columns.",
+                missing[0],
+            )
+        ]
+    cells = ees.to_cells(df, recipe)
+    if cells.empty:
+        return cells, [
+            fail(
+                "no rows",
+                f"The file matches '{recipe.name}' but has no rows for its indicators.",
+                "Check the filter values (e.g. age group, breakdown) are as DfE publishes them.",
+            )
+        ]
+    return cells, []
+
+
+def _ees_missing_columns(df: pd.DataFrame, recipe: ees.Recipe) -> list[str]:
+    """Columns the recipe (and the file's own geographic levels) need that the file lacks."""
+    need = {
+        c
+        for i in recipe.indicators
+        for c in (i.value, i.numerator, i.denominator, *i.filters, *(i.denominator_filters or {}))
+        if c
+    }
+    levels = set(df["geographic_level"].astype(str))
+    need |= {"region_code"} if "Regional" in levels else set()
+    need |= {"new_la_code"} if "Local authority" in levels else set()
+    return sorted(need - set(df.columns))
+
+
+def describe_unmapped(df: pd.DataFrame) -> str:
+    """What we recognised in an EES file with no recipe, so the analyst can map it."""
+    filters, numeric = ees.columns_of(df)
+    years = sorted({periods.label(y) for y in map(year_or_none, df["time_period"].astype(str).unique()) if y})
+    levels = sorted(set(df["geographic_level"].astype(str)))
+    return (
+        "This is an Explore Education Statistics file, but no recipe maps it to the catalogue. "
+        f"Filters: {', '.join(filters) or 'none'}. Indicator columns: {', '.join(numeric) or 'none'}. "
+        f"Years: {', '.join(years)}. Geographies: {', '.join(levels)}."
+    )
+
+
+def wide_cells(df: pd.DataFrame, options: Options) -> tuple[pd.DataFrame, list[Problem], dict]:
+    """A wide table's cells for ``options.council``, plus the row names we could not match (with a suggestion)."""
+    problems = []
+    if not options.council:
+        no_council = fail(
+            "no council",
+            "A wide table does not say whose figures it holds.",
+            "Choose the council these figures are for (on the command line: --council).",
+        )
+        return pd.DataFrame(), [no_council], {}
+    name_col = df.columns[0]
+    ids, unmatched = {}, {}
+    for name in df[name_col].astype(str).str.strip():
+        if not name:
+            continue
+        found = options.mapping.get(name) or aliases.match(name)
+        if found:
+            ids[name] = found
+        else:
+            unmatched[name] = aliases.suggest(name)
+    for i, name in enumerate(df[name_col].astype(str).str.strip()):
+        if name in unmatched:
+            hint = (
+                f"The closest is '{unmatched[name]}': confirm it"
+                if unmatched[name]
+                else "Choose the indicator it measures"
+            )
+            problems.append(
+                Problem(
+                    "unmatched indicator",
+                    "fail",
+                    f"'{name}' is not a name we know.",
+                    f"{hint} in the mapping, or rename the row.",
+                    i + 2,
+                    str(name_col),
+                )
+            )
+    rows = []
+    for i, r in df.iterrows():
+        name = str(r[name_col]).strip()
+        if name not in ids:
+            continue
+        for col in wide.columns(df):
+            raw = str(r[col.header]).strip()
+            if raw == "":
+                continue  # a blank cell publishes nothing
+            label = {
+                "value": "local outturn",
+                "sn_average": "statistical neighbours as published",
+                "national": "national as published",
+                "target": "local target",
+            }[col.figure_type]
+            rows.append(
+                {
+                    "indicator_id": ids[name],
+                    "area_given": options.council,
+                    "period_given": periods.label(col.period),
+                    "figure_type": col.figure_type,
+                    "basis": "local" if col.figure_type in ("value", "target") else "published",
+                    "raw_value": raw,
+                    "raw_numerator": "",
+                    "raw_denominator": "",
+                    "source": f"{options.source or 'Council performance table'}, {label}",
+                    "note": f"row '{name}', column '{col.header}'",
+                    "_row": i + 2,
+                    "_column": col.header,
+                }
+            )
+    return pd.DataFrame(rows), problems, unmatched

@@ -1,0 +1,102 @@
+"""Applying and undoing uploads: atomic, recorded, and nothing held is ever lost.
+
+An applied upload is a new extract file plus one manifest swap; undo marks it inactive
+(the file stays, so it can be inspected). Writers take a lock on the data folder so two
+uploads never interleave their manifest updates.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import hashlib
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pandas as pd
+
+from cpdata.core import config, schema
+from cpdata.store import store
+from cpdata.uploads.ingest import Prepared
+
+LOCK = store.LOCK
+
+
+class UploadRefused(ValueError):
+    """The upload failed its checks, or the data folder refused the change."""
+
+
+@contextlib.contextmanager
+def writer_lock(data_dir: Path | None = None) -> Iterator[None]:
+    root = data_dir or config.data_dir()
+    if not os.access(root, os.W_OK):
+        raise UploadRefused(f"The data folder {root} is not writable by this user; ask the server's operators.")
+    with store.writer_lock(root):
+        yield
+
+
+def extract_id_for(sha256: str, when: dt.datetime) -> str:
+    """An upload's id: when it was applied and the start of its file's hash (given, as the manifest keeps the
+    whole hash too and hashing a big file twice is wasted time)."""
+    return f"upload_{when:%Y%m%dT%H%M%S%f}_{sha256[:8]}"
+
+
+def apply(prepared: Prepared, data: bytes, who: str, data_dir: Path | None = None) -> dict:
+    """Make a checked upload live in one step. Refuses anything with a failing check."""
+    if prepared.failed:
+        raise UploadRefused("The upload has failing checks; fix them first: " + prepared.problems[0].text())
+    if prepared.figures.empty:
+        raise UploadRefused("The upload holds no figures to apply.")
+    sha256 = hashlib.sha256(data).hexdigest()
+    extract_id = extract_id_for(sha256, dt.datetime.now(dt.UTC))
+    target = schema.BRIGHT_SPOTS if prepared.kind == "bright_spots" else schema.FIGURES
+    table = schema.to_table(prepared.figures.assign(extract_id=extract_id), target)
+    meta = {
+        "id": extract_id,
+        "source_file": Path(prepared.filename).name,
+        "sha256": sha256,
+        "applied_by": who,
+        "description": f"Upload ({prepared.shape}) of {Path(prepared.filename).name}",
+        "shape": prepared.shape,
+    }
+    with writer_lock(data_dir):
+        return store.add_extract(table, prepared.kind, meta, data_dir)
+
+
+def undo(extract_id: str, who: str, data_dir: Path | None = None) -> dict:
+    """Take an applied upload back out; the figures seen before it return exactly."""
+    with writer_lock(data_dir):
+        manifest = store.read_manifest(data_dir)
+        entry = next((e for e in manifest["extracts"] if e["id"] == extract_id), None)
+        if entry is None:
+            raise UploadRefused(f"No upload called {extract_id!r} is held.")
+        if not extract_id.startswith("upload_"):
+            raise UploadRefused(f"{extract_id!r} is part of the base data, not an upload; it cannot be undone here.")
+        if not entry["active"]:
+            raise UploadRefused(f"{extract_id!r} was already undone on {entry.get('undone_at', 'an earlier date')}.")
+        entry["active"] = False
+        entry["undone_at"] = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+        entry["undone_by"] = who
+        store.write_manifest(manifest, data_dir)
+        return entry
+
+
+def history(data_dir: Path | None = None) -> pd.DataFrame:
+    """Every upload, newest first: when, who, file, hash, rows, and whether it is live."""
+    manifest = store.read_manifest(data_dir)
+    rows = [
+        {
+            "id": e["id"],
+            "applied_at": e.get("applied_at", ""),
+            "applied_by": e.get("applied_by", ""),
+            "file": e.get("source_file", ""),
+            "sha256": e.get("sha256", "")[:12],
+            "rows": e.get("rows"),
+            "status": "live" if e["active"] else f"undone {e.get('undone_at', '')} by {e.get('undone_by', '')}",
+        }
+        for e in manifest["extracts"]
+        if e["id"].startswith("upload_")
+    ]
+    columns = ["id", "applied_at", "applied_by", "file", "sha256", "rows", "status"]
+    return pd.DataFrame(rows, columns=columns).iloc[::-1].reset_index(drop=True)
