@@ -11,7 +11,7 @@ from streamlit.testing.v1 import AppTest
 
 from cpdata.figures import views
 from cpdata.ui import errors
-from tests.test_app import APP
+from tests.app.test_app import APP
 
 REFERENCE = re.compile(r"reference ([0-9A-F]{6})")
 
@@ -97,7 +97,7 @@ def test_st_stop_passes_through_and_stop_true_ends_the_run():
 
 
 def test_a_broken_council_framework_file_leaves_the_dashboard_working_and_says_why(data_copy):
-    from tests.test_app import open_page
+    from tests.app.test_app import open_page
 
     (data_copy / "frameworks").mkdir()
     (data_copy / "frameworks" / "ours.toml").write_text('id = "ours"\ntitle = "Ours\n', encoding="utf-8")

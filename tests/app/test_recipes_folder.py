@@ -11,9 +11,9 @@ import pytest
 
 from cpdata.core import config
 from cpdata.uploads import ees, ingest, recipe_format, saved_recipes
+from tests.app.test_saved_recipes import PEPS, _peps_recipe
+from tests.app.test_upload_page import _signed_in
 from tests.conftest import FIXTURES
-from tests.test_saved_recipes import PEPS, _peps_recipe
-from tests.test_upload_page import _signed_in
 
 
 @pytest.fixture

@@ -12,8 +12,8 @@ import logging
 import pytest
 
 from cpdata.uploads import auth
-from tests.test_access import _page_text
-from tests.test_upload_page import PASSWORD, _upload_page
+from tests.app.test_access import _page_text
+from tests.app.test_upload_page import PASSWORD, _upload_page
 
 SECRETS = {"analysts": {"password_sha256": hashlib.sha256(PASSWORD.encode()).hexdigest()}}
 PAUSED = "Too many failed sign-ins: wait 60 seconds, then try again."

@@ -15,7 +15,7 @@ from typing import Self
 import pytest
 
 from cpdata.uploads import ees, ingest, recipe_format, saved_recipes
-from tests.test_upload_page import _signed_in
+from tests.app.test_upload_page import _signed_in
 
 PEPS = (
     b"time_period,time_identifier,geographic_level,country_code,country_name,region_code,region_name,"

@@ -7,7 +7,7 @@ from streamlit.testing.v1 import AppTest
 
 from cpdata.store import queries
 from cpdata.uploads import uploads
-from tests.test_app import APP, no_errors, open_page
+from tests.app.test_app import APP, no_errors, open_page
 
 PASSWORD = "correct horse"
 GOOD = b"indicator_id,area_code,period,value\ncla_reviews_timely,E09000003,2024/25,97.5\n"

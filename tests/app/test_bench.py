@@ -19,7 +19,7 @@ from cpdata.core import config
 from cpdata.figures import views
 from cpdata.store import queries
 from cpdata.uploads import ees, ingest
-from tests.test_app import no_errors, open_page, start, text_of
+from tests.app.test_app import no_errors, open_page, start, text_of
 
 BARNET = "E09000003"
 PEER = str(config.REPO_DIR / "bench" / "naive_peer.py")

@@ -13,7 +13,7 @@ from cpdata.core import config
 from cpdata.figures import charts, exports, survey_tables, trend, views
 from cpdata.store import store
 from cpdata.ui import ui
-from tests.test_app import no_errors, open_page, start
+from tests.app.test_app import no_errors, open_page, start
 
 BARNET = "E09000003"
 DREAMS = list(load_frameworks()["barnet"].pledge("dreams").indicators)

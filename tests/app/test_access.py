@@ -24,8 +24,8 @@ from streamlit.testing.v1 import AppTest
 
 from cpdata.ops import cli
 from cpdata.uploads import ingest, uploads
-from tests.test_app import APP, open_page
-from tests.test_upload_page import GOOD, PASSWORD
+from tests.app.test_app import APP, open_page
+from tests.app.test_upload_page import GOOD, PASSWORD
 
 HASH = hashlib.sha256(PASSWORD.encode()).hexdigest()
 OIDC = {"auth": {"redirect_uri": "http://localhost:8501/oauth2callback", "cookie_secret": "cookie-secret-value-1"}}

@@ -144,7 +144,7 @@ def test_a_council_framework_file_that_cannot_be_opened_is_left_out(tmp_path, ki
 
 
 def test_the_reserved_page_paths_are_the_routers():
-    from tests.test_app import start
+    from tests.app.test_app import start
 
     at = start()
     registered = {info["url_pathname"] for info in at._registered_pages.values()}
