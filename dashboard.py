@@ -10,9 +10,10 @@ import streamlit as st
 
 from cpdata.catalogue.catalogue import pledge_url
 from cpdata.store import store
-from cpdata.ui import errors, session
+from cpdata.ui import errors, session, warm
 
 st.set_page_config(page_title="Corporate parenting dashboard", page_icon="🏠", layout="wide")
+warm.start()  # once per server process: each new data version's default pages are built as it appears
 
 with errors.shown_plainly(stop=True):  # e.g. a damaged data folder: a plain message and a reference
     session.init_state()

@@ -297,11 +297,13 @@ def load_targets(out: dict) -> list[dict]:
             {
                 "target": f"first view of a pledge page after an upload <= {_ms(limit or TARGETS['upload_100x_s'])} "
                 f"({label})",
-                "measured": f"{_ms(u['first_view_after_s'])} (warm before {_ms(u['warm_before_s'])}, next visitor "
-                f"{_ms(u['second_view_after_s'])}; the upload itself took {_ms(u['apply_s'])}; new figure shown: "
-                f"{u['shows_new_figure']})",
-                "met": u["first_view_after_s"] <= (limit or TARGETS["upload_100x_s"]) and u["shows_new_figure"],
-                "why": "the new data version's database, views and charts are built by the first visitor",
+                "measured": f"{_ms(u['first_view_settled_s'])} for a visitor {u['settle_s']:.0f} s after the upload; "
+                f"{_ms(u['first_view_after_s'])} straight after it (next visitor {_ms(u['second_view_after_s'])}, "
+                f"warm before {_ms(u['warm_before_s'])}; the upload itself took {_ms(u['apply_s'])}; new figure "
+                f"shown: {u['shows_new_figure']})",
+                "met": u["first_view_settled_s"] <= (limit or TARGETS["upload_100x_s"]) and u["shows_new_figure"],
+                "why": "the server builds the new version's default pages when it sees the new manifest (cpdata.ui."
+                "warm); a visitor sooner than that, or on another council, waits for the build",
             }
         )
     peer, ours_d = load.get("peer") or {}, load.get("ours_dreams") or {}
@@ -452,8 +454,9 @@ def load_report(out: dict) -> list[str]:
         lines.append("  KB sent per page (median, 1 person): " + ", ".join(f"{k} {v:.0f}" for k, v in kb.items()))
     for label, u in (load.get("upload") or {}).items():
         lines.append(
-            f"First view of the dreams page after an upload ({label}): {_ms(u['first_view_after_s'])} "
-            f"(the view before it {_ms(u['warm_before_s'])}, the next visitor {_ms(u['second_view_after_s'])})"
+            f"First view of the dreams page after an upload ({label}): {_ms(u['first_view_settled_s'])} "
+            f"{u['settle_s']:.0f} s after it, {_ms(u['first_view_after_s'])} straight after it (the view before it "
+            f"{_ms(u['warm_before_s'])}, the next visitor {_ms(u['second_view_after_s'])})"
         )
     bs = out.get("browser_switch")
     if bs and "runs_s" in bs:

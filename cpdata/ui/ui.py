@@ -7,6 +7,7 @@ Only presentation lives here; every figure comes from ``cpdata.figures.views`` a
 from __future__ import annotations
 
 import functools
+import hashlib
 import json
 from dataclasses import dataclass
 
@@ -119,13 +120,34 @@ def chart_parts(
     council_name: str,
     _view: views.IndicatorView,
 ) -> BlockParts:
-    """Chart spec, caption, text alternative, table and CSV, built once per data version and selection.
+    """Chart spec, caption, text alternative, table and CSV, looked up once per data version and selection.
 
-    Keyed on small values (the view they come from is determined by them, so it is not hashed:
-    hashing its rows took longer than drawing). Building, validating and serialising these was most
-    of a page's time on every rerun (bench/). ``cache_resource``: the parts are shared, never changed
-    (Streamlit copies a spec before it edits one), so no copy is made on each rerun.
+    Keyed on small values (the view they come from is determined by them, so it is not hashed here:
+    hashing its rows on every rerun took longer than drawing). On a new data version the parts are
+    looked up by what they are drawn from (``_parts_for``), so an upload rebuilds only the charts whose
+    figures it changed. ``cache_resource``: the parts are shared, never changed (Streamlit copies a spec
+    before it edits one), so no copy is made on each rerun.
     """
+    digest = _content_digest(_view)
+    return _parts_for(digest, indicator_id, band, council_name, _view)
+
+
+def _content_digest(view: views.IndicatorView) -> str:
+    """What a chart and its table are drawn from, as one hash: the view's rows (its history table is made
+    from them) and target. Equal digests mean equal figures; a digest that differs for equal figures only
+    costs a rebuild."""
+    h = hashlib.sha256()
+    frame = view.rows
+    h.update(pd.util.hash_pandas_object(frame, index=True).to_numpy().tobytes())
+    h.update(repr([(c, str(t)) for c, t in frame.dtypes.items()]).encode())
+    h.update(repr(view.target).encode())
+    return h.hexdigest()
+
+
+@st.cache_resource(max_entries=2048, show_spinner=False)
+def _parts_for(digest: str, indicator_id: str, band: bool, council_name: str, _view: views.IndicatorView) -> BlockParts:
+    """Built once per content (``digest``), whichever data version it came in. Building, validating and
+    serialising these was most of a page's time on every rerun (bench/)."""
     from cpdata.figures import charts  # Altair: imported with the first chart, not before the first page
 
     ind = load_catalogue().indicator(indicator_id)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import tomllib
 
@@ -125,3 +126,17 @@ def test_server_does_not_collect_garbage_after_every_run():
     """Streamlit's default full gc.collect() after each run was two thirds of a server's time under load."""
     settings = tomllib.loads((config.REPO_DIR / ".streamlit" / "config.toml").read_text(encoding="utf-8"))
     assert settings["runner"]["postScriptGC"] is False
+
+
+def test_a_new_data_version_rebuilds_only_the_charts_whose_figures_changed():
+    first, second = _views()[:2]
+
+    def parts(version: str, view: views.IndicatorView):
+        return ui.chart_parts(version, "d", BARNET, view.indicator.id, None, "auto", True, "Barnet", view)
+
+    assert parts("v1", first) is parts("v2", first)  # same figures in a new version: not rebuilt
+    numbers = first.rows.select_dtypes("float64").columns
+    changed = dataclasses.replace(first, rows=first.rows.assign(**{c: first.rows[c] + 1 for c in numbers}))
+    assert parts("v3", changed) is not parts("v1", first)
+    assert parts("v3", changed).spec != parts("v1", first).spec and parts("v3", changed).csv != parts("v1", first).csv
+    assert parts("v2", second) is not parts("v2", first)

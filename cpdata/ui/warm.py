@@ -1,0 +1,115 @@
+"""A new data version's pages built as soon as it appears, so the first visitor after an upload waits no
+longer than the next one.
+
+Every run reads the data folder's manifest and keys the shared caches (``st.cache_resource``) on its hash,
+so an upload made anywhere (this process's upload page, another worker behind nginx, ``python -m cpdata
+load``) changes what the next run shows. Without this module the first visitor after it paid for the new
+version's database, views and charts (1.5 s on the sample data, more at 100x). One thread per server
+process polls the manifest's hash (a small file, twice a second) and, when it changes, builds what a visitor
+following a link sees first: the database, the overview and every pledge page of the deployment's default
+framework and council, at the latest year, compared with the neighbours in force each year, band on (the
+defaults ``session.init_state`` and ``session.sidebar`` pick). Other choices are built by their first run,
+as before. A visitor who arrives while the thread is building waits for that build (Streamlit computes a
+cached value once and the database is built under the store's lock), not for a second one.
+
+Not in ``AppTest`` (the tests and the page benchmark time and check runs on their own), nor with
+``CPDATA_WARM=off``.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import threading
+import time
+from pathlib import Path
+
+from streamlit import config as st_config
+
+from cpdata.core import config
+from cpdata.store import store
+from cpdata.ui import session, ui
+
+POLL_S = 0.5
+_log = logging.getLogger(__name__)
+_started: set[str] = set()
+_lock = threading.Lock()
+
+
+def enabled() -> bool:
+    """On a server, unless ``CPDATA_WARM=off``; never inside AppTest."""
+    if os.environ.get("CPDATA_WARM", "on").strip().lower() in {"off", "0", "false", "no"}:
+        return False
+    return not st_config.get_option("global.appTest")
+
+
+def start() -> bool:
+    """Start this process's watcher for the data folder in use (once; later calls do nothing)."""
+    root = str(config.data_dir())
+    if not enabled():
+        return False
+    with _lock:
+        if root in _started:
+            return False
+        _started.add(root)
+    threading.Thread(target=_watch, args=(Path(root),), name="cpdata-warm", daemon=True).start()
+    return True
+
+
+def _watch(root: Path) -> None:
+    last = None
+    while True:
+        try:
+            now = store.version(root)
+            if now != last:
+                t0 = time.perf_counter()
+                built = warm(root)
+                _log.info("data version %s: %d pages built in %.2fs", now[:8], built, time.perf_counter() - t0)
+                last = now
+        except Exception:  # noqa: BLE001 - a damaged folder is the pages' to explain; try on the next change
+            _log.exception("building a new data version's pages failed")
+            last = None
+            time.sleep(5)
+        time.sleep(POLL_S)
+
+
+def warm(root: Path) -> int:
+    """Build the default visitor's pages of the data version on disk now; returns how many were built."""
+    data_dir = str(root)
+    with store.pinned(root) as snap:
+        version = snap.token
+        fws = session.frameworks()
+        fw = fws.get(config.default_framework()) or next(iter(fws.values()))
+        options = session._councils(version=version, data_dir=data_dir)
+        council = session._resolve_council(config.default_council(), options) or next(iter(options))
+        ids = tuple(fw.indicator_ids())
+        years = session._years(version=version, data_dir=data_dir, council=council, ids=ids)
+        year = years[0] if years else None
+        name = options[council]
+        ui.cached_views(version=version, data_dir=data_dir, council=council, ids=ids, year=year, sn="auto")
+        for pledge in fw.pledges:
+            held = ui.cached_views(
+                version=version, data_dir=data_dir, council=council, ids=tuple(pledge.indicators), year=year, sn="auto"
+            )
+            for v in held:
+                if v.has_data and v.period is not None:
+                    ui.chart_parts(
+                        version=version,
+                        data_dir=data_dir,
+                        council=council,
+                        indicator_id=v.indicator.id,
+                        year=year,
+                        sn="auto",
+                        band=True,
+                        council_name=name,
+                        _view=v,
+                    )
+            if pledge.bright_spots:
+                ui.bright_spots_parts(
+                    version=version,
+                    data_dir=data_dir,
+                    council=council,
+                    ids=tuple(pledge.bright_spots),
+                    council_name=name,
+                )
+    return 1 + len(fw.pledges)

@@ -1,0 +1,72 @@
+"""A new data version's default pages are built before anyone asks (cpdata.ui.warm), under the same cache
+keys the pages use, so the first visitor after an upload finds them built."""
+
+from __future__ import annotations
+
+import shutil
+import threading
+
+import pytest
+import streamlit as st
+
+from cpdata.core import config
+from cpdata.figures import views
+from cpdata.ui import ui, warm
+from tests.app.test_app import no_errors, open_page, start
+
+
+@pytest.fixture
+def data(tmp_path, monkeypatch):
+    root = tmp_path / "data"
+    shutil.copytree(config.SAMPLE_DATA_DIR, root)
+    monkeypatch.setenv("CPDATA_DIR", str(root))
+    st.cache_resource.clear()
+    st.cache_data.clear()
+    yield root
+    st.cache_resource.clear()
+
+
+@pytest.fixture
+def counted(monkeypatch):
+    calls = []
+    real = views.indicator_views
+
+    def counting(*args, **kwargs):
+        calls.append(args)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(views, "indicator_views", counting)
+    charts = []
+    real_trend = ui.trend.chart_data
+    monkeypatch.setattr(ui.trend, "chart_data", lambda rows: charts.append(1) or real_trend(rows))
+    return calls, charts
+
+
+def test_the_default_pledge_pages_and_overview_find_their_figures_built(data, counted):
+    calls, charts = counted
+    assert warm.warm(config.data_dir()) == 7  # the overview and Barnet's six pledge pages
+    built_views, built_charts = len(calls), len(charts)
+    assert built_views == 7 and built_charts > 0
+    at = start()
+    no_errors(at)
+    for page in ("barnet-dreams", "barnet-health", "barnet-there-for-you"):
+        at = open_page(at, page)
+        no_errors(at)
+    assert (len(calls), len(charts)) == (built_views, built_charts)  # nothing rebuilt by the pages
+
+
+def test_another_council_is_still_built_by_its_first_run(data, counted):
+    calls, _ = counted
+    warm.warm(config.data_dir())
+    before = len(calls)
+    at = start(council="E08000016")
+    no_errors(at)
+    assert len(calls) == before + 1
+
+
+def test_not_started_inside_apptest_nor_when_switched_off(data, monkeypatch):
+    at = start()
+    no_errors(at)
+    assert not [t for t in threading.enumerate() if t.name == "cpdata-warm"]
+    monkeypatch.setenv("CPDATA_WARM", "off")
+    assert warm.enabled() is False and warm.start() is False
