@@ -228,7 +228,8 @@ def serve(
     data_dir: Path | None, script: str = "dashboard.py", env: dict[str, str] | None = None, log=None
 ) -> Iterator[str]:
     """``streamlit run`` as the README starts it (``launch.server_command``), on a free loopback port;
-    yields its base URL and stops it afterwards."""
+    yields its base URL and stops it afterwards. ``BENCH_SERVER_REPO`` serves another checkout of the
+    project (``git archive`` of an earlier commit) with the same client, for before/after figures."""
     port = launch.free_port()
     base = f"http://127.0.0.1:{port}"
     full_env = {k: v for k, v in os.environ.items() if not k.startswith(("CPDATA_", "STREAMLIT_"))}
@@ -237,7 +238,7 @@ def serve(
     full_env |= env or {}
     proc = subprocess.Popen(
         launch.server_command(port, script=script),
-        cwd=REPO,
+        cwd=os.environ.get("BENCH_SERVER_REPO") or REPO,  # another checkout's server (a before/after run)
         env=full_env,
         stdout=log or subprocess.DEVNULL,
         stderr=subprocess.STDOUT,

@@ -222,23 +222,33 @@ def indicator_block(v: views.IndicatorView, sel: dict) -> None:
             )
             st.vega_lite_chart(spec=parts.spec, width="stretch", height=340, alt=parts.alt_text)
             st.caption(parts.caption)
-        with st.expander("Numbers behind the chart, and definition"):
-            st.dataframe(parts.history, hide_index=True, width="stretch")
-            st.download_button(
-                "Download these figures (CSV)",
-                parts.csv,
-                file_name=f"{ind.id}_{sel['council']}.csv",
-                mime="text/csv",
-                key=f"csv_{ind.id}",
-            )
-            st.download_button(
-                "Download the chart (PNG, print resolution)",
-                functools.partial(_png, ind, parts.data, v.target, sel["council_name"]),
-                file_name=f"{ind.id}_{sel['council']}.png",
-                mime="image/png",
-                key=f"png_{ind.id}",
-            )
-            _definition(v)
+        # Opened on demand: Streamlit sends a collapsed expander's contents all the same (a table, two
+        # downloads and the definition for each chart, a quarter of the page's elements), so they are
+        # drawn only once it is opened (a rerun, as any click is) and kept while it stays open.
+        more = st.expander("Numbers behind the chart, and definition", key=f"more_{ind.id}", on_change="rerun")
+        with more:
+            if more.open:
+                _numbers_behind(v, sel, parts)
+
+
+def _numbers_behind(v: views.IndicatorView, sel: dict, parts: BlockParts) -> None:
+    ind = v.indicator
+    st.dataframe(parts.history, hide_index=True, width="stretch")
+    st.download_button(
+        "Download these figures (CSV)",
+        parts.csv,
+        file_name=f"{ind.id}_{sel['council']}.csv",
+        mime="text/csv",
+        key=f"csv_{ind.id}",
+    )
+    st.download_button(
+        "Download the chart (PNG, print resolution)",
+        functools.partial(_png, ind, parts.data, v.target, sel["council_name"]),
+        file_name=f"{ind.id}_{sel['council']}.png",
+        mime="image/png",
+        key=f"png_{ind.id}",
+    )
+    _definition(v)
 
 
 def _png(ind: Indicator, data: pd.DataFrame, target: float | None, council_name: str) -> bytes:

@@ -87,6 +87,10 @@ def test_pledge_page_shows_the_views_tables():
     at = open_page(start(), "barnet-dreams")
     no_errors(at)
     held = _views()
+    for v in held:  # each "Numbers behind the chart" opened, as a click would
+        at.session_state[f"more_{v.indicator.id}"] = True
+    at.run()
+    no_errors(at)
     shown = [d.value for d in at.dataframe]
     assert len(shown) == len(held) + 1  # one table per chart, then Bright Spots
     for table, v in zip(shown, held, strict=False):
@@ -140,3 +144,22 @@ def test_a_new_data_version_rebuilds_only_the_charts_whose_figures_changed():
     assert parts("v3", changed) is not parts("v1", first)
     assert parts("v3", changed).spec != parts("v1", first).spec and parts("v3", changed).csv != parts("v1", first).csv
     assert parts("v2", second) is not parts("v2", first)
+
+
+def test_collapsed_numbers_are_not_sent_until_opened():
+    """Streamlit sends a collapsed expander's contents; ours are drawn when it is opened."""
+    at = open_page(start(), "barnet-dreams")
+    no_errors(at)
+    held = _views()
+    assert len(at.expander) >= len(held)
+    assert len(at.dataframe) == 1  # Bright Spots only
+    assert not [b for b in at.get("download_button") if b.proto.label.startswith("Download these figures")]
+    first = held[0].indicator.id
+    at.session_state[f"more_{first}"] = True
+    at.run()
+    no_errors(at)
+    assert len(at.dataframe) == 2
+    pd.testing.assert_frame_equal(at.dataframe[0].value.reset_index(drop=True), held[0].history, check_dtype=False)
+    labels = [b.proto.label for b in at.get("download_button")]
+    assert labels.count("Download these figures (CSV)") == 1 and "Download the chart (PNG, print resolution)" in labels
+    assert "**Definition.**" in "\n".join(m.value for m in at.markdown)
