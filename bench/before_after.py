@@ -45,7 +45,7 @@ def main(argv: list[str] | None = None) -> int:
         for name, repo in sides.items():
             os.environ["BENCH_SERVER_REPO"] = repo
             bases[name] = stack.enter_context(protocol.serve(synth.copy_sample(tmp / name), log=log))
-        for name, base in bases.items():
+        for base in bases.values():
             asyncio.run(loadbench.warm(base, loadbench.BARNET_PLEDGES, kinds))
         for n in levels:
             for name, base in bases.items():
@@ -67,7 +67,8 @@ def main(argv: list[str] | None = None) -> int:
                 f"p95 {a['p95_s'] * 1000:6.0f}ms {a['pages_per_s']:5.1f}/s {a['kb_median']:4.0f}KB"
             )
     for name, u in out["upload"].items():
-        print(f"upload {name}: straight after {u['first_view_after_s']:.2f}s, 2 s after {u['first_view_settled_s']:.2f}s")
+        after, settled = u["first_view_after_s"], u["first_view_settled_s"]
+        print(f"upload {name}: straight after {after:.2f}s, 2 s after {settled:.2f}s")
     return 0
 
 
