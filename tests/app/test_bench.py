@@ -167,3 +167,26 @@ def test_benchmarked_briefing_url_opens_its_screen_and_checks_would_catch_anothe
     assert checks["screen_charts"] == (0 if name == "briefing-summary" else 4)  # dreams: 4 tiles, one chart each
     other = "briefing-summary" if name == "briefing-dreams" else "briefing-dreams"
     assert not pagebench._checks(at, other)["ok"]  # a run that drew another screen is not counted as this one
+
+
+def test_served_peer_and_dashboard_show_the_same_headlines_over_the_protocol(peer_csvs, tmp_path):
+    """As the load benchmark sees them: both real servers' dreams pages, read over Streamlit's websocket,
+    give the same headline figures, indicator by indicator, and the same number of charts."""
+    import asyncio
+
+    from bench import protocol
+
+    async def metrics(base: str, page: str) -> tuple[list[str], int]:
+        run, session = await protocol.open_page(base, page, keep_text=True)
+        await session.close()
+        assert not run.errors, run.errors
+        # The figure alone: ours adds a symbol's meaning ("c (suppressed)"), the peer shows the symbol.
+        return [t.split(" (")[0] for t in run.texts if t.startswith("metric:")], run.charts
+
+    data = synth.copy_sample(tmp_path / "data")
+    with protocol.serve(data) as ours_url:
+        ours = asyncio.run(metrics(ours_url, "barnet-dreams"))
+    with protocol.serve(None, script="bench/naive_peer.py", env={"BENCH_PEER_DIR": str(peer_csvs)}) as peer_url:
+        theirs = asyncio.run(metrics(peer_url, ""))
+    assert ours[1] == theirs[1] == 7
+    assert ours[0] == theirs[0] and "metric:Barnet, 2024/25=64%" in ours[0] and "metric:Barnet, 2024/25=c" in ours[0]
