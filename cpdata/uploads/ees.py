@@ -17,6 +17,7 @@ import pandas as pd
 
 from cpdata.core import config, periods, symbols
 from cpdata.core.filestamps import Stamp, stamped
+from cpdata.uploads import tidy
 from cpdata.uploads.recipe_format import Recipe, RecipeFileError, read_recipe
 
 RECIPE_DIR = config.PACKAGE_DIR / "uploads" / "recipes"
@@ -214,12 +215,10 @@ def _denominators(out: pd.DataFrame, den: pd.DataFrame, column: str) -> list[str
 
 def to_figures(df: pd.DataFrame, recipe: Recipe, extract_id: str) -> pd.DataFrame:
     """Tidy figures for every indicator the recipe names; symbols kept, never zeroed."""
-    from cpdata.uploads import ingest
-
     cells = to_cells(df, recipe)
     cells["area_code"] = cells["area_given"]
     cells["period"] = cells["period_given"].map(periods.parse)
-    return ingest.finalise(cells, extract_id)
+    return tidy.finalise(cells, extract_id)
 
 
 def areas_in(df: pd.DataFrame) -> pd.DataFrame:
