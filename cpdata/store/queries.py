@@ -68,7 +68,16 @@ def neighbours(council: str, model: str, data_dir: Path | None = None) -> pd.Dat
     )
 
 
-SERIES_SQL = """
+# Which neighbour model a year uses (``x`` holds has21/has25 for the council): the one chosen, else the
+# model in force when the year was published, else whichever the council has. Shared by every query
+# that computes a neighbours' mean, so the pages and the upload checks never disagree about it.
+MODEL_FOR_YEAR = """CASE WHEN $choice <> 'auto' THEN $choice
+           WHEN {period} < $from2025 AND coalesce(x.has21, false) THEN '2021'
+           WHEN {period} >= $from2025 AND coalesce(x.has25, false) THEN '2025'
+           WHEN coalesce(x.has21, false) THEN '2021' ELSE '2025' END"""
+
+SERIES_SQL = (
+    """
 WITH council AS (SELECT area_code, region_code FROM areas WHERE area_code = $council),
 held AS (
     SELECT DISTINCT f.indicator_id, f.period FROM figures f, council c
@@ -78,11 +87,9 @@ has AS (SELECT
     bool_or(model = '2021') AS has21, bool_or(model = '2025') AS has25
     FROM sn_models WHERE area_code = $council),
 model AS (
-    SELECT h.indicator_id, h.period,
-      CASE WHEN $choice <> 'auto' THEN $choice
-           WHEN h.period < $from2025 AND coalesce(x.has21, false) THEN '2021'
-           WHEN h.period >= $from2025 AND coalesce(x.has25, false) THEN '2025'
-           WHEN coalesce(x.has21, false) THEN '2021' ELSE '2025' END AS sn_model
+    SELECT h.indicator_id, h.period, """
+    + MODEL_FOR_YEAR.format(period="h.period")
+    + """ AS sn_model
     FROM held h, has x),
 sn AS (
     SELECT m.indicator_id, m.period, m.sn_model,
@@ -140,6 +147,7 @@ LEFT JOIN sn USING (indicator_id, period)
 LEFT JOIN comp USING (indicator_id, period)
 ORDER BY h.indicator_id, h.period
 """
+)
 
 
 def series(
@@ -244,3 +252,76 @@ def periods_held(indicator_ids: list[str], council: str, data_dir: Path | None =
         data_dir,
     )
     return [int(p) for p in df["period"]]
+
+
+HELD_COLUMNS = [
+    "indicator_id",
+    "area_code",
+    "period",
+    "figure_type",
+    "basis",
+    "value",
+    "symbol",
+    "source",
+    "extract_id",
+]
+
+
+def held_figures(indicator_ids: list[str], area_codes: list[str], data_dir: Path | None = None) -> pd.DataFrame:
+    """The figures held now for these indicators and areas (every period, type and basis): what an upload
+    of them would replace, for its checks and its preview. Columns ``HELD_COLUMNS``."""
+    if not indicator_ids or not area_codes:
+        return pd.DataFrame(columns=HELD_COLUMNS)
+    return _df(
+        f"SELECT {', '.join(HELD_COLUMNS)} FROM figures WHERE indicator_id IN (SELECT unnest($i::VARCHAR[])) "
+        "AND area_code IN (SELECT unnest($a::VARCHAR[]))",
+        {"i": list(indicator_ids), "a": list(area_codes)},
+        data_dir,
+    )
+
+
+SN_MEANS_SQL = (
+    """
+WITH k AS (
+    SELECT DISTINCT unnest($ids::VARCHAR[]) AS indicator_id, unnest($areas::VARCHAR[]) AS area_code,
+      unnest($periods::INTEGER[]) AS period),
+c AS (SELECT a.area_code, a.region_code FROM areas a WHERE a.area_code IN (SELECT area_code FROM k)),
+held AS (
+    SELECT DISTINCT k.* FROM k JOIN c USING (area_code) JOIN figures f
+      ON f.indicator_id = k.indicator_id AND f.period = k.period
+     AND f.area_code IN (c.area_code, c.region_code, 'E92000001')),
+has AS (
+    SELECT area_code, bool_or(model = '2021') AS has21, bool_or(model = '2025') AS has25
+    FROM sn_models WHERE area_code IN (SELECT area_code FROM k) GROUP BY area_code),
+model AS (
+    SELECT h.indicator_id, h.area_code, h.period, """
+    + MODEL_FOR_YEAR.format(period="h.period")
+    + """ AS sn_model
+    FROM held h LEFT JOIN has x USING (area_code))
+SELECT m.indicator_id, m.area_code, m.period, round(avg(f.value), 1) AS sn_mean
+FROM model m
+LEFT JOIN sn_models s ON s.model = m.sn_model AND s.area_code = m.area_code
+LEFT JOIN figures f ON f.indicator_id = m.indicator_id AND f.period = m.period
+     AND f.area_code = s.neighbour_code AND f.figure_type = 'value' AND f.basis = 'published'
+GROUP BY ALL
+ORDER BY ALL
+"""
+)
+
+
+def sn_means(keys: pd.DataFrame, data_dir: Path | None = None) -> pd.DataFrame:
+    """The neighbours' mean (as ``series`` computes it, model chosen automatically) for each
+    (indicator_id, area_code, period) in ``keys``, in one query however many keys: the upload checks ask
+    this for a whole file. Keys with no figure held for the area, its region or England are left out,
+    as ``series`` leaves those years out."""
+    out = ["indicator_id", "area_code", "period", "sn_mean"]
+    if keys.empty:
+        return pd.DataFrame(columns=out)
+    params = {
+        "ids": keys["indicator_id"].astype(str).tolist(),
+        "areas": keys["area_code"].astype(str).tolist(),
+        "periods": [int(p) for p in keys["period"]],
+        "choice": "auto",
+        "from2025": MODEL_2025_FROM,
+    }
+    return _df(SN_MEANS_SQL, params, data_dir)[out]
