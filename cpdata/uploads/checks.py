@@ -121,7 +121,8 @@ def value_parses(cells: pd.DataFrame, ctx: Context) -> list[Problem]:
             bad,
             lambda r, p=part: f"'{r[f'raw_{p}']}' is neither a number nor a known symbol (c, x, z, k, low, u, N/A).",
             "Enter a number, or the symbol for a withheld figure; leave blank if nothing is published.",
-            column=lambda r, p=part: r["_column"] if p == "value" else p,
+            # The file's own column (a DfE file's "number"), not ours ("numerator").
+            column=lambda r, p=part: r["_column"] if p == "value" else (r.get(f"_{p}_column") or p),
         )
     return problems
 

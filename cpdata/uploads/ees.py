@@ -187,6 +187,8 @@ def to_cells(df: pd.DataFrame, recipe: Recipe) -> pd.DataFrame:
                 "raw_numerator": rows[ind.numerator].to_numpy() if ind.numerator else "",
                 "_row": rows["_row"].to_numpy(),
                 "_column": ind.value,
+                "_numerator_column": ind.numerator or "",
+                "_denominator_column": ind.denominator or "",
             }
         )
         if ind.denominator:

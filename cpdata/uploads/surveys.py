@@ -25,7 +25,6 @@ OPTIONAL = [
     "note",
 ]
 SURVEYS = ("Your Life Your Care", "Your Life Beyond Care")
-KEY = ["area_code", "survey", "wave", "age_band", "measure_id"]
 
 
 def is_survey_template(columns: list[str]) -> bool:
@@ -149,18 +148,3 @@ def finalise(out: pd.DataFrame, extract_id: str, filename: str) -> pd.DataFrame:
             }
         )
     return pd.DataFrame(rows)
-
-
-def preview(figures: pd.DataFrame, held: pd.DataFrame) -> dict[str, pd.DataFrame]:
-    merged = figures.merge(held[KEY + ["percent"]], on=KEY, how="left", suffixes=("", "_old"), indicator=True)
-    new = merged[merged["_merge"] == "left_only"]
-    both = merged[merged["_merge"] == "both"]
-    same = both["percent"].fillna(-1) == both["percent_old"].fillna(-1)
-    show = ["measure_text", "survey", "wave", "age_band"]
-    return {
-        "new": new[show + ["percent"]].reset_index(drop=True),
-        "changed": both[~same][show + ["percent_old", "percent"]]
-        .rename(columns={"percent_old": "old", "percent": "new"})
-        .reset_index(drop=True),
-        "unchanged": both[same][show + ["percent"]].reset_index(drop=True),
-    }

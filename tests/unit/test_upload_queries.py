@@ -44,3 +44,6 @@ def test_checking_a_file_asks_for_neighbours_means_once(monkeypatch):
     assert asked.count(queries.SN_MEANS_SQL) == 1
     held = [sql for sql in asked if sql.startswith("SELECT indicator_id, area_code, period, figure_type")]
     assert len(held) == 1, "the figures held are asked once"
+    before = len(asked)
+    assert len(prepared.changes["new"]) == 12 and prepared.changes is prepared.changes  # worked out once
+    assert len(asked) == before, "the preview asks the store nothing more"
