@@ -137,6 +137,8 @@ def prepare(
 def _prepare_survey(df: pd.DataFrame, filename: str, data_dir: Path | None) -> Prepared:
     areas = queries.areas(data_dir)
     cells, problems = surveys.cells(df, lookups.area_lookup(areas), filename)
+    if not cells.empty:
+        problems += checks.run(cells, Context(load_catalogue(), areas), kind="bright_spots")
     prepared = Prepared(filename, "bright_spots", problems, cells, frame=df, areas=areas)
     if not prepared.failed and not cells.empty:
         prepared.figures = surveys.finalise(cells, "pending", filename)
