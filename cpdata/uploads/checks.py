@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from cpdata.core import periods
+from cpdata.core import periods, schema
 from cpdata.uploads import number_checks, survey_checks
 from cpdata.uploads.cell_values import parse_cells
 from cpdata.uploads.problems import Check, Context, Problem, each_row
@@ -130,8 +130,8 @@ def value_parses(cells: pd.DataFrame, ctx: Context) -> list[Problem]:
 
 
 def no_duplicates(cells: pd.DataFrame, ctx: Context) -> list[Problem]:
-    key = ["indicator_id", "area_code", "period", "figure_type", "basis"]
-    dup = cells[cells.duplicated(key, keep="first") & cells["area_code"].notna() & cells["period"].notna()]
+    repeated = cells.duplicated(list(schema.FIGURE_KEY), keep="first")
+    dup = cells[repeated & cells["area_code"].notna() & cells["period"].notna()]
     return each_row(
         "duplicate rows",
         "fail",

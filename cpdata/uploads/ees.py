@@ -17,6 +17,7 @@ import pandas as pd
 
 from cpdata.core import config, periods, symbols
 from cpdata.core.filestamps import Stamp, stamped
+from cpdata.core.schema import ENGLAND
 from cpdata.uploads import tidy
 from cpdata.uploads.recipe_format import Recipe, RecipeFileError, read_recipe
 
@@ -33,7 +34,6 @@ GEOGRAPHY_COLUMNS = [
     "la_name",
     "new_la_code",
 ]
-ENGLAND = "E92000001"
 log = logging.getLogger(__name__)
 
 

@@ -10,7 +10,7 @@ import pandas as pd
 
 from cpdata.core import periods, schema, symbols
 
-SURVEY_KEY = ["area_code", "survey", "wave", "age_band", "measure_id"]
+SURVEY_KEY = list(schema.SURVEY_KEY)
 
 
 def _split(figures: pd.DataFrame, held: pd.DataFrame, key: list[str], compared: list[str]):

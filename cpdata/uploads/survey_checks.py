@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from cpdata.core import symbols
+from cpdata.core import schema, symbols
 from cpdata.uploads.problems import Context, Problem, each_row
 
 SURVEYS = ("Your Life Your Care", "Your Life Beyond Care")
@@ -107,7 +107,8 @@ def survey_flag_valid(cells: pd.DataFrame, ctx: Context) -> list[Problem]:
 
 
 def survey_no_duplicates(cells: pd.DataFrame, ctx: Context) -> list[Problem]:
-    dup = cells.duplicated(["area_code_resolved", "survey", "wave", "age_band", "measure_id"], keep="first")
+    key = ["area_code_resolved" if c == "area_code" else c for c in schema.SURVEY_KEY]
+    dup = cells.duplicated(key, keep="first")
     return _fail(
         "duplicate rows",
         cells,

@@ -22,7 +22,7 @@ def reference_area_code(row: pd.Series) -> str | None:
     """The row-by-row rule the upload used before."""
     level = row["geographic_level"]
     if level == "National":
-        return ees.ENGLAND
+        return schema.ENGLAND
     if level == "Regional":
         return row["region_code"] or None
     if level == "Local authority":
