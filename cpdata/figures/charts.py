@@ -214,7 +214,7 @@ def briefing_trend(ind: Indicator, data: pd.DataFrame, width: int = 460, height:
             shape=alt.Shape("series:N", scale=alt.Scale(domain=present, range=shapes), legend=None),
         ),
     ]
-    marked = data[(data["series"] == COUNCIL) & data["value"].isna() & data["symbol"].notna()]
+    marked = data[data["series"].isin([COUNCIL, LOCAL]) & data["value"].isna() & data["symbol"].notna()]
     if not marked.empty:
         layers.append(
             alt.Chart(_json_safe(marked))

@@ -59,10 +59,15 @@ def views_for(sel: dict, ids: list[str]) -> list[views.IndicatorView]:
     return cached_views(data_version(), str(config.data_dir()), sel["council"], tuple(ids), sel["year"], sel["sn"])
 
 
+def _lower_first(label: str) -> str:
+    """A picker's label inside a sentence: only its first letter lower-cased ("April" keeps its capital)."""
+    return label[:1].lower() + label[1:]
+
+
 def context_line(sel: dict) -> None:
     year = periods.label(sel["year"]) if sel["year"] else "all years"
     st.caption(
-        f"{sel['council_name']} · {year} · compared with {SN_CHOICES[sel['sn']].lower()} and England · "
+        f"{sel['council_name']} · {year} · compared with {_lower_first(SN_CHOICES[sel['sn']])} and England · "
         f"data as at {provenance.as_at()} (version {data_version()[:8]}; see About the data)"
     )
 

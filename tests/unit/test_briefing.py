@@ -248,3 +248,27 @@ def test_a_running_order_is_written_under_the_writers_lock_so_the_tidy_leaves_it
     running_orders.save(order, load_frameworks()["barnet"], data_copy)
     assert seen == {"lock_free": False, "tidied": []}
     assert running_orders.saved(load_frameworks()["barnet"], data_copy)["committee-q3"].pledges == ("dreams",)
+
+
+# --- what the summary and the pack say (issue 18) -------------------------------------
+
+
+def test_summary_counts_a_higher_than_neighbours_tile_where_neither_is_better():
+    """Barking and Dagenham's "best care" screen shows "▲ higher than neighbours" for children in care (a count,
+    neither higher nor lower better): the summary must not say "none compared with neighbours"."""
+    b = briefing.build(load_frameworks()["barking_dagenham"], COUNCILS["barking_dagenham"], None)
+    best = b.screen("best_care")
+    assert any(x.startswith("▲ higher than neighbours") for t in best.tiles for x in t.badges)
+    line = b.screen("summary").lines[0]
+    assert "none compared" not in line
+    assert line == "1. The best care: higher than neighbours on 1 (neither higher nor lower is better)."
+
+
+def test_pack_alt_text_calls_local_figures_local_never_published():
+    b = briefing.build(load_frameworks()["barnsley"], COUNCILS["barnsley"], None)
+    local = [(s.key, t) for s in b.screens for t in s.tiles if t.basis.startswith("Local")]
+    assert local
+    for key, t in local:
+        html = briefing_html.screen_html(b, key, {t.indicator.id: ("image/png", b"x")})
+        alt = re.search(rf'data-indicator="{t.indicator.id}".*?alt="([^"]*)"', html, re.DOTALL).group(1)
+        assert "(local figures)" in alt and "(published)" not in alt, alt

@@ -1,0 +1,46 @@
+"""What a head of service and a councillor's briefer saw on screen (issue 18), through AppTest: each test
+fails without its fix."""
+
+from __future__ import annotations
+
+from test_app import no_errors, open_page, start
+
+from cpdata.briefing import running_orders
+from cpdata.catalogue.catalogue import load_frameworks
+
+
+def _captions(at) -> str:
+    return "\n".join(c.value for c in at.caption)
+
+
+def test_context_line_keeps_the_months_capital():
+    """Item 5: "compared with statistical neighbours, april 2021 model" had the month in lower case."""
+    at = open_page(start(sn="2021"), "barnet-dreams")
+    no_errors(at)
+    assert "compared with statistical neighbours, April 2021 model (all years) and England" in _captions(at)
+    assert "april" not in _captions(at)
+
+
+def test_briefing_picker_marks_only_indicators_with_no_figure():
+    """Item 9: every indicator outside the default selection was marked "(no figure)", figures or not
+    (Barnsley's average SDQ score, 10.9 in 2024/25, is not among the default four of its pledge)."""
+    at = start(framework="barnsley", council="E08000016")
+    open_page(at, "briefing-setup")
+    no_errors(at)
+    options = [o for m in at.multiselect if m.key.startswith("bf_ind_") for o in m.options]
+    assert "Average SDQ score" in options, options  # held, so not marked
+    assert "Using advocacy services (no figure)" in options  # nothing held: still marked
+
+
+def test_start_link_keeps_the_saved_order_after_building_the_pack(data_copy):
+    """Item 10: after "Build the briefing pack" the start link lost order=, so the bookmark showed the default."""
+    at = start(framework="barnsley", council="E08000016")
+    open_page(at, "briefing-setup")
+    at.multiselect(key="bf_pledges_barnsley_").set_value(["future", "healthy"]).run()
+    at.text_input[0].input("Committee Q3")
+    at.button[0].click().run()
+    assert list(running_orders.saved(load_frameworks()["barnsley"], data_copy)) == ["committee-q3"]
+    at.button(key="bf_build").click().run()
+    no_errors(at)
+    links = [p.proto for p in at.get("page_link") if "Start the briefing" in p.proto.label]
+    assert links and "order=committee-q3" in links[0].query_string, links[0].query_string
