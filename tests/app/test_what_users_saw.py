@@ -44,3 +44,17 @@ def test_start_link_keeps_the_saved_order_after_building_the_pack(data_copy):
     no_errors(at)
     links = [p.proto for p in at.get("page_link") if "Start the briefing" in p.proto.label]
     assert links and "order=committee-q3" in links[0].query_string, links[0].query_string
+
+
+def test_a_local_count_of_1_to_5_is_not_shown_on_the_pledge_page():
+    """Item 8: "4 children left care through adoption" (a local, unpublished count) was on a page open to anyone."""
+    at = start(framework="barking_dagenham", council="E09000002")
+    open_page(at, "barking-dagenham-best-care")
+    no_errors(at)
+    adopted = [m for m in at.metric if m.label == "Barking and Dagenham, 2022/23" and "6" in m.value]
+    assert [m.value for m in adopted] == ["<6 (fewer than 6)"], [(m.label, m.value) for m in at.metric]
+    text = "\n".join(m.value for m in at.markdown)
+    assert "fewer than 6: counts of 1 to 5 children are not shown" in text
+    assert "4 children" not in text
+    tables = [d.value for d in at.dataframe]
+    assert not any((t.astype(str) == "4").any().any() for t in tables)
