@@ -195,8 +195,11 @@ def indicator_block(v: views.IndicatorView, sel: dict) -> None:
                 sel["council_name"],
                 v,
             )
-            st.vega_lite_chart(spec=parts.spec, width="stretch", height=340, alt=parts.alt_text)
-            st.caption(parts.caption)
+            if lone := trend.one_year_note(parts.data):  # a lone dot beside other series' lines reads as a trend
+                st.info(f"{lone} The figures are in the table below.")
+            else:
+                st.vega_lite_chart(spec=parts.spec, width="stretch", height=340, alt=parts.alt_text)
+                st.caption(parts.caption)
         with st.expander("Numbers behind the chart, and definition"):
             st.dataframe(parts.history, hide_index=True, width="stretch")
             st.download_button(

@@ -58,3 +58,17 @@ def test_a_local_count_of_1_to_5_is_not_shown_on_the_pledge_page():
     assert "4 children" not in text
     tables = [d.value for d in at.dataframe]
     assert not any((t.astype(str) == "4").any().any() for t in tables)
+
+
+def test_one_year_held_is_said_instead_of_a_lone_dot():
+    """Item 7: a local figure held for one year drew a chart of one dot beside DfE's lines."""
+    at = start(framework="barking_dagenham", council="E09000002")
+    open_page(at, "barking-dagenham-education")
+    no_errors(at)
+    assert "One year held (2022/23): no trend to draw yet. The figures are in the table below." in [
+        i.value for i in at.info
+    ]
+    blocks = [s.value for s in at.subheader]
+    charts = at.get("vega_lite_chart")
+    assert len(charts) == len(at.metric) - 2  # Personal Education Plans, and GCSE 5+ (its other years are c)
+    assert "Personal Education Plan" in " ".join(blocks)
