@@ -59,10 +59,15 @@ def views_for(sel: dict, ids: list[str]) -> list[views.IndicatorView]:
     return cached_views(data_version(), str(config.data_dir()), sel["council"], tuple(ids), sel["year"], sel["sn"])
 
 
+def _lower_first(label: str) -> str:
+    """A picker's label inside a sentence: only its first letter lower-cased ("April" keeps its capital)."""
+    return label[:1].lower() + label[1:]
+
+
 def context_line(sel: dict) -> None:
     year = periods.label(sel["year"]) if sel["year"] else "all years"
     st.caption(
-        f"{sel['council_name']} · {year} · compared with {SN_CHOICES[sel['sn']].lower()} and England · "
+        f"{sel['council_name']} · {year} · compared with {_lower_first(SN_CHOICES[sel['sn']])} and England · "
         f"data as at {provenance.as_at()} (version {data_version()[:8]}; see About the data)"
     )
 
@@ -190,8 +195,11 @@ def indicator_block(v: views.IndicatorView, sel: dict) -> None:
                 sel["council_name"],
                 v,
             )
-            st.vega_lite_chart(spec=parts.spec, width="stretch", height=340, alt=parts.alt_text)
-            st.caption(parts.caption)
+            if lone := trend.one_year_note(parts.data):  # a lone dot beside other series' lines reads as a trend
+                st.info(f"{lone} The figures are in the table below.")
+            else:
+                st.vega_lite_chart(spec=parts.spec, width="stretch", height=340, alt=parts.alt_text)
+                st.caption(parts.caption)
         with st.expander("Numbers behind the chart, and definition"):
             st.dataframe(parts.history, hide_index=True, width="stretch")
             st.download_button(
