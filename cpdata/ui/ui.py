@@ -56,7 +56,15 @@ def bright_spots_parts(
 
 
 def views_for(sel: dict, ids: list[str]) -> list[views.IndicatorView]:
-    return cached_views(data_version(), str(config.data_dir()), sel["council"], tuple(ids), sel["year"], sel["sn"])
+    # Keyword arguments: Streamlit looks up the signature for each positional argument of a cached call.
+    return cached_views(
+        version=data_version(),
+        data_dir=str(config.data_dir()),
+        council=sel["council"],
+        ids=tuple(ids),
+        year=sel["year"],
+        sn=sel["sn"],
+    )
 
 
 def _lower_first(label: str) -> str:
@@ -185,15 +193,15 @@ def indicator_block(v: views.IndicatorView, sel: dict) -> None:
             st.caption(" ".join(notes))
         with right:
             parts = chart_parts(
-                data_version(),
-                str(config.data_dir()),
-                sel["council"],
-                ind.id,
-                sel["year"],
-                sel["sn"],
-                st.session_state.get("band", True),
-                sel["council_name"],
-                v,
+                version=data_version(),
+                data_dir=str(config.data_dir()),
+                council=sel["council"],
+                indicator_id=ind.id,
+                year=sel["year"],
+                sn=sel["sn"],
+                band=st.session_state.get("band", True),
+                council_name=sel["council_name"],
+                _view=v,
             )
             if lone := trend.one_year_note(parts.data):  # a lone dot beside other series' lines reads as a trend
                 st.info(f"{lone} The figures are in the table below.")
@@ -236,7 +244,11 @@ def bright_spots_section(sel: dict, measure_ids: list[str]) -> None:
         return
     st.header("Bright Spots: what children and young people told us")
     parts = bright_spots_parts(
-        data_version(), str(config.data_dir()), sel["council"], tuple(measure_ids), sel["council_name"]
+        version=data_version(),
+        data_dir=str(config.data_dir()),
+        council=sel["council"],
+        ids=tuple(measure_ids),
+        council_name=sel["council_name"],
     )
     if parts.table is None:
         cat = load_catalogue()
