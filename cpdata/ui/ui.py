@@ -15,11 +15,12 @@ import pyarrow as pa
 import streamlit as st
 from streamlit import dataframe_util
 
-from cpdata.catalogue.catalogue import Indicator, load_catalogue
+from cpdata.catalogue.catalogue import load_catalogue
 from cpdata.core import config, fmt, periods, symbols
 from cpdata.figures import exports, provenance, survey_tables, trend, views
 from cpdata.figures.scorecard import comparison_lines, scorecard_rows
 from cpdata.store import store
+from cpdata.ui import downloads
 from cpdata.ui.session import SN_CHOICES, data_version
 
 
@@ -219,19 +220,26 @@ def indicator_block(v: views.IndicatorView, sel: dict) -> None:
             )
             st.download_button(
                 "Download the chart (PNG, print resolution)",
-                functools.partial(_png, ind, parts.data, v.target, sel["council_name"]),
+                functools.partial(downloads.png, ind, parts.data, v.target, sel["council_name"]),
                 file_name=f"{ind.id}_{sel['council']}.png",
                 mime="image/png",
                 key=f"png_{ind.id}",
             )
+            st.download_button(
+                "Download the chart (SVG, for Word and print)",
+                functools.partial(downloads.svg, ind, parts.data, v.target, sel["council_name"]),
+                file_name=f"{ind.id}_{sel['council']}.svg",
+                mime="image/svg+xml",
+                key=f"svg_{ind.id}",
+            )
+            st.download_button(
+                "Download these figures (Excel)",
+                functools.partial(downloads.indicator_xlsx, v, dict(sel)),
+                file_name=f"{ind.id}_{sel['council']}.xlsx",
+                mime=downloads.XLSX,
+                key=f"xlsx_{ind.id}",
+            )
             _definition(v)
-
-
-def _png(ind: Indicator, data: pd.DataFrame, target: float | None, council_name: str) -> bytes:
-    """The chart as a PNG, made only when downloaded (Altair is imported then, not for every page)."""
-    from cpdata.figures import charts
-
-    return charts.png(ind, data, target, council_name)
 
 
 def _definition(v: views.IndicatorView) -> None:
@@ -282,4 +290,11 @@ def scorecard(sel: dict, pledge, all_views: dict[str, views.IndicatorView]) -> N
         file_name=f"scorecard_{pledge.id}_{sel['council']}.csv",
         mime="text/csv",
         key=f"score_{pledge.id}",
+    )
+    st.download_button(
+        "Download this scorecard (Excel)",
+        functools.partial(downloads.scorecard_xlsx, [pledge], all_views, dict(sel), f"Scorecard: {pledge.title}"),
+        file_name=f"scorecard_{pledge.id}_{sel['council']}.xlsx",
+        mime=downloads.XLSX,
+        key=f"score_xlsx_{pledge.id}",
     )
