@@ -121,7 +121,7 @@ def _swatch(colour: str, dash: list[int]) -> str:
         stops, at = [], 0
         for n, length in enumerate(dash):
             c = colour if n % 2 == 0 else "transparent"
-            stops.append(f"{c} {at * 2}px {(at + length) * 2}px")
+            stops.append(f"{c} {at * 2}px,{c} {(at + length) * 2}px")  # two stops: WeasyPrint draws these too
             at += length
         fill = f"repeating-linear-gradient(90deg,{','.join(stops)})"
     return f'<span class="bf-sw" aria-hidden="true" style="background:{fill}"></span>'
@@ -184,21 +184,33 @@ def images_for(b: Briefing, key: str, kind: str = "svg", scale: float = 2) -> Im
     }
 
 
-def pack_html(b: Briefing, progress: Callable[[float, str], None] | None = None) -> str:
-    """Every screen in one offline HTML document, charts as print-resolution PNGs."""
+def pack_title(b: Briefing) -> str:
+    """The document's title, the same in the HTML pack and the PDF."""
+    return f"{b.council_name}: {b.framework.title}, briefing {b.year_label}"
+
+
+def pack_html(
+    b: Briefing,
+    progress: Callable[[float, str], None] | None = None,
+    kind: str = "png",
+    scale: float = 3,
+) -> str:
+    """Every screen in one offline HTML document: charts as print-resolution PNGs, or SVG for the PDF."""
     sections = []
     keys = b.screen_keys()
     for n, key in enumerate(keys, start=1):
         if progress:
             progress((n - 1) / len(keys), f"Drawing {b.screen(key).title}")
-        sections.append(screen_html(b, key, images_for(b, key, "png", 3)))
+        sections.append(screen_html(b, key, images_for(b, key, kind, scale)))
     if progress:
         progress(1.0, "Briefing pack ready")
-    title = f"{b.council_name}: {b.framework.title}, briefing {b.year_label}"
+    about = f"Members' briefing for {b.council_name}, {b.framework.title}, {b.year_label}; figures as at {b.as_at}."
     return (
         '<!DOCTYPE html><html lang="en-GB"><head><meta charset="utf-8">'
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
-        f"<title>{_e(title)}</title><style>{CSS}{PACK_CSS}</style></head>"
+        f'<meta name="author" content="{_e(b.council_name)}"><meta name="description" content="{_e(about)}">'
+        '<meta name="generator" content="Corporate parenting dashboard">'
+        f"<title>{_e(pack_title(b))}</title><style>{CSS}{PACK_CSS}</style></head>"
         f'<body><main class="bf-pack">{"".join(sections)}</main></body></html>'
     )
 

@@ -7,6 +7,9 @@ suppressed years instead of dropping to zero.
 
 from __future__ import annotations
 
+import html
+import textwrap
+
 import altair as alt
 import pandas as pd
 
@@ -181,15 +184,53 @@ def describe(ind: Indicator, council_name: str, data: pd.DataFrame) -> str:
     return f"Line chart of {ind.title}: {council_name} against {against}. " + " ".join([*parts, tail]).strip()
 
 
-def png(ind: Indicator, data: pd.DataFrame, target: float | None, council_name: str, scale: int = 3) -> bytes:
+def sources_line(data: pd.DataFrame, as_at: str = "") -> str:
+    """Where the drawn figures came from, and as at when: said under an exported chart."""
+    drawn = data[data["value"].notna()]
+    found = []
+    for series, source in zip(drawn["series"], drawn["source"], strict=True):
+        if not isinstance(source, str) or not source:
+            continue
+        found.append(
+            "statistical neighbours: mean of their published figures" if source.startswith("Mean of ") else source
+        )
+        if series == NEIGHBOURS and not source.startswith("Mean of "):
+            found[-1] = f"statistical neighbours: {source}"
+    text = "Source: " + ("; ".join(dict.fromkeys(found)) or "no figures held") + "."
+    return f"{text} Data as at {as_at}." if as_at else text
+
+
+def export_chart(
+    ind: Indicator, data: pd.DataFrame, target: float | None, council_name: str, as_at: str = ""
+) -> alt.LayerChart:
+    """The trend chart for a report: titled, with its caption, sources and date under the title."""
+    lines = textwrap.wrap(caption(ind, data), 120) + textwrap.wrap(sources_line(data, as_at), 120)
+    return trend(ind, data, target).properties(
+        width=640,
+        title=alt.TitleParams(f"{ind.title}: {council_name}", subtitle=lines, subtitleFontSize=10),
+    )
+
+
+def png(
+    ind: Indicator, data: pd.DataFrame, target: float | None, council_name: str, scale: int = 3, as_at: str = ""
+) -> bytes:
     """The trend chart as a PNG at print resolution (about 2000 px wide), titled and sourced."""
     import vl_convert as vlc
 
-    chart = trend(ind, data, target).properties(
-        width=640,
-        title=alt.TitleParams(f"{ind.title}: {council_name}", subtitle=caption(ind, data), subtitleFontSize=10),
+    return vlc.vegalite_to_png(export_chart(ind, data, target, council_name, as_at).to_json(), scale=scale)
+
+
+def svg(ind: Indicator, data: pd.DataFrame, target: float | None, council_name: str, as_at: str = "") -> bytes:
+    """The trend chart as SVG (for Word and print: sharp at any size), with a <title> and <desc> too."""
+    import vl_convert as vlc
+
+    drawn = vlc.vegalite_to_svg(export_chart(ind, data, target, council_name, as_at).to_json())
+    start = drawn.index(">", drawn.index("<svg")) + 1
+    about = (
+        f"<title>{html.escape(f'{ind.title}: {council_name}')}</title>"
+        f"<desc>{html.escape(describe(ind, council_name, data) + ' ' + sources_line(data, as_at))}</desc>"
     )
-    return vlc.vegalite_to_png(chart.to_json(), scale=scale)
+    return (drawn[:start] + about + drawn[start:]).encode("utf-8")
 
 
 def briefing_trend(ind: Indicator, data: pd.DataFrame, width: int = 460, height: int = 170) -> alt.LayerChart:

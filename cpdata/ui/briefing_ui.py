@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from cpdata.briefing import briefing, briefing_html, running_orders
+from cpdata.briefing import briefing, briefing_html, briefing_pdf, running_orders
 from cpdata.briefing.running_orders import RunningOrder
 from cpdata.catalogue.catalogue import load_catalogue
 from cpdata.core import config
@@ -234,22 +234,43 @@ def start_link(sel: dict, slug: str | None, order: RunningOrder | None = None) -
 
 
 def pack_section(sel: dict, order: RunningOrder) -> None:
-    """Build the offline pack with progress shown; the download keeps the last one built."""
+    """Build the offline pack (HTML) or the PDF with progress shown; each download keeps the last one built."""
     st.header("Briefing pack")
     st.markdown(
-        "One HTML file with every screen above: charts are embedded images, it opens without a network "
-        "connection, and it prints one screen per landscape page."
+        "Every screen above, one per landscape page: as a **PDF** for the committee papers (text selectable, "
+        "charts sharp at any size, tagged for screen readers), or as one **HTML** file that opens in any "
+        "browser without a network connection."
     )
-    if st.button("Build the briefing pack", key="bf_build"):
-        b = build(sel, order if order.pledges else None)
-        bar = st.progress(0.0, text="Starting")
-        html = briefing_html.pack_html(b, lambda f, text: bar.progress(f, text=text))
-        st.session_state["bf_pack"] = (briefing_html.pack_filename(b), html.encode("utf-8"))
-    if "bf_pack" in st.session_state:
-        name, data = st.session_state["bf_pack"]
-        st.download_button(
-            f"Download {name} ({len(data) / 1e6:.1f} MB)", data, file_name=name, mime="text/html", key="bf_dl"
-        )
+    missing = briefing_pdf.unavailable()
+    pdf_col, html_col = st.columns(2)
+    with pdf_col:
+        if missing:
+            st.info(f"The PDF cannot be made on this server: {missing}. The HTML pack still works.")
+        elif st.button("Build the briefing PDF", key="bf_build_pdf", type="primary"):
+            b = build(sel, order if order.pledges else None)
+            bar = st.progress(0.0, text="Starting")
+            pdf = briefing_pdf.pack_pdf(b, lambda f, text: bar.progress(f, text=text))
+            st.session_state["bf_pdf"] = (briefing_pdf.pdf_filename(b), pdf)
+        if "bf_pdf" in st.session_state:
+            name, data = st.session_state["bf_pdf"]
+            st.download_button(
+                f"Download {name} ({len(data) / 1e6:.1f} MB)",
+                data,
+                file_name=name,
+                mime="application/pdf",
+                key="bf_dl_pdf",
+            )
+    with html_col:
+        if st.button("Build the briefing pack (HTML)", key="bf_build"):
+            b = build(sel, order if order.pledges else None)
+            bar = st.progress(0.0, text="Starting")
+            html = briefing_html.pack_html(b, lambda f, text: bar.progress(f, text=text))
+            st.session_state["bf_pack"] = (briefing_html.pack_filename(b), html.encode("utf-8"))
+        if "bf_pack" in st.session_state:
+            name, data = st.session_state["bf_pack"]
+            st.download_button(
+                f"Download {name} ({len(data) / 1e6:.1f} MB)", data, file_name=name, mime="text/html", key="bf_dl"
+            )
 
 
 def present_link(sel: dict, screen: str) -> None:
