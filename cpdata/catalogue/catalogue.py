@@ -19,7 +19,7 @@ from cpdata.core.filestamps import Stamp, stamped
 CATALOGUE_FILE = config.PACKAGE_DIR / "catalogue" / "indicators.toml"
 FRAMEWORK_DIR = config.PACKAGE_DIR / "catalogue" / "frameworks"
 
-UNITS = {"percent", "rate_per_10k", "count", "score"}
+UNITS = {"percent", "rate_per_10k", "count", "score", "average"}
 POLARITIES = {"higher", "lower", "neither"}
 ID_PATTERN = re.compile(r"[a-z][a-z0-9_]{0,39}")
 # The URL paths of dashboard.py's pages other than pledges (a test checks this list against the router).

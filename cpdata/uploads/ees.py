@@ -33,6 +33,10 @@ GEOGRAPHY_COLUMNS = [
     "new_la_code",
 ]
 ENGLAND = "E92000001"
+# ONS issued Barnsley and Sheffield new codes after their 2025 boundary change; DfE's workforce file uses
+# them for 2025, every other file (and the neighbour models) the earlier ones. One council stays one
+# area: the new code is read as the code the rest of the data uses.
+SUCCESSOR_CODES = {"E08000038": "E08000016", "E08000039": "E08000019"}
 log = logging.getLogger(__name__)
 
 
@@ -124,7 +128,7 @@ def area_codes(df: pd.DataFrame) -> pd.Series:
         at = level == name
         if at.any():  # a file with no rows at a level need not have its code column
             codes = codes.mask(at, df[column])
-    return codes.where(codes != "")
+    return codes.replace(SUCCESSOR_CODES).where(codes != "")
 
 
 def _pick_version(df: pd.DataFrame, recipe: Recipe) -> pd.DataFrame:
@@ -226,6 +230,7 @@ def areas_in(df: pd.DataFrame) -> pd.DataFrame:
     """The areas an EES file names, with both codes and region, for the reference table."""
     df = df.fillna("").astype(str)
     la = df[df["geographic_level"] == "Local authority"]
+    la = la.assign(new_la_code=la["new_la_code"].replace(SUCCESSOR_CODES))
     out = la[["new_la_code", "old_la_code", "la_name", "region_code", "region_name"]].drop_duplicates()
     out.columns = ["area_code", "old_code", "name", "region_code", "region_name"]
     out["level"] = "local_authority"
