@@ -22,7 +22,7 @@ NEW = {
     "la_cla_during_year_new_placements.csv": [
         "cla_new_placements_outside_20_miles",
         "cla_new_placements_inside_under_20_miles",
-        "cla_new_placements_outside_under_20_miles",
+        "cla_new_placements_out_under_20_miles",
     ],
     "la_cla_swcount.csv": ["cla_3plus_social_workers"],
     "absence_la.csv": [
