@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from cpdata.catalogue.catalogue import catalogue_files, load_catalogue, shipped_catalogue
 from cpdata.core import config, periods, symbols
 from cpdata.core.filestamps import Stamp, stamped
 from cpdata.uploads.recipe_format import Recipe, RecipeFileError, read_recipe
@@ -50,22 +51,30 @@ def recipe_files(data_dir: Path | None = None) -> list[Path]:
 def load_recipes(*, data_dir: Path | None = None) -> list[Recipe]:
     """Shipped recipes, then those saved in ``data_dir`` (the upload's data folder, not just the configured
     one) that can be used; ``recipe_problems`` says why any saved one was left out."""
-    return list(_read_recipes(stamped(recipe_files(data_dir)))[0])
+    return list(_read_recipes(*_keys(data_dir))[0])
+
+
+def _keys(data_dir: Path | None) -> tuple:
+    """The cache key: the recipe files, and the council's indicator files their indicators may be among."""
+    root = data_dir or config.data_dir()
+    return stamped(recipe_files(root)), stamped(catalogue_files(root)), str(root)
 
 
 def shipped_recipes() -> list[Recipe]:
     """The recipes that ship with the dashboard only (building the sample data must not depend on what
     analysts saved in a data folder)."""
-    return list(_read_recipes(stamped(sorted(RECIPE_DIR.glob("*.toml"))))[0])
+    return list(_read_recipes(stamped(sorted(RECIPE_DIR.glob("*.toml"))))[0])  # the shipped catalogue only
 
 
 def recipe_problems(data_dir: Path | None = None) -> list[str]:
     """One plain sentence for each saved recipe left out (which file, why, that it was skipped); none if all read."""
-    return list(_read_recipes(stamped(recipe_files(data_dir)))[1])
+    return list(_read_recipes(*_keys(data_dir))[1])
 
 
 @functools.lru_cache(maxsize=8)
-def _read_recipes(files: tuple[tuple[str, Stamp], ...]) -> tuple[tuple[Recipe, ...], tuple[str, ...]]:
+def _read_recipes(
+    files: tuple[tuple[str, Stamp], ...], catalogue_stamps: tuple = (), root: str = ""
+) -> tuple[tuple[Recipe, ...], tuple[str, ...]]:
     """Every recipe, read once per set of files (an edited, replaced or added file is read again).
 
     Saved recipes are all read on every EES upload, so one that cannot be used (hand-edited, or saved
@@ -73,9 +82,11 @@ def _read_recipes(files: tuple[tuple[str, Stamp], ...]) -> tuple[tuple[Recipe, .
     recipe that cannot be used is our bug and raises.
     """
     recipes, problems = [], []
+    shipped = shipped_catalogue()
+    council = load_catalogue(Path(root)) if root else shipped
     for path in (Path(f) for f, _ in files):
         try:
-            recipes.append(read_recipe(path))
+            recipes.append(read_recipe(path, shipped if path.parent == RECIPE_DIR else council))
         except RecipeFileError as exc:
             if path.parent == RECIPE_DIR:
                 raise RecipeFileError(f"shipped recipe {path.name}: {exc}") from None

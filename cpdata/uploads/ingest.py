@@ -13,7 +13,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from cpdata.catalogue.catalogue import load_catalogue
+from cpdata.catalogue.catalogue import Catalogue, load_catalogue
 from cpdata.core import periods, schema, symbols
 from cpdata.store import queries
 from cpdata.uploads import checks, ees, lookups, readers, shapes, surveys
@@ -52,7 +52,9 @@ class Prepared:
         return any(p.severity == "fail" for p in self.problems)
 
 
-def finalise(cells: pd.DataFrame, extract_id: str, percent_scale: str = "percent") -> pd.DataFrame:
+def finalise(
+    cells: pd.DataFrame, extract_id: str, percent_scale: str = "percent", catalogue: Catalogue | None = None
+) -> pd.DataFrame:
     """Checked cells -> tidy figures. Symbols stay symbols; a blank value publishes nothing.
 
     Column by column (each distinct cell parsed once); the figures are those the row-by-row
@@ -69,7 +71,7 @@ def finalise(cells: pd.DataFrame, extract_id: str, percent_scale: str = "percent
     rows = cells[held]
     values = _numbers_or_none(value["value"].to_numpy()[held])
     if percent_scale == "proportion":
-        catalogue = load_catalogue()
+        catalogue = catalogue or load_catalogue()
         units = rows["indicator_id"].map({i: ind.unit for i, ind in catalogue.indicators.items()}).to_numpy()
         values = [
             round(v * 100, 6) if v is not None and u == "percent" else v for v, u in zip(values, units, strict=True)
@@ -142,13 +144,17 @@ def prepare(data: bytes, filename: str, options: Options | None = None, data_dir
     areas = queries.areas(data_dir)
     cells = lookups.resolve(cells, areas)
     ctx = Context(
-        load_catalogue(), areas, lookups.held(cells, data_dir), lookups.sn_means(data_dir), options.percent_scale
+        load_catalogue(data_dir),
+        areas,
+        lookups.held(cells, data_dir),
+        lookups.sn_means(data_dir),
+        options.percent_scale,
     )
     problems += checks.run(cells, ctx)
     prepared = Prepared(filename, shape, problems, cells, unmatched=unmatched)
     if not prepared.failed:
         scale = "proportion" if options.percent_scale == "proportion" else "percent"
-        prepared.figures = finalise(cells, "pending", scale)
+        prepared.figures = finalise(cells, "pending", scale, ctx.catalogue)
     return prepared
 
 
