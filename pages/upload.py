@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from cpdata.ui import session, ui, upload_ui
+from cpdata.ui import indicator_form, session, ui, upload_ui
 from cpdata.uploads import ees, ingest, readers, saved_recipes, uploads
 
 session.ensure_routed()
@@ -55,7 +55,10 @@ if uploaded is not None:
     save_recipe = False
     if any(p.check == "no recipe" for p in prepared.problems):
         upload_ui.problems_table(prepared)
-        mapped = upload_ui.ees_mapping(data, uploaded.name, options.sheet)
+        new_indicator_form_open = indicator_form.mapping_target()  # "a new indicator" as the mapping target
+        mapped = None if new_indicator_form_open else upload_ui.ees_mapping(data, uploaded.name, options.sheet)
+        if mapped and not indicator_form.mapping_guard_ok(data, uploaded.name, options.sheet, mapped[0]):
+            mapped = None
         if mapped:
             options.recipe, save_recipe = mapped
             prepared = upload_ui.prepare(data, uploaded.name, options)
@@ -80,4 +83,5 @@ if uploaded is not None:
                     else:
                         st.info(f"Mapping saved as {path.name}: files like this will be recognised next time.")
 
+indicator_form.own_indicators(who)
 upload_ui.history_and_undo(who)

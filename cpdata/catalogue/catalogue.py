@@ -115,7 +115,7 @@ def _read_toml(path: Path) -> dict:
         raise CatalogueError(f"{path.name}: cannot be read ({exc.strerror or exc})") from exc
 
 
-def parse_indicators(data: dict, name: str) -> dict[str, Indicator]:
+def parse_indicators(data: dict, name: str, council: bool = True) -> dict[str, Indicator]:
     """The ``[[indicator]]`` tables of one file, each checked (``council_indicators.check`` says how)."""
     from cpdata.catalogue.council_indicators import check
 
@@ -124,7 +124,7 @@ def parse_indicators(data: dict, name: str) -> dict[str, Indicator]:
     if not isinstance(raws, list):
         raise CatalogueError(f"{name}: 'indicator' must be a list of [[indicator]] tables")
     for raw in raws:
-        ind = check(raw, name)
+        ind = check(raw, name, council)
         if ind.id in indicators:
             raise CatalogueError(f"{name}: indicator {ind.id!r} is listed twice")
         indicators[ind.id] = ind
@@ -135,7 +135,7 @@ def parse_indicators(data: dict, name: str) -> dict[str, Indicator]:
 def shipped_catalogue(path: Path = CATALOGUE_FILE) -> Catalogue:
     """The catalogue that ships in the package (a fault in it is our bug and raises)."""
     data = _read_toml(path)
-    indicators = parse_indicators(data, path.name)
+    indicators = parse_indicators(data, path.name, council=False)
     measures = {}
     for raw in data.get("bright_spots_measure", []):
         m = BrightSpotsMeasure(**raw)

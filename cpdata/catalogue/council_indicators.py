@@ -32,11 +32,15 @@ REQUIRED = ("id", "title", "short_title", "unit", "polarity", "decimals", "defin
 TEXT_FIELDS = ("id", "title", "short_title", "unit", "polarity", "definition", "source", "topic", "sentence")
 MAX_DECIMALS = 3
 MAX_TEXT = {"title": 200, "short_title": 60, "definition": 2000, "source": 300, "topic": 40, "sentence": 300}
+# Council text reaches Markdown on the pages (headings, sentences, definitions): characters Markdown or HTML
+# would act on are refused where the text is added, so it stays text.
+FORMATTING = set("<>[]`*_#|\\$~{}")
 log = logging.getLogger(__name__)
 
 
-def problem(raw: object) -> str | None:
-    """Why ``raw`` is not a usable indicator table, in words an analyst can act on; None if it is."""
+def problem(raw: object, council: bool = True) -> str | None:
+    """Why ``raw`` is not a usable indicator table, in words an analyst can act on; None if it is. A council's
+    text is also held to plain text (the shipped text is ours, and its Markdown is meant)."""
     if not isinstance(raw, dict):
         return "an [[indicator]] entry is not a table"
     if missing := [k for k in REQUIRED if k not in raw]:
@@ -69,12 +73,20 @@ def problem(raw: object) -> str | None:
             return f"its {key!r} is longer than {limit} characters"
     if any(ord(ch) < 32 and ch not in "\n\t" for key in TEXT_FIELDS for ch in raw.get(key, "")):
         return "it holds control characters"
+    if not council:
+        return None
+    for key in ("title", "short_title"):
+        if "\n" in raw[key] or "\t" in raw[key]:
+            return f"its {key!r} must be one line"
+    for key in ("title", "short_title", "definition", "source", "sentence"):
+        if found := sorted(set(raw.get(key, "")) & FORMATTING):
+            return f"its {key!r} holds {' '.join(found)}, which pages would read as formatting; write it without them"
     return None
 
 
-def check(raw: object, name: str) -> Indicator:
+def check(raw: object, name: str, council: bool = True) -> Indicator:
     """One indicator from its TOML table, or a CatalogueError naming the file, the indicator and the fault."""
-    if why := problem(raw):
+    if why := problem(raw, council):
         ident = raw.get("id") if isinstance(raw, dict) else None
         raise CatalogueError(f"{name}: indicator {ident!r}: {why}")
     return Indicator(**raw)  # type: ignore[arg-type]

@@ -5,12 +5,15 @@ Everything is checked before anything is written: the fields as the loader check
 the shipped catalogue and the council's own, so a bad id, unit or polarity or a clash gets a clear error and
 leaves the folder as it was. The file is written whole (``core.atomic``) under the store's writers' lock, so
 two analysts adding the same id at once cannot both succeed. Removing one (the undo of an add) is refused
-while figures, a saved recipe or a framework still use it.
+while figures or a framework still use it; the saved recipes made for it alone go with it, into
+``<data folder>/removed/`` (nothing is deleted).
 """
 
 from __future__ import annotations
 
+import os
 import tomllib
+from datetime import UTC, datetime
 from pathlib import Path
 
 from cpdata.catalogue import council_indicators
@@ -86,30 +89,41 @@ def add(fields: dict, data_dir: Path | None = None) -> Path:
     return path
 
 
-def users(ident: str, data_dir: Path | None = None) -> list[str]:
-    """What still uses an indicator: held figures, saved recipes, frameworks (each named)."""
-    from cpdata.uploads import ees
+def users(ident: str, data_dir: Path | None = None) -> tuple[list[str], list[Path]]:
+    """What still uses an indicator (held figures, frameworks, recipes that map other indicators too, each
+    named), and the saved recipes made for it alone (taken back with it)."""
+    from cpdata.uploads import ees, recipe_format
 
     root = data_dir or config.data_dir()
-    out = []
+    out, own_recipes = [], []
     cur = store.cursor(root)
     try:
         n = cur.execute("SELECT count(*) FROM figures WHERE indicator_id = $i", {"i": ident}).fetchone()[0]
     finally:
         cur.close()
     if n:
-        out.append(f"{n} figures held (undo the uploads that brought them)")
-    out += [
-        f"the saved recipe {r.name!r}" for r in ees.load_recipes(data_dir=root) if ident in {i.id for i in r.indicators}
-    ]
+        out.append(f"{n} figures held (undo the uploads that brought them first)")
+    for path in ees.recipe_files(root):
+        if path.parent != root / "recipes":
+            continue
+        try:
+            ids = {i.id for i in recipe_format.read_recipe(path, load_catalogue(root)).indicators}
+        except recipe_format.RecipeFileError:
+            continue
+        if ids == {ident}:
+            own_recipes.append(path)
+        elif ident in ids:
+            out.append(f"the saved recipe {path.name}, which maps other indicators too")
     for path in framework_files(root):
         if path.parent == root / "frameworks" and f'"{ident}"' in path.read_text("utf-8", errors="replace"):
-            out.append(f"the framework file {path.name}")
-    return out
+            out.append(f"the framework file {path.name} (take it out of the framework first)")
+    return out, own_recipes
 
 
-def remove(ident: str, data_dir: Path | None = None) -> None:
-    """Take back a council's own indicator (the undo of ``add``), unless something still uses it."""
+def remove(ident: str, data_dir: Path | None = None) -> list[Path]:
+    """Take back a council's own indicator (the undo of ``add``), with the saved recipes made for it alone,
+    unless figures or a framework still use it. Nothing is deleted: the files move to ``<data>/removed/``.
+    Returns where they went."""
     root = data_dir or config.data_dir()
     with store.writer_lock(root):
         if ident not in load_catalogue(root).own:
@@ -117,7 +131,17 @@ def remove(ident: str, data_dir: Path | None = None) -> None:
         path = path_for(ident, root)
         if not path.exists():
             raise IndicatorRefused(f"{ident!r} was not added here (its file is not {path.name}); remove it by hand.")
-        if used := users(ident, root):
+        used, recipes = users(ident, root)
+        if used:
             raise IndicatorRefused(f"{ident!r} is still used by {'; '.join(used)}. Nothing was changed.")
-        path.unlink()
-        atomic.fsync_dir(path.parent)
+        stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%f")
+        folder = root / "removed"
+        folder.mkdir(exist_ok=True)
+        moved = []
+        for old in [*recipes, path]:  # the recipes first: a recipe never names an indicator that is gone
+            new = folder / f"{stamp}_{old.parent.name}_{old.name}"
+            os.replace(old, new)
+            atomic.fsync_dir(old.parent)
+            moved.append(new)
+        atomic.fsync_dir(folder)
+    return moved
