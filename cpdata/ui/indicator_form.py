@@ -13,7 +13,7 @@ import streamlit as st
 
 from cpdata.catalogue.catalogue import load_catalogue
 from cpdata.core import fmt
-from cpdata.uploads import ees, indicator_writer, mapping_guard, readers
+from cpdata.uploads import ees, indicator_writer, mapping_guard
 
 PENDING = "_new_indicator"  # fields checked and previewed, waiting for "Add"
 SELECT = "_select_new_indicator"  # an indicator just added, to pick in the mapping on the next run
@@ -151,12 +151,11 @@ def _problems() -> list[str]:
     return catalogue_problems()
 
 
-def mapping_guard_ok(data: bytes, filename: str, sheet: str | None, recipe: ees.Recipe) -> bool:
+def mapping_guard_ok(df: pd.DataFrame, recipe: ees.Recipe) -> bool:
     """The guard beside the page's mapping: the indicator's meaning next to the choices, any contradiction
     refused, and the polarity confirmed by a checkbox. True when the mapping may go on to be checked."""
     chosen = recipe.indicators[0]
     ind = load_catalogue().indicator(chosen.id)
-    df = readers.read(data, filename, sheet)
     st.markdown("**Check the mapping against the indicator**")
     confirmed = st.checkbox(mapping_guard.polarity_question(ind), key=f"polarity_ok_{ind.id}")
     guard = mapping_guard.check(df, ind, chosen.filters, chosen.value, chosen.numerator, chosen.denominator, confirmed)
