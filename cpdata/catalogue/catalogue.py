@@ -23,7 +23,16 @@ UNITS = {"percent", "rate_per_10k", "count", "score", "average"}
 POLARITIES = {"higher", "lower", "neither"}
 ID_PATTERN = re.compile(r"[a-z][a-z0-9_]{0,39}")
 # The URL paths of dashboard.py's pages other than pledges (a test checks this list against the router).
-PAGE_PATHS = ("overview", "context", "about-data", "accessibility", "briefing-setup", "briefing", "upload")
+PAGE_PATHS = (
+    "overview",
+    "context",
+    "about-data",
+    "accessibility",
+    "briefing-setup",
+    "briefing",
+    "upload",
+    "frameworks",
+)
 log = logging.getLogger(__name__)
 
 
