@@ -207,6 +207,9 @@ def main(argv: list[str] | None = None) -> int:
     cs = sub.add_parser("check-store", help="is the data folder whole? (--repair tidies an interrupted write)")
     cs.add_argument("--repair", action="store_true")
     cs.set_defaults(func=_check_store)
+    from cpdata.ops import cli_indicators
+
+    cli_indicators.register(sub)
     bs = sub.add_parser("build-sample", help="rebuild sample_data from the published CSVs")
     bs.add_argument("--source", default=str(config.REPO_DIR.parent / "shared" / "data"))
     bs.add_argument("--out", default=str(config.SAMPLE_DATA_DIR))
