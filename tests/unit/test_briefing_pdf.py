@@ -20,8 +20,9 @@ from pdfminer.layout import LTChar, LTFigure, LTTextContainer
 from test_briefing import COUNCILS, RULE, SMALL, YEARS, _planted_briefing
 
 from cpdata.briefing import briefing, briefing_html, briefing_pdf
+from cpdata.briefing.running_orders import RunningOrder
 from cpdata.catalogue.catalogue import load_frameworks
-from cpdata.figures import disclosure
+from cpdata.figures import disclosure, views
 
 
 @pytest.fixture(autouse=True)
@@ -212,3 +213,15 @@ def test_progress_is_reported_and_the_file_name_says_council_framework_and_date(
     assert steps[-2][1] == "Laying out the pages"
     name = briefing_pdf.pdf_filename(b, today=datetime.date(2026, 11, 23))
     assert name == "barking-and-dagenham_barking-dagenham_2026-11-23.pdf"
+
+
+def test_a_full_screen_of_six_tiles_keeps_its_foot_on_the_page():
+    """Six tiles are the most a screen holds: the statement of the disclosure rule still fits under them."""
+    fw = load_frameworks()["barnet"]
+    chosen = views.indicator_views("E09000003", list(fw.pledge("dreams").indicators), None)
+    held = [v.indicator.id for v in chosen if v.period is not None]
+    order = RunningOrder("six", "barnet", ("dreams",), {"dreams": tuple(held[:6])})
+    b = briefing.build(fw, "E09000003", None, order=order)
+    assert len(b.screen("dreams").tiles) == 6
+    (text, _charts) = _pages(briefing_pdf.pack_pdf(b))[1]
+    assert RULE in text and text.endswith("the council's own reports.")
