@@ -15,6 +15,7 @@ from collections.abc import Callable
 
 from cpdata.briefing.briefing import Briefing, Screen, Tile
 from cpdata.figures import charts
+from cpdata.figures.trend import one_year_note
 
 CSS = """
 .bf-screen{--u:min(1vw,1.7778vh);box-sizing:border-box;font-family:"Source Sans 3",Arial,sans-serif;color:#0b0c0c;
@@ -100,6 +101,9 @@ def _tile(t: Tile, b: Briefing, images: Images) -> str:
         alt = charts.describe(t.indicator, b.council_name, t.chart)
         src = f"data:{mime};base64,{base64.b64encode(data).decode('ascii')}"
         chart = f'<figure class="bf-chart"><img src="{src}" alt="{_e(alt)}"></figure>'
+    lone = one_year_note(t.chart)
+    if lone:
+        chart = f'<p class="bf-note bf-lone">{_e(lone)}</p>'
     notes = "".join(f'<p class="bf-note">{_e(n)}</p>' for n in t.notes)
     return (
         f'<article class="bf-tile" data-indicator="{_e(t.indicator.id)}"><h2>{_e(t.indicator.short_title)}</h2>'
@@ -126,7 +130,8 @@ def _swatch(colour: str, dash: list[int]) -> str:
 
 def _key(s: Screen) -> str:
     """One key for every chart on the screen: a line sample in each series' colour and dash, and its name."""
-    drawn = sorted({x for t in s.tiles for x in t.chart.loc[t.chart["value"].notna(), "series"]})
+    charted = [t for t in s.tiles if not one_year_note(t.chart)]
+    drawn = sorted({x for t in charted for x in t.chart.loc[t.chart["value"].notna(), "series"]})
     items = [f"<li>{_swatch(colour, dash)}{_e(name)}</li>" for name, colour, _s, dash in charts.briefing_key(drawn)]
     return f'<ul class="bf-key" aria-label="Key to the charts">{"".join(items)}</ul>' if items else ""
 
@@ -174,7 +179,9 @@ def images_for(b: Briefing, key: str, kind: str = "svg", scale: float = 2) -> Im
     """Every chart on one screen, rendered server-side (vl-convert)."""
     mime = "image/svg+xml" if kind == "svg" else "image/png"
     return {
-        t.indicator.id: (mime, charts.briefing_image(t.indicator, t.chart, kind, scale)) for t in b.screen(key).tiles
+        t.indicator.id: (mime, charts.briefing_image(t.indicator, t.chart, kind, scale))
+        for t in b.screen(key).tiles
+        if not one_year_note(t.chart)  # one year held: said in words, no chart of a lone point
     }
 
 

@@ -15,7 +15,7 @@ import pandas as pd
 
 from cpdata.catalogue.catalogue import Indicator
 from cpdata.core import fmt
-from cpdata.figures.trend import SERIES_NAMES
+from cpdata.figures.trend import SERIES_NAMES, on_the_axis, totals_note
 
 SERIES = list(SERIES_NAMES.values())  # council, council local, neighbours, region, England
 COUNCIL, LOCAL, NEIGHBOURS = SERIES[0], SERIES[1], SERIES[2]
@@ -56,11 +56,14 @@ def axis_from_zero(ind: Indicator, values: pd.Series) -> bool:
 
 
 def _band(data: pd.DataFrame) -> pd.DataFrame:
-    return data[(data["series"] == NEIGHBOURS) & data["sn_min"].notna()]
+    """The neighbours' range, numbered in unbroken runs of years: the band stops where the lines stop."""
+    rng = data[(data["series"] == NEIGHBOURS) & data["sn_min"].notna()].sort_values("period").copy()
+    rng["band_run"] = (rng["period"].diff() != 1).cumsum().astype(str)
+    return rng
 
 
 def trend(ind: Indicator, data: pd.DataFrame, target: float | None = None, band: bool = True) -> alt.LayerChart:
-    data = segments(data)
+    data = segments(on_the_axis(ind.unit, data))
     shown = data[data["value"].notna()].copy()
     shown["label"] = [
         fmt.number(v, ind.unit, 1 if s == NEIGHBOURS else ind.decimals)
@@ -104,6 +107,7 @@ def trend(ind: Indicator, data: pd.DataFrame, target: float | None = None, band:
                 x=x,
                 y=alt.Y("sn_min:Q", scale=alt.Scale(zero=zero), title=fmt.unit_label(ind.unit)),
                 y2="sn_max:Q",
+                detail="band_run:N",
                 tooltip=[
                     alt.Tooltip("year:N", title="Year"),
                     alt.Tooltip("sn_min:Q", title="Lowest neighbour"),
@@ -147,6 +151,9 @@ def has_gaps(data: pd.DataFrame) -> bool:
 def caption(ind: Indicator, data: pd.DataFrame, band: bool = True) -> str:
     """What a reader needs to read the chart right: zoomed axis, gaps, band, polarity."""
     notes = []
+    if note := totals_note(ind.unit, ind.decimals, data):
+        notes.append(note)
+    data = on_the_axis(ind.unit, data)
     if not axis_from_zero(ind, data["value"]):
         notes.append("The vertical axis does not start at zero.")
     drawn = data[data["value"].notna()]
@@ -172,10 +179,9 @@ def describe(ind: Indicator, council_name: str, data: pd.DataFrame) -> str:
         ]
         if points:
             parts.append(f"{council_name} ({label}) by year: " + "; ".join(points) + ".")
-    return (
-        f"Line chart of {ind.title}: {council_name} against its statistical neighbours, region and England. "
-        + " ".join(parts)
-    )
+    against = "its statistical neighbours" if ind.unit == "count" else "its statistical neighbours, region and England"
+    tail = totals_note(ind.unit, ind.decimals, data)
+    return f"Line chart of {ind.title}: {council_name} against {against}. " + " ".join([*parts, tail]).strip()
 
 
 def sources_line(data: pd.DataFrame, as_at: str = "") -> str:
@@ -255,7 +261,7 @@ def briefing_trend(ind: Indicator, data: pd.DataFrame, width: int = 460, height:
             shape=alt.Shape("series:N", scale=alt.Scale(domain=present, range=shapes), legend=None),
         ),
     ]
-    marked = data[(data["series"] == COUNCIL) & data["value"].isna() & data["symbol"].notna()]
+    marked = data[data["series"].isin([COUNCIL, LOCAL]) & data["value"].isna() & data["symbol"].notna()]
     if not marked.empty:
         layers.append(
             alt.Chart(_json_safe(marked))

@@ -12,7 +12,7 @@ from cpdata.briefing import briefing, briefing_html, briefing_pdf, running_order
 from cpdata.briefing.running_orders import RunningOrder
 from cpdata.catalogue.catalogue import load_catalogue
 from cpdata.core import config
-from cpdata.ui import session
+from cpdata.ui import session, ui
 
 DRAFT = "bf_draft"
 HIDE_CHROME = """<style>
@@ -155,7 +155,6 @@ def choose_order(sel: dict) -> RunningOrder:
     )
     default = build(sel, None)
     base = saved[start] if start else _default_from(default)
-    views = {s.key: s for s in default.screens}
     titles = {p.id: f"{p.order}. {p.short_title}" for p in fw.pledges}
     pledges = st.multiselect(
         f"{fw.pledge_word}s, in the order to show them",
@@ -166,22 +165,28 @@ def choose_order(sel: dict) -> RunningOrder:
     )
     chosen: dict[str, tuple[str, ...]] = {}
     cat = load_catalogue()
+    held = held_indicators(sel)
     for pid in pledges:
         pledge = fw.pledge(pid)
-        held = {t.indicator.id for t in views[pid].tiles} if pid in views else set()
         chosen[pid] = tuple(
             st.multiselect(
                 f"{titles[pid]}: indicators (up to {running_orders.MAX_INDICATORS})",
                 list(pledge.indicators),
                 default=[i for i in base.indicators.get(pid, ()) if i in pledge.indicators],
                 max_selections=running_orders.MAX_INDICATORS,
-                format_func=lambda i, h=held: cat.indicator(i).short_title + ("" if i in h else " (no figure)"),
+                format_func=lambda i: cat.indicator(i).short_title + ("" if i in held else " (no figure)"),
                 key=f"bf_ind_{fw.id}_{start}_{pid}",
             )
         )
     draft = RunningOrder(saved[start].name if start else "", fw.id, tuple(pledges), chosen)
     st.session_state[DRAFT] = draft
     return draft
+
+
+def held_indicators(sel: dict) -> set[str]:
+    """Every indicator of the framework with a figure for this council and year (not only the default
+    screens' indicators: the picker marked every other one "(no figure)", figures or not)."""
+    return {v.indicator.id for v in ui.views_for(sel, sel["framework"].indicator_ids()) if v.period is not None}
 
 
 def _default_from(b: briefing.Briefing) -> RunningOrder:
@@ -209,10 +214,20 @@ def save_form(sel: dict, order: RunningOrder) -> str | None:
     return running_orders.slug(named.name)
 
 
-def start_link(sel: dict, slug: str | None) -> None:
+def saved_slug(sel: dict, order: RunningOrder) -> str | None:
+    """The saved running order with exactly these screens (the one named like the draft first), if any:
+    the start link carries it on every run, not only on the run that saved it."""
+    same = [s for s, o in _saved(sel).items() if (o.pledges, o.key()[3]) == (order.pledges, order.key()[3])]
+    named = [s for s in same if order.name and s == running_orders.slug(order.name)]
+    return (named or same or [None])[0]
+
+
+def start_link(sel: dict, slug: str | None, order: RunningOrder | None = None) -> None:
+    """The big screen with these choices; ``order=`` names the saved running order that matches them."""
     params = {"framework": sel["framework"].id, "council": sel["council"], "sn": sel["sn"], "screen": "cover"}
     if sel["year"]:
         params["year"] = str(sel["year"])
+    slug = slug or (saved_slug(sel, order) if order is not None and order.pledges else None)
     if slug:
         params["order"] = slug
     st.page_link("pages/briefing.py", label="Start the briefing (full screen)", icon="▶️", query_params=params)

@@ -57,13 +57,26 @@ def bright_spots_parts(
 
 
 def views_for(sel: dict, ids: list[str]) -> list[views.IndicatorView]:
-    return cached_views(data_version(), str(config.data_dir()), sel["council"], tuple(ids), sel["year"], sel["sn"])
+    # Keyword arguments: Streamlit looks up the signature for each positional argument of a cached call.
+    return cached_views(
+        version=data_version(),
+        data_dir=str(config.data_dir()),
+        council=sel["council"],
+        ids=tuple(ids),
+        year=sel["year"],
+        sn=sel["sn"],
+    )
+
+
+def _lower_first(label: str) -> str:
+    """A picker's label inside a sentence: only its first letter lower-cased ("April" keeps its capital)."""
+    return label[:1].lower() + label[1:]
 
 
 def context_line(sel: dict) -> None:
     year = periods.label(sel["year"]) if sel["year"] else "all years"
     st.caption(
-        f"{sel['council_name']} · {year} · compared with {SN_CHOICES[sel['sn']].lower()} and England · "
+        f"{sel['council_name']} · {year} · compared with {_lower_first(SN_CHOICES[sel['sn']])} and England · "
         f"data as at {provenance.as_at()} (version {data_version()[:8]}; see About the data)"
     )
 
@@ -181,18 +194,21 @@ def indicator_block(v: views.IndicatorView, sel: dict) -> None:
             st.caption(" ".join(notes))
         with right:
             parts = chart_parts(
-                data_version(),
-                str(config.data_dir()),
-                sel["council"],
-                ind.id,
-                sel["year"],
-                sel["sn"],
-                st.session_state.get("band", True),
-                sel["council_name"],
-                v,
+                version=data_version(),
+                data_dir=str(config.data_dir()),
+                council=sel["council"],
+                indicator_id=ind.id,
+                year=sel["year"],
+                sn=sel["sn"],
+                band=st.session_state.get("band", True),
+                council_name=sel["council_name"],
+                _view=v,
             )
-            st.vega_lite_chart(spec=parts.spec, width="stretch", height=340, alt=parts.alt_text)
-            st.caption(parts.caption)
+            if lone := trend.one_year_note(parts.data):  # a lone dot beside other series' lines reads as a trend
+                st.info(f"{lone} The figures are in the table below.")
+            else:
+                st.vega_lite_chart(spec=parts.spec, width="stretch", height=340, alt=parts.alt_text)
+                st.caption(parts.caption)
         with st.expander("Numbers behind the chart, and definition"):
             st.dataframe(parts.history, hide_index=True, width="stretch")
             st.download_button(
@@ -236,7 +252,11 @@ def bright_spots_section(sel: dict, measure_ids: list[str]) -> None:
         return
     st.header("Bright Spots: what children and young people told us")
     parts = bright_spots_parts(
-        data_version(), str(config.data_dir()), sel["council"], tuple(measure_ids), sel["council_name"]
+        version=data_version(),
+        data_dir=str(config.data_dir()),
+        council=sel["council"],
+        ids=tuple(measure_ids),
+        council_name=sel["council_name"],
     )
     if parts.table is None:
         cat = load_catalogue()
