@@ -219,7 +219,7 @@ def scorecard_table(
     """The command line's scorecard: one row per indicator and year held."""
     from cpdata.catalogue.catalogue import load_catalogue
 
-    ids = list(load_catalogue().indicators)
+    ids = list(load_catalogue(data_dir).indicators)
     df = series(council, ids, sn_model, data_dir)
     if year is not None:
         df = df[df["period"] == year]
