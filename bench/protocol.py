@@ -339,4 +339,5 @@ async def navigate(base: str, users: int, kinds: list[str], steps: int, pages: l
     return out
 
 
-COUNCILS = ["Barnet", "Barnsley", "Barking and Dagenham", "Camden", "Leeds"]
+# Councils without a framework of their own (choosing Barnsley opens its own framework's overview instead).
+COUNCILS = ["Barnet", "Camden", "Leeds", "Enfield", "Haringey"]

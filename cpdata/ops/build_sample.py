@@ -76,7 +76,7 @@ def build_sn_models(sn21: pd.DataFrame, sn25: pd.DataFrame, areas: pd.DataFrame)
 
 def barnsley_figures(path: Path) -> pd.DataFrame:
     """Barnsley's table through the same path an analyst's upload of it takes."""
-    from cpdata.uploads import ingest, shapes
+    from cpdata.uploads import ingest, shapes, tidy
 
     source = "Barnsley Children in Care and Care Leavers Strategy 2022-25"
     cells, problems, unmatched = shapes.wide_cells(read_csv(path), ingest.Options(council=BARNSLEY, source=source))
@@ -84,7 +84,7 @@ def barnsley_figures(path: Path) -> pd.DataFrame:
         raise ValueError(f"Barnsley's table did not map: {[p.text() for p in problems]}")
     cells["area_code"] = cells["area_given"]
     cells["period"] = cells["period_given"].map(periods.parse)
-    return ingest.finalise(cells, "seed_barnsley_key_indicators")
+    return tidy.finalise(cells, "seed_barnsley_key_indicators")
 
 
 def barking_dagenham_figures(path: Path) -> pd.DataFrame:
@@ -204,16 +204,17 @@ def build(shared_data: Path, out_dir: Path) -> dict:
     counts: dict[str, int] = {}
 
     def add(df: pd.DataFrame, kind: str, extract_id: str, source_file: Path, description: str) -> None:
-        table = schema.to_table(df, schema.FIGURES if kind == "figures" else schema.BRIGHT_SPOTS)
-        meta = {
-            "id": extract_id,
-            "source_file": source_file.name,
-            "sha256": sha256(source_file),
-            "applied_by": "sample data build",
-            "description": description,
-        }
-        store.add_extract(table, kind, meta, out_dir)
-        counts[extract_id] = table.num_rows
+        entry = store.add_frame(
+            df,
+            kind,
+            extract_id=extract_id,
+            source_file=source_file.name,
+            sha256=sha256(source_file),
+            applied_by="sample data build",
+            description=description,
+            data_dir=out_dir,
+        )
+        counts[extract_id] = entry["rows"]
 
     for file, (df, recipe) in ees_frames.items():
         extract_id = "dfe_" + Path(file).stem

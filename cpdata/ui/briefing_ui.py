@@ -8,11 +8,12 @@ from __future__ import annotations
 
 import streamlit as st
 
-from cpdata.briefing import briefing, briefing_html, running_orders
+from cpdata.briefing import briefing, briefing_html, briefing_pdf, running_orders
 from cpdata.briefing.running_orders import RunningOrder
 from cpdata.catalogue.catalogue import load_catalogue
+from cpdata.catalogue.selection import Selection
 from cpdata.core import config
-from cpdata.ui import session
+from cpdata.ui import session, ui
 
 DRAFT = "bf_draft"
 HIDE_CHROME = """<style>
@@ -44,29 +45,29 @@ def _order_from_key(key: tuple) -> RunningOrder:
     return RunningOrder(name, fw, pledges, dict(pairs))
 
 
-def _saved(sel: dict) -> dict[str, RunningOrder]:
-    return running_orders.saved(sel["framework"])
+def _saved(sel: Selection) -> dict[str, RunningOrder]:
+    return running_orders.saved(sel.framework)
 
 
-def running_order(sel: dict) -> RunningOrder | None:
+def running_order(sel: Selection) -> RunningOrder | None:
     """The saved order named in the URL, else this session's draft, else None (the default order)."""
     slug = st.query_params.get("order")
     if slug:
         found = _saved(sel).get(slug)
         if found is None:
-            st.warning(f"No saved running order called {slug!r} for {sel['framework'].title}: showing the default.")
+            st.warning(f"No saved running order called {slug!r} for {sel.framework.title}: showing the default.")
         return found
     draft = st.session_state.get(DRAFT)
-    return draft if draft is not None and draft.framework == sel["framework"].id else None
+    return draft if draft is not None and draft.framework == sel.framework.id else None
 
 
-def build(sel: dict, order: RunningOrder | None) -> briefing.Briefing:
-    args = (session.data_version(), str(config.data_dir()), sel["framework"].id, sel["council"], sel["year"], sel["sn"])
+def build(sel: Selection, order: RunningOrder | None) -> briefing.Briefing:
+    args = (session.data_version(), str(config.data_dir()), sel.framework.id, sel.council, sel.year, sel.sn)
     return _briefing(*args, order.key() if order else ())
 
 
-def screen_html(sel: dict, order: RunningOrder | None, key: str) -> str:
-    args = (session.data_version(), str(config.data_dir()), sel["framework"].id, sel["council"], sel["year"], sel["sn"])
+def screen_html(sel: Selection, order: RunningOrder | None, key: str) -> str:
+    args = (session.data_version(), str(config.data_dir()), sel.framework.id, sel.council, sel.year, sel.sn)
     return _screen(*args, order.key() if order else (), key)
 
 
@@ -83,18 +84,9 @@ def _picked() -> None:
     _go(st.session_state["bf_pick"])
 
 
-def keep_query(sel: dict, key: str) -> None:
+def keep_query(sel: Selection, key: str) -> None:
     """The URL carries everything needed to reopen this exact screen."""
-    params = {
-        "framework": sel["framework"].id,
-        "council": sel["council"],
-        "year": str(sel["year"] or ""),
-        "sn": sel["sn"],
-        "screen": key,
-    }
-    if st.query_params.get("order"):
-        params["order"] = st.query_params["order"]
-    st.query_params.from_dict(params)
+    st.query_params.from_dict(sel.url_params(screen=key, order=st.query_params.get("order", "")))
 
 
 def hide_chrome() -> None:
@@ -143,9 +135,9 @@ def controls(b: briefing.Briefing, key: str) -> None:
         st.page_link("pages/overview.py", label="Leave briefing")
 
 
-def choose_order(sel: dict) -> RunningOrder:
+def choose_order(sel: Selection) -> RunningOrder:
     """Pledges and indicators for the briefing, starting from a saved running order or the default."""
-    fw = sel["framework"]
+    fw = sel.framework
     saved = _saved(sel)
     start = st.selectbox(
         "Start from",
@@ -155,7 +147,6 @@ def choose_order(sel: dict) -> RunningOrder:
     )
     default = build(sel, None)
     base = saved[start] if start else _default_from(default)
-    views = {s.key: s for s in default.screens}
     titles = {p.id: f"{p.order}. {p.short_title}" for p in fw.pledges}
     pledges = st.multiselect(
         f"{fw.pledge_word}s, in the order to show them",
@@ -166,16 +157,16 @@ def choose_order(sel: dict) -> RunningOrder:
     )
     chosen: dict[str, tuple[str, ...]] = {}
     cat = load_catalogue()
+    held = held_indicators(sel)
     for pid in pledges:
         pledge = fw.pledge(pid)
-        held = {t.indicator.id for t in views[pid].tiles} if pid in views else set()
         chosen[pid] = tuple(
             st.multiselect(
                 f"{titles[pid]}: indicators (up to {running_orders.MAX_INDICATORS})",
                 list(pledge.indicators),
                 default=[i for i in base.indicators.get(pid, ()) if i in pledge.indicators],
                 max_selections=running_orders.MAX_INDICATORS,
-                format_func=lambda i, h=held: cat.indicator(i).short_title + ("" if i in h else " (no figure)"),
+                format_func=lambda i: cat.indicator(i).short_title + ("" if i in held else " (no figure)"),
                 key=f"bf_ind_{fw.id}_{start}_{pid}",
             )
         )
@@ -184,13 +175,19 @@ def choose_order(sel: dict) -> RunningOrder:
     return draft
 
 
+def held_indicators(sel: Selection) -> set[str]:
+    """Every indicator of the framework with a figure for this council and year (not only the default
+    screens' indicators: the picker marked every other one "(no figure)", figures or not)."""
+    return {v.indicator.id for v in ui.views_for(sel, sel.framework.indicator_ids()) if v.period is not None}
+
+
 def _default_from(b: briefing.Briefing) -> RunningOrder:
     """The default order as the presenter first sees it: what the default briefing shows."""
     pledges = tuple(s.key for s in b.screens if s.kind == "pledge")
     return RunningOrder("", b.framework.id, pledges, {s.key: tuple(t.indicator.id for t in s.tiles) for s in b.screens})
 
 
-def save_form(sel: dict, order: RunningOrder) -> str | None:
+def save_form(sel: Selection, order: RunningOrder) -> str | None:
     """Save the choices under a name; returns the saved order's slug (for the link)."""
     with st.form("bf_save", border=True):
         name = st.text_input("Name this running order to reuse it next quarter", value=order.name, max_chars=60)
@@ -198,7 +195,7 @@ def save_form(sel: dict, order: RunningOrder) -> str | None:
             return None
     try:
         named = RunningOrder(name.strip(), order.framework, order.pledges, order.indicators)
-        running_orders.save(named, sel["framework"])
+        running_orders.save(named, sel.framework)
     except running_orders.RunningOrderError as exc:
         st.error(f"Not saved: {exc}.")
         return None
@@ -209,39 +206,69 @@ def save_form(sel: dict, order: RunningOrder) -> str | None:
     return running_orders.slug(named.name)
 
 
-def start_link(sel: dict, slug: str | None) -> None:
-    params = {"framework": sel["framework"].id, "council": sel["council"], "sn": sel["sn"], "screen": "cover"}
-    if sel["year"]:
-        params["year"] = str(sel["year"])
-    if slug:
-        params["order"] = slug
+def saved_slug(sel: Selection, order: RunningOrder) -> str | None:
+    """The saved running order with exactly these screens (the one named like the draft first), if any:
+    the start link carries it on every run, not only on the run that saved it."""
+    same = [s for s, o in _saved(sel).items() if (o.pledges, o.key()[3]) == (order.pledges, order.key()[3])]
+    named = [s for s in same if order.name and s == running_orders.slug(order.name)]
+    return (named or same or [None])[0]
+
+
+def start_link(sel: Selection, slug: str | None, order: RunningOrder | None = None) -> None:
+    """The big screen with these choices; ``order=`` names the saved running order that matches them."""
+    slug = slug or (saved_slug(sel, order) if order is not None and order.pledges else None)
+    params = sel.url_params(screen="cover", order=slug or "")
     st.page_link("pages/briefing.py", label="Start the briefing (full screen)", icon="▶️", query_params=params)
 
 
-def pack_section(sel: dict, order: RunningOrder) -> None:
-    """Build the offline pack with progress shown; the download keeps the last one built."""
+def pack_section(sel: Selection, order: RunningOrder) -> None:
+    """Build the offline pack (HTML) or the PDF with progress shown; each download keeps the last one built."""
     st.header("Briefing pack")
     st.markdown(
-        "One HTML file with every screen above: charts are embedded images, it opens without a network "
-        "connection, and it prints one screen per landscape page."
+        "Every screen above, one per landscape page: as a **PDF** for the committee papers (text selectable, "
+        "charts sharp at any size, tagged for screen readers), or as one **HTML** file that opens in any "
+        "browser without a network connection."
     )
-    if st.button("Build the briefing pack", key="bf_build"):
-        b = build(sel, order if order.pledges else None)
-        bar = st.progress(0.0, text="Starting")
-        html = briefing_html.pack_html(b, lambda f, text: bar.progress(f, text=text))
-        st.session_state["bf_pack"] = (briefing_html.pack_filename(b), html.encode("utf-8"))
-    if "bf_pack" in st.session_state:
-        name, data = st.session_state["bf_pack"]
-        st.download_button(
-            f"Download {name} ({len(data) / 1e6:.1f} MB)", data, file_name=name, mime="text/html", key="bf_dl"
-        )
+    missing = briefing_pdf.unavailable()
+    pdf_col, html_col = st.columns(2)
+    with pdf_col:
+        if missing:
+            st.info(f"The PDF cannot be made on this server: {missing}. The HTML pack still works.")
+        elif st.button("Build the briefing PDF", key="bf_build_pdf", type="primary"):
+            b = build(sel, order if order.pledges else None)
+            bar = st.progress(0.0, text="Starting")
+            try:
+                pdf = briefing_pdf.pack_pdf(b, lambda f, text: bar.progress(f, text=text))
+            except (ImportError, OSError) as exc:  # a library found but not loadable: say so, keep the page
+                bar.empty()
+                st.error(f"The PDF could not be made on this server ({exc}). The HTML pack still works.")
+            else:
+                st.session_state["bf_pdf"] = (briefing_pdf.pdf_filename(b), pdf)
+        if "bf_pdf" in st.session_state:
+            name, data = st.session_state["bf_pdf"]
+            st.download_button(
+                f"Download {name} ({len(data) / 1e6:.1f} MB)",
+                data,
+                file_name=name,
+                mime="application/pdf",
+                key="bf_dl_pdf",
+            )
+    with html_col:
+        if st.button("Build the briefing pack (HTML)", key="bf_build"):
+            b = build(sel, order if order.pledges else None)
+            bar = st.progress(0.0, text="Starting")
+            html = briefing_html.pack_html(b, lambda f, text: bar.progress(f, text=text))
+            st.session_state["bf_pack"] = (briefing_html.pack_filename(b), html.encode("utf-8"))
+        if "bf_pack" in st.session_state:
+            name, data = st.session_state["bf_pack"]
+            st.download_button(
+                f"Download {name} ({len(data) / 1e6:.1f} MB)", data, file_name=name, mime="text/html", key="bf_dl"
+            )
 
 
-def present_link(sel: dict, screen: str) -> None:
+def present_link(sel: Selection, screen: str) -> None:
     """From a pledge page straight to its briefing screen."""
-    params = {"framework": sel["framework"].id, "council": sel["council"], "sn": sel["sn"], "screen": screen}
-    if sel["year"]:
-        params["year"] = str(sel["year"])
+    params = sel.url_params(screen=screen)
     st.page_link(
         "pages/briefing.py", label="Present this on a big screen (briefing mode)", icon="🖥️", query_params=params
     )

@@ -17,10 +17,12 @@ import streamlit as st
 from streamlit import dataframe_util
 
 from cpdata.catalogue.catalogue import Indicator, load_catalogue
+from cpdata.catalogue.selection import Selection
 from cpdata.core import config, fmt, periods, symbols
+from cpdata.core.schema import SN_DECIMALS
 from cpdata.figures import exports, provenance, survey_tables, trend, views
 from cpdata.figures.scorecard import comparison_lines, scorecard_rows
-from cpdata.store import store
+from cpdata.ui import downloads
 from cpdata.ui.session import SN_CHOICES, data_version
 
 
@@ -56,31 +58,34 @@ def bright_spots_parts(
     return SurveyParts(table, "; ".join(sorted(set(df["source"]))))
 
 
-def views_for(sel: dict, ids: list[str]) -> list[views.IndicatorView]:
+def views_for(sel: Selection, ids: list[str]) -> list[views.IndicatorView]:
     # Keyword arguments: Streamlit looks up the signature for each positional argument of a cached call.
     return cached_views(
         version=data_version(),
         data_dir=str(config.data_dir()),
-        council=sel["council"],
+        council=sel.council,
         ids=tuple(ids),
-        year=sel["year"],
-        sn=sel["sn"],
+        year=sel.year,
+        sn=sel.sn,
     )
 
 
-def context_line(sel: dict) -> None:
-    year = periods.label(sel["year"]) if sel["year"] else "all years"
+def _lower_first(label: str) -> str:
+    """A picker's label inside a sentence: only its first letter lower-cased ("April" keeps its capital)."""
+    return label[:1].lower() + label[1:]
+
+
+def context_line(sel: Selection) -> None:
+    year = periods.label(sel.year) if sel.year else "all years"
     st.caption(
-        f"{sel['council_name']} · {year} · compared with {SN_CHOICES[sel['sn']].lower()} and England · "
+        f"{sel.council_name} · {year} · compared with {_lower_first(SN_CHOICES[sel.sn])} and England · "
         f"data as at {provenance.as_at()} (version {data_version()[:8]}; see About the data)"
     )
 
 
 def illustrative_banner() -> None:
     """Anything that is not a published figure says so on screen."""
-    manifest = store.read_manifest()
-    made_up = [e["id"] for e in manifest["extracts"] if e.get("active") and e.get("illustrative")]
-    if manifest.get("illustrative") or made_up:
+    if provenance.illustrative():
         st.warning("Illustrative data: some figures here are synthetic, not published statistics.", icon="⚠️")
 
 
@@ -128,15 +133,16 @@ def chart_parts(
     figures it changed. ``cache_resource``: the parts are shared, never changed (Streamlit copies a spec
     before it edits one), so no copy is made on each rerun.
     """
-    digest = _content_digest(_view)
-    return _parts_for(digest, indicator_id, band, council_name, _view)
+    ind = load_catalogue().indicator(indicator_id)  # a council's own indicator may differ by data folder
+    digest = _content_digest(_view, ind)
+    return _parts_for(digest=digest, band=band, council_name=council_name, _indicator=ind, _view=_view)
 
 
-def _content_digest(view: views.IndicatorView) -> str:
-    """What a chart and its table are drawn from, as one hash: the view's rows (its history table is made
-    from them) and target. Equal digests mean equal figures; a digest that differs for equal figures only
-    costs a rebuild."""
-    h = hashlib.sha256()
+def _content_digest(view: views.IndicatorView, ind: Indicator) -> str:
+    """What a chart and its table are drawn from, as one hash: the indicator's definition, the view's rows
+    (its history table is made from them) and target. Equal digests mean equal figures; a digest that
+    differs for equal figures only costs a rebuild."""
+    h = hashlib.sha256(repr(ind).encode())
     frame = view.rows
     h.update(pd.util.hash_pandas_object(frame, index=True).to_numpy().tobytes())
     h.update(repr([(c, str(t)) for c, t in frame.dtypes.items()]).encode())
@@ -145,12 +151,14 @@ def _content_digest(view: views.IndicatorView) -> str:
 
 
 @st.cache_resource(max_entries=2048, show_spinner=False)
-def _parts_for(digest: str, indicator_id: str, band: bool, council_name: str, _view: views.IndicatorView) -> BlockParts:
+def _parts_for(
+    digest: str, band: bool, council_name: str, _indicator: Indicator, _view: views.IndicatorView
+) -> BlockParts:
     """Built once per content (``digest``), whichever data version it came in. Building, validating and
     serialising these was most of a page's time on every rerun (bench/)."""
     from cpdata.figures import charts  # Altair: imported with the first chart, not before the first page
 
-    ind = load_catalogue().indicator(indicator_id)
+    ind = _indicator
     data = trend.chart_data(_view.rows)
     # Not validated against Vega-Lite's schema here: that walked every data point (over half of a cold
     # chart at 100x) and the spec is the same either way (tests/test_perf_ui.py compares with a validated one).
@@ -166,7 +174,7 @@ def _parts_for(digest: str, indicator_id: str, band: bool, council_name: str, _v
     )
 
 
-def indicator_block(v: views.IndicatorView, sel: dict) -> None:
+def indicator_block(v: views.IndicatorView, sel: Selection) -> None:
     """Headline, sentence, comparisons, chart and the numbers behind it, for one indicator."""
     ind = v.indicator
     with st.container(border=True):
@@ -178,7 +186,7 @@ def indicator_block(v: views.IndicatorView, sel: dict) -> None:
         left, right = st.columns([2, 3], gap="large")
         with left:
             delta, colour = _delta(v)
-            label = f"{sel['council_name']}, {periods.label(v.period)}"
+            label = f"{sel.council_name}, {periods.label(v.period)}"
             same = bool(v.change) and v.change["direction"] == "same"
             figure = v.shown() if v.value is not None else symbols.short(v.symbol)  # the sentence says why
             st.metric(label, figure, delta, delta_color=colour, delta_arrow="off" if same else "auto")
@@ -202,7 +210,7 @@ def indicator_block(v: views.IndicatorView, sel: dict) -> None:
                 )
             elif v.sn_published is not None:
                 notes.append(
-                    f"The council's own table gives {fmt.number(v.sn_published, ind.unit, 1)} "
+                    f"The council's own table gives {fmt.number(v.sn_published, ind.unit, SN_DECIMALS)} "
                     f"for its neighbours ({v.sn_published_source})."
                 )
             if v.sn_n is not None and v.sn_basis == "computed":
@@ -212,18 +220,21 @@ def indicator_block(v: views.IndicatorView, sel: dict) -> None:
             parts = chart_parts(
                 version=data_version(),
                 data_dir=str(config.data_dir()),
-                council=sel["council"],
+                council=sel.council,
                 indicator_id=ind.id,
-                year=sel["year"],
-                sn=sel["sn"],
-                band=st.session_state.get("band", True),
-                council_name=sel["council_name"],
+                year=sel.year,
+                sn=sel.sn,
+                band=sel.band,
+                council_name=sel.council_name,
                 _view=v,
             )
-            st.vega_lite_chart(spec=parts.spec, width="stretch", height=340, alt=parts.alt_text)
-            st.caption(parts.caption)
-        # Opened on demand: Streamlit sends a collapsed expander's contents all the same (a table, two
-        # downloads and the definition for each chart, a quarter of the page's elements), so they are
+            if lone := trend.one_year_note(parts.data):  # a lone dot beside other series' lines reads as a trend
+                st.info(f"{lone} The figures are in the table below.")
+            else:
+                st.vega_lite_chart(spec=parts.spec, width="stretch", height=340, alt=parts.alt_text)
+                st.caption(parts.caption)
+        # Opened on demand: Streamlit sends a collapsed expander's contents all the same (a table, the
+        # downloads and the definition for each chart, a third of the page's elements), so they are
         # drawn only once it is opened (a rerun, as any click is) and kept while it stays open.
         more = st.expander("Numbers behind the chart, and definition", key=f"more_{ind.id}", on_change="rerun")
         with more:
@@ -231,31 +242,38 @@ def indicator_block(v: views.IndicatorView, sel: dict) -> None:
                 _numbers_behind(v, sel, parts)
 
 
-def _numbers_behind(v: views.IndicatorView, sel: dict, parts: BlockParts) -> None:
+def _numbers_behind(v: views.IndicatorView, sel, parts: BlockParts) -> None:
     ind = v.indicator
     st.dataframe(parts.history, hide_index=True, width="stretch")
     st.download_button(
         "Download these figures (CSV)",
         parts.csv,
-        file_name=f"{ind.id}_{sel['council']}.csv",
+        file_name=f"{ind.id}_{sel.council}.csv",
         mime="text/csv",
         key=f"csv_{ind.id}",
     )
     st.download_button(
         "Download the chart (PNG, print resolution)",
-        functools.partial(_png, ind, parts.data, v.target, sel["council_name"]),
-        file_name=f"{ind.id}_{sel['council']}.png",
+        functools.partial(downloads.png, ind, parts.data, v.target, sel.council_name),
+        file_name=f"{ind.id}_{sel.council}.png",
         mime="image/png",
         key=f"png_{ind.id}",
     )
+    st.download_button(
+        "Download the chart (SVG, for Word and print)",
+        functools.partial(downloads.svg, ind, parts.data, v.target, sel.council_name),
+        file_name=f"{ind.id}_{sel.council}.svg",
+        mime="image/svg+xml",
+        key=f"svg_{ind.id}",
+    )
+    st.download_button(
+        "Download these figures (Excel)",
+        functools.partial(downloads.indicator_xlsx, v, sel),
+        file_name=f"{ind.id}_{sel.council}.xlsx",
+        mime=downloads.XLSX,
+        key=f"xlsx_{ind.id}",
+    )
     _definition(v)
-
-
-def _png(ind: Indicator, data: pd.DataFrame, target: float | None, council_name: str) -> bytes:
-    """The chart as a PNG, made only when downloaded (Altair is imported then, not for every page)."""
-    from cpdata.figures import charts
-
-    return charts.png(ind, data, target, council_name)
 
 
 def _definition(v: views.IndicatorView) -> None:
@@ -263,21 +281,21 @@ def _definition(v: views.IndicatorView) -> None:
     st.markdown(f"**Definition.** {ind.definition}  \n**Source publication:** {ind.source}")
 
 
-def bright_spots_section(sel: dict, measure_ids: list[str]) -> None:
+def bright_spots_section(sel: Selection, measure_ids: list[str]) -> None:
     if not measure_ids:
         return
     st.header("Bright Spots: what children and young people told us")
     parts = bright_spots_parts(
         version=data_version(),
         data_dir=str(config.data_dir()),
-        council=sel["council"],
+        council=sel.council,
         ids=tuple(measure_ids),
-        council_name=sel["council_name"],
+        council_name=sel.council_name,
     )
     if parts.table is None:
         cat = load_catalogue()
         names = ", ".join(cat.bright_spots[m].title for m in measure_ids)
-        st.info(f"No Bright Spots results held for {sel['council_name']} for: {names}. Analysts can upload them.")
+        st.info(f"No Bright Spots results held for {sel.council_name} for: {names}. Analysts can upload them.")
         return
     st.dataframe(parts.table, hide_index=True, width="stretch")
     st.caption(f"★ marks a result the survey report calls a Bright Spot of practice. Source: {parts.sources}.")
@@ -296,14 +314,21 @@ def not_held_section(items: list[views.IndicatorView]) -> None:
     st.markdown("\n".join(f"- **{v.indicator.short_title}**: {v.indicator.definition}" for v in items))
 
 
-def scorecard(sel: dict, pledge, all_views: dict[str, views.IndicatorView]) -> None:
+def scorecard(sel: Selection, pledge, all_views: dict[str, views.IndicatorView]) -> None:
     """One pledge's lines of the overview, from views built once for the whole framework."""
     table = scorecard_rows([all_views[i] for i in pledge.indicators])
     st.dataframe(table, hide_index=True, width="stretch")
     st.download_button(
         "Download this scorecard (CSV)",
-        exports.safe_csv(exports.with_context(table, Area=sel["council_name"], Pledge=pledge.title)),
-        file_name=f"scorecard_{pledge.id}_{sel['council']}.csv",
+        exports.safe_csv(exports.with_context(table, Area=sel.council_name, Pledge=pledge.title)),
+        file_name=f"scorecard_{pledge.id}_{sel.council}.csv",
         mime="text/csv",
         key=f"score_{pledge.id}",
+    )
+    st.download_button(
+        "Download this scorecard (Excel)",
+        functools.partial(downloads.scorecard_xlsx, [pledge], all_views, sel, f"Scorecard: {pledge.title}"),
+        file_name=f"scorecard_{pledge.id}_{sel.council}.xlsx",
+        mime=downloads.XLSX,
+        key=f"score_xlsx_{pledge.id}",
     )

@@ -79,9 +79,9 @@ def warm(root: Path) -> int:
     with store.pinned(root) as snap:
         version = snap.token
         fws = session.frameworks()
-        fw = fws.get(config.default_framework()) or next(iter(fws.values()))
         options = session._councils(version=version, data_dir=data_dir)
         council = session._resolve_council(config.default_council(), options) or next(iter(options))
+        fw = fws[session.own_framework(council, fws) or session._default_framework(fws)]  # as init_state picks
         ids = tuple(fw.indicator_ids())
         years = session._years(version=version, data_dir=data_dir, council=council, ids=ids)
         year = years[0] if years else None
