@@ -40,6 +40,7 @@ def test_an_unknown_file_is_not_checked_before_the_analyst_chooses(data_copy, mo
     at.selectbox(key="ees_f_measure").set_value("PEPs").run()
     assert ran == [], "nor the column of figures (the file has two)"
     at.selectbox(key="ees_value").set_value("pct").run()
+    at.checkbox(key="polarity_ok_cla_pep").check().run()  # the mapping guard asks for the polarity
     assert ran == [1]
 
 
@@ -52,6 +53,7 @@ def test_a_mapping_that_passes_leaves_no_problem_box(data_copy, monkeypatch):
     at.selectbox(key="ees_ind").set_value("cla_pep").run()
     at.selectbox(key="ees_f_measure").set_value("PEPs").run()
     at.selectbox(key="ees_value").set_value("pct").run()
+    at.checkbox(key="polarity_ok_cla_pep").check().run()
     assert any("every check passed" in s.value for s in at.success), [s.value for s in at.success]
     assert not at.error, [e.value for e in at.error]
     assert any(b.label == "Apply this upload" for b in at.button)
@@ -76,6 +78,7 @@ def test_problems_name_the_files_own_column(data_copy):
     at.selectbox(key="ees_ind").set_value("cla_pep").run()
     at.selectbox(key="ees_value").set_value("pct").run()
     at.selectbox(key="ees_num").set_value("number").run()
+    at.checkbox(key="polarity_ok_cla_pep").check().run()
     table = _problems(at)
     bad = table[table["Problem"].str.contains("'abc'")]
     assert bad["Column"].tolist() == ["number"], table.to_dict("records")
