@@ -24,10 +24,16 @@ def _problems(at) -> pd.DataFrame:
     return pd.concat([t.value for t in at.table if "How to fix" in t.value.columns], ignore_index=True)
 
 
+def _counted(monkeypatch, module, name: str) -> list[int]:
+    """Calls of ``module.name`` from now on, one 1 each."""
+    calls: list[int] = []
+    real = getattr(module, name)
+    monkeypatch.setattr(module, name, lambda *a, **k: calls.append(1) or real(*a, **k))
+    return calls
+
+
 def test_an_unknown_file_is_not_checked_before_the_analyst_chooses(data_copy, monkeypatch):
-    ran = []
-    real = checks.run
-    monkeypatch.setattr(checks, "run", lambda *a, **k: ran.append(1) or real(*a, **k))
+    ran = _counted(monkeypatch, checks, "run")
     at = _signed_in()
     at.file_uploader[0].set_value(("peps.csv", UNKNOWN, "text/csv")).run()
     assert not at.exception
@@ -45,9 +51,7 @@ def test_an_unknown_file_is_not_checked_before_the_analyst_chooses(data_copy, mo
 
 
 def test_a_mapping_that_passes_leaves_no_problem_box(data_copy, monkeypatch):
-    reads = []
-    real = readers.read
-    monkeypatch.setattr(readers, "read", lambda *a, **k: reads.append(1) or real(*a, **k))
+    reads = _counted(monkeypatch, readers, "read")
     at = _signed_in()
     at.file_uploader[0].set_value(("peps.csv", UNKNOWN, "text/csv")).run()
     at.selectbox(key="ees_ind").set_value("cla_pep").run()
