@@ -273,8 +273,18 @@ def ees_mapping(needs: shapes.NeedsRecipe, filename: str) -> tuple[ees.Recipe, b
         format_func=lambda i: f"{cat.indicators[i].title} ({i})",
         key="ees_ind",
     )
-    value = st.selectbox("Column with the figure", needs.numbers, index=only(needs.numbers), key="ees_value")
-    numerator = st.selectbox("Column with the count (optional)", ["", *needs.numbers], key="ees_num") or None
+    value = st.selectbox(
+        "Column with the figure", needs.numbers, index=only(needs.numbers), placeholder="choose…", key="ees_value"
+    )
+    numerator = (
+        st.selectbox(
+            "Column with the count (optional)",
+            ["", *needs.numbers],
+            format_func=lambda c: c or "none",
+            key="ees_num",
+        )
+        or None
+    )
     chosen = {
         col: st.selectbox(f"Filter '{col}'", values, index=only(values), placeholder="choose…", key=f"ees_f_{col}")
         for col, values in needs.filters.items()
