@@ -48,7 +48,7 @@ def _scorecard(args: argparse.Namespace) -> int:
     except KeyError as exc:
         print(f"error: {exc.args[0]}", file=sys.stderr)
         return 2
-    df = queries.scorecard_table(council, year=args.year, sn_model=args.sn_model)
+    df = queries.exact_figures(queries.scorecard_table(council, year=args.year, sn_model=args.sn_model))
     if args.format == "csv":
         df.to_csv(sys.stdout, index=False)
     else:

@@ -3,6 +3,13 @@
 Statistical-neighbour comparators are computed here the way DfE's LAIT does: the simple
 mean of the ten neighbours' published figures, to one decimal place, leaving out
 neighbours with no figure; the median, range and count come with it.
+
+The arithmetic is exact: each stored figure is cast to ``DECIMAL`` (the cast rounds the stored
+binary double to the nearest 6-decimal value, which is the decimal that was published), the sum
+is a ``DECIMAL`` and the mean is rounded half away from zero in integer arithmetic (DuckDB's
+``avg`` and decimal division return binary doubles, which turn 19.65 into 19.6499... and so
+round it down). Results reach pandas as the nearest double to the exact decimal, whose ``repr``
+is that decimal, so ``cpdata.core.fmt`` recovers it exactly.
 """
 
 from __future__ import annotations
@@ -11,11 +18,30 @@ from pathlib import Path
 
 import pandas as pd
 
+from cpdata.core import fmt
 from cpdata.store import store
 
 ENGLAND = "E92000001"
 SN_MODELS = ("auto", "2021", "2025")
 MODEL_2025_FROM = 2025  # the May 2025 model is used from 2024/25 onwards
+EXACT = "DECIMAL(18,6)"  # every figure held: at most 6 decimal places, up to 10**12
+SCALE = 10**6  # one unit of EXACT's last place
+
+
+def exact(column: str) -> str:
+    """SQL for a stored figure as an exact decimal."""
+    return f"CAST({column} AS {EXACT})"
+
+
+def exact_mean(column: str, decimals: int = 1) -> str:
+    """SQL for the mean of a column's non-null values, rounded half away from zero to ``decimals``
+    places, exactly: the sum in millionths as an integer u over n values, then
+    sign(u) * floor((2|u| + d) / 2d) with d = n * 10**6 / 10**decimals, as a DECIMAL."""
+    units = f"CAST(sum({exact(column)}) * {SCALE} AS HUGEINT)"
+    d = f"(count({column}) * {SCALE // 10**decimals})"
+    rounded = f"sign({units}) * ((2 * abs({units}) + {d}) // (2 * {d}))"
+    step = f"CAST(1e-{decimals} AS DECIMAL(18,{decimals}))"  # exactly 0.1 for one decimal place
+    return f"CASE WHEN count({column}) > 0 THEN CAST({rounded} AS DECIMAL(18,0)) * {step} END"
 
 
 def _df(sql: str, params: dict | list | None = None, data_dir: Path | None = None) -> pd.DataFrame:
@@ -68,7 +94,7 @@ def neighbours(council: str, model: str, data_dir: Path | None = None) -> pd.Dat
     )
 
 
-SERIES_SQL = """
+SERIES_SQL = f"""
 WITH council AS (SELECT area_code, region_code FROM areas WHERE area_code = $council),
 held AS (
     SELECT DISTINCT f.indicator_id, f.period FROM figures f, council c
@@ -88,9 +114,9 @@ sn AS (
     SELECT m.indicator_id, m.period, m.sn_model,
       count(s.neighbour_code) AS sn_size,
       count(f.value) AS sn_n,
-      round(avg(f.value), 1) AS sn_mean,
-      median(f.value) AS sn_median,
-      min(f.value) AS sn_min, max(f.value) AS sn_max
+      {exact_mean("f.value")} AS sn_mean,
+      median(CAST({exact("f.value")} AS DECIMAL(18,7))) AS sn_median,
+      min({exact("f.value")}) AS sn_min, max({exact("f.value")}) AS sn_max
     FROM model m
     LEFT JOIN sn_models s ON s.model = m.sn_model AND s.area_code = $council
     LEFT JOIN figures f ON f.indicator_id = m.indicator_id AND f.period = m.period
@@ -176,7 +202,8 @@ def series(
 def scorecard_table(
     council: str, year: int | None = None, sn_model: str = "auto", data_dir: Path | None = None
 ) -> pd.DataFrame:
-    """The command line's scorecard: one row per indicator and year held."""
+    """The command line's scorecard: one row per indicator and year held (``exact_figures`` turns
+    its figures into the decimals they stand for, to print)."""
     from cpdata.catalogue.catalogue import load_catalogue
 
     ids = list(load_catalogue().indicators)
@@ -204,6 +231,31 @@ def scorecard_table(
         }
     )
     return out.reset_index(drop=True)
+
+
+FIGURE_COLUMNS = (
+    "council",
+    "statistical_neighbours",
+    "region",
+    "england",
+    "local_outturn",
+    "sn_median",
+    "sn_published",
+    "england_published",
+    "target",
+)
+
+
+def exact_figures(df: pd.DataFrame) -> pd.DataFrame:
+    """A scorecard with its figures as the exact decimals they stand for (None where there is no
+    figure), so neither a table nor a CSV prints binary noise such as 19.450000000000003."""
+    out = df.copy()
+    for col in FIGURE_COLUMNS:
+        if col in out:
+            out[col] = pd.Series(
+                [None if fmt.is_missing(v) else fmt.exact(v) for v in out[col]], index=out.index, dtype=object
+            )
+    return out
 
 
 def bright_spots(council: str, measure_ids: list[str] | None = None, data_dir: Path | None = None) -> pd.DataFrame:

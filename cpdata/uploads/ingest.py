@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 
 from cpdata.catalogue.catalogue import load_catalogue
-from cpdata.core import periods, schema, symbols
+from cpdata.core import fmt, periods, schema, symbols
 from cpdata.store import queries
 from cpdata.uploads import checks, ees, lookups, readers, shapes, surveys
 from cpdata.uploads.cell_values import parse_cells
@@ -72,7 +72,8 @@ def finalise(cells: pd.DataFrame, extract_id: str, percent_scale: str = "percent
         catalogue = load_catalogue()
         units = rows["indicator_id"].map({i: ind.unit for i, ind in catalogue.indicators.items()}).to_numpy()
         values = [
-            round(v * 100, 6) if v is not None and u == "percent" else v for v, u in zip(values, units, strict=True)
+            float(fmt.exact(v) * 100) if v is not None and u == "percent" else v
+            for v, u in zip(values, units, strict=True)
         ]
     columns = {
         "indicator_id": rows["indicator_id"].tolist(),
