@@ -1,11 +1,19 @@
 #!/usr/bin/env bash
 # The whole test suite, as CI runs it: bash scripts/test.sh [pytest arguments]
-# Installs what the tests need (Python packages; Debian's chromium and npm's axe-core when it can),
+# Installs what the tests need (the exact Python packages of requirements-dev.lock, in the active virtual
+# environment or in .venv; Debian's chromium and npm's axe-core when it can),
 # then lint, format check and pytest. Browser tests skip without chromium/axe, except under CI=true.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
-python -m pip install -r requirements-dev.txt
+# A virtual environment of exactly the locked versions: the one already active, or .venv made here, so a
+# run on a machine with other packages installed by hand tests what a fresh machine would get.
+if [ -z "${VIRTUAL_ENV:-}" ]; then
+  [ -x .venv/bin/python ] || python3 -m venv .venv
+  # shellcheck disable=SC1091
+  . .venv/bin/activate
+fi
+python -m pip install --disable-pip-version-check -q -r requirements-dev.lock
 
 if [ ! -x /usr/bin/chromium ] && [ "$(id -u)" -eq 0 ] && command -v apt-get >/dev/null 2>&1; then
   apt-get update -qq
