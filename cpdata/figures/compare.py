@@ -1,4 +1,5 @@
-"""Judging figures: better or worse by polarity, direction of travel, rank, quartile, targets.
+"""Judging figures: better or worse by polarity, direction of travel, targets (rank and quartile:
+``cpdata.figures.ranking``).
 
 Figures are compared as they are displayed (rounded to the indicator's decimals), so the
 words never contradict the numbers beside them.
@@ -9,11 +10,7 @@ from __future__ import annotations
 import math
 from decimal import Decimal
 
-import pandas as pd
-
 from cpdata.core.fmt import exact, half_up, is_missing
-
-QUARTILE_BANDS = ("A", "B", "C", "D")
 
 
 def versus(value: object, other: object, polarity: str, decimals: int, other_decimals: int | None = None) -> str | None:
@@ -59,25 +56,6 @@ def target_status(value: object, target: object, polarity: str, decimals: int) -
     return "met" if ok else "not met"
 
 
-def ranks(values: pd.Series, polarity: str) -> pd.Series:
-    """DfE's way: rank 1 is best by polarity; ties share the lowest rank (1, 1, 3); missing -> NA."""
-    if polarity == "neither":
-        return pd.Series(pd.NA, index=values.index, dtype="Int64")
-    numeric = pd.to_numeric(values, errors="coerce")
-    return numeric.rank(method="min", ascending=(polarity == "lower")).astype("Int64")
-
-
-def quartile(rank: object, n: int) -> str | None:
-    """Quartile band A (best quarter) to D from a rank among ``n`` councils with a figure."""
-    if rank is None or rank is pd.NA or n <= 0 or is_missing(rank):
-        return None
-    position = int(rank) / n  # type: ignore[arg-type]
-    for band, upper in zip(QUARTILE_BANDS, (0.25, 0.5, 0.75, 1.0), strict=True):
-        if position <= upper:
-            return band
-    return "D"
-
-
 def two_proportion_test(p1: float, n1: float, p2: float, n2: float) -> dict | None:
     """Is the difference between two percentages significant at 95%? (pooled two-proportion z-test).
 
@@ -93,14 +71,3 @@ def two_proportion_test(p1: float, n1: float, p2: float, n2: float) -> dict | No
     z = (a - b) / se
     p = math.erfc(abs(z) / math.sqrt(2))
     return {"z": z, "p": p, "significant": p < 0.05}
-
-
-def rank_of(council: str, table: pd.DataFrame, polarity: str) -> tuple[int | None, int, str | None]:
-    """(rank, number of councils ranked, quartile band) for one council in a table of all
-    councils' figures (columns area_code, value). Rank is None where it does not apply."""
-    valued = table[table["value"].notna()]
-    n = len(valued)
-    if polarity == "neither" or council not in set(valued["area_code"]):
-        return None, n, None
-    r = ranks(valued.set_index("area_code")["value"], polarity)[council]
-    return int(r), n, quartile(int(r), n)

@@ -15,7 +15,7 @@ import pandas as pd
 
 from cpdata.catalogue.catalogue import Catalogue, Indicator, load_catalogue
 from cpdata.core import fmt, periods
-from cpdata.figures import compare, sentences
+from cpdata.figures import compare, ranking, sentences
 from cpdata.figures.trend import history_table
 from cpdata.store import queries
 
@@ -143,7 +143,7 @@ def indicator_view(
     if v.basis == "published":
         table = all_values.get((ind.id, period))
         if table is not None:
-            v.rank, v.ranked, v.quartile = compare.rank_of(council, table, ind.polarity)
+            v.rank, v.ranked, v.quartile = ranking.rank_of(council, table, ind.polarity)
     v.sentence = sentences.headline(ind, council_name, period, v.value, v.symbol, v.sn, v.england, previous)
     return v
 
