@@ -53,15 +53,16 @@ def figure(value: object, symbol: str | None, unit: str, decimals: int) -> str:
     """``64%``, ``35``, or the symbol (``c``) when no value is published; ``-`` when nothing is held."""
     if not is_missing(value):
         return number(value, unit, decimals)
-    if symbol:
-        return str(symbol)
+    if isinstance(symbol, str) and symbol:
+        return symbol
     return "-"
 
 
 def figure_with_meaning(value: object, symbol: str | None, unit: str, decimals: int) -> str:
+    """The figure, else its symbol with what it means (a missing symbol may arrive as NaN)."""
     if not is_missing(value):
         return number(value, unit, decimals)
-    return symbols.describe(symbol)
+    return symbols.describe(symbol if isinstance(symbol, str) else None)
 
 
 def unit_label(unit: str) -> str:

@@ -53,6 +53,11 @@ def _scorecard(args: argparse.Namespace) -> int:
         df.to_csv(sys.stdout, index=False)
     else:
         print(df.to_string(index=False))
+        fallback = df[df["sn_model_note"] != ""]
+        if not fallback.empty:
+            years = ", ".join(str(p) for p in sorted(set(fallback["period"])))
+            name = queries.area(council)["name"]
+            print(f"\nNote: {name} is {fallback['sn_model_note'].iloc[0]} (years ending {years}).")
     return 0
 
 

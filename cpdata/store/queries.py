@@ -196,6 +196,9 @@ def series(
         has_england | df["england_published"].notna()
     )
     df["england"] = df["england"].where(has_england, df["england_published"])
+    # The model in force for the year, and whether the other one was used because the council is not in it.
+    df["sn_in_force"] = ["2025" if p >= MODEL_2025_FROM else "2021" for p in df["period"]]
+    df["sn_fallback"] = computed & (sn_model == "auto") & (df["sn_model"] != df["sn_in_force"])
     return df
 
 
@@ -228,6 +231,11 @@ def scorecard_table(
             "england_published": df["england_published"],
             "target": df["target"],
             "source": df["source"],
+            "sn_group_size": df["sn_size"].astype("Int64"),
+            "sn_model_note": [
+                f"not in the {f} model in force for this year; the {m} model is used" if fb else ""
+                for fb, f, m in zip(df["sn_fallback"], df["sn_in_force"], df["sn_model"], strict=True)
+            ],
         }
     )
     return out.reset_index(drop=True)

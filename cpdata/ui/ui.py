@@ -176,7 +176,10 @@ def indicator_block(v: views.IndicatorView, sel: dict) -> None:
                     f"for its neighbours ({v.sn_published_source})."
                 )
             if v.sn_n is not None and v.sn_basis == "computed":
-                notes.append(f"Neighbours' mean of {v.sn_n} councils with a figure, {v.sn_model} model.")
+                notes.append(
+                    f"Neighbours' mean of the {v.sn_n} of {v.sn_size} neighbours with a figure, {v.sn_model} model"
+                    + (" (fewer than 5: shown, not judged)." if v.sn_too_few else ".")
+                )
             st.caption(" ".join(notes))
         with right:
             parts = chart_parts(
