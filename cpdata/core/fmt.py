@@ -11,6 +11,8 @@ from __future__ import annotations
 import math
 from decimal import ROUND_HALF_UP, Decimal
 
+import pandas as pd
+
 from cpdata.core import symbols
 
 
@@ -73,3 +75,13 @@ def difference(diff: object, unit: str, decimals: int) -> str:
     """``5 points`` for percentages, ``12`` for counts."""
     text = f"{abs(half_up(diff, decimals)):,.{decimals}f}"
     return f"{text} {'point' if text == '1' else 'points'}" if unit == "percent" else text
+
+
+def exact_columns(df: pd.DataFrame, columns: tuple[str, ...]) -> pd.DataFrame:
+    """A copy with these figure columns as the exact decimals they stand for (None where there is
+    no figure), so neither a table nor a CSV prints binary noise such as 19.450000000000003."""
+    out = df.copy()
+    for col in columns:
+        if col in out:
+            out[col] = pd.Series([None if is_missing(v) else exact(v) for v in out[col]], index=out.index, dtype=object)
+    return out

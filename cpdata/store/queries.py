@@ -18,30 +18,11 @@ from pathlib import Path
 
 import pandas as pd
 
-from cpdata.core import fmt
-from cpdata.store import store
+from cpdata.core.schema import ENGLAND, FIGURE_KEY
+from cpdata.store import exact_sql, store
 
-ENGLAND = "E92000001"
 SN_MODELS = ("auto", "2021", "2025")
 MODEL_2025_FROM = 2025  # the May 2025 model is used from 2024/25 onwards
-EXACT = "DECIMAL(18,6)"  # every figure held: at most 6 decimal places, up to 10**12
-SCALE = 10**6  # one unit of EXACT's last place
-
-
-def exact(column: str) -> str:
-    """SQL for a stored figure as an exact decimal."""
-    return f"CAST({column} AS {EXACT})"
-
-
-def exact_mean(column: str, decimals: int = 1) -> str:
-    """SQL for the mean of a column's non-null values, rounded half away from zero to ``decimals``
-    places, exactly: the sum in millionths as an integer u over n values, then
-    sign(u) * floor((2|u| + d) / 2d) with d = n * 10**6 / 10**decimals, as a DECIMAL."""
-    units = f"CAST(sum({exact(column)}) * {SCALE} AS HUGEINT)"
-    d = f"(count({column}) * {SCALE // 10**decimals})"
-    rounded = f"sign({units}) * ((2 * abs({units}) + {d}) // (2 * {d}))"
-    step = f"CAST(1e-{decimals} AS DECIMAL(18,{decimals}))"  # exactly 0.1 for one decimal place
-    return f"CASE WHEN count({column}) > 0 THEN CAST({rounded} AS DECIMAL(18,0)) * {step} END"
 
 
 def _df(sql: str, params: dict | list | None = None, data_dir: Path | None = None) -> pd.DataFrame:
@@ -94,30 +75,62 @@ def neighbours(council: str, model: str, data_dir: Path | None = None) -> pd.Dat
     )
 
 
-SERIES_SQL = f"""
+# The series query's columns, by the part of it that makes them: the council's own figures (published,
+# local, and the comparators and target its extracts publish), the neighbours computed, DfE's region and
+# England. ``series`` adds SERIES_DERIVED: the figures to compare, chosen from these.
+SERIES_OWN = (
+    *("pub_value", "pub_symbol", "pub_source", "pub_extract", "pub_numerator", "pub_denominator", "pub_held"),
+    *("local_value", "local_symbol", "local_source", "local_extract", "local_numerator", "local_held"),
+    *("sn_published", "sn_published_symbol", "sn_published_source"),
+    *("england_published", "england_published_symbol", "england_published_source", "target", "target_source"),
+)
+SERIES_SN = ("sn_model", "sn_size", "sn_n", "sn_mean", "sn_median", "sn_min", "sn_max")
+SERIES_COMP = ("england", "england_symbol", "england_source", "region", "region_symbol")
+SERIES_SQL_COLUMNS = ("indicator_id", "period", *SERIES_OWN, *SERIES_SN, *SERIES_COMP)
+SERIES_DERIVED = (
+    *("basis", "value", "symbol", "source", "extract", "numerator", "sn", "sn_basis", "england_basis"),
+    *("sn_in_force", "sn_fallback"),
+)
+SERIES_COLUMNS = (*SERIES_SQL_COLUMNS, *SERIES_DERIVED)
+
+
+def _select(table: str, columns: tuple[str, ...]) -> str:
+    return ", ".join(f"{table}.{c}" for c in columns)
+
+
+# Which neighbour model a year uses (``x`` holds has21/has25 for the council): the one chosen, else the
+# model in force when the year was published, else whichever the council has. Shared by every query
+# that computes a neighbours' mean, so the pages and the upload checks never disagree about it.
+MODEL_FOR_YEAR = """CASE WHEN $choice <> 'auto' THEN $choice
+           WHEN {period} < $from2025 AND coalesce(x.has21, false) THEN '2021'
+           WHEN {period} >= $from2025 AND coalesce(x.has25, false) THEN '2025'
+           WHEN coalesce(x.has21, false) THEN '2021' ELSE '2025' END"""
+
+SERIES_SQL = (
+    """
 WITH council AS (SELECT area_code, region_code FROM areas WHERE area_code = $council),
 held AS (
     SELECT DISTINCT f.indicator_id, f.period FROM figures f, council c
     WHERE f.indicator_id IN (SELECT unnest($ids::VARCHAR[]))
-      AND f.area_code IN (c.area_code, c.region_code, 'E92000001')),
+      AND f.area_code IN (c.area_code, c.region_code, $england)),
 has AS (SELECT
     bool_or(model = '2021') AS has21, bool_or(model = '2025') AS has25
     FROM sn_models WHERE area_code = $council),
 model AS (
-    SELECT h.indicator_id, h.period,
-      CASE WHEN $choice <> 'auto' THEN $choice
-           WHEN h.period < $from2025 AND coalesce(x.has21, false) THEN '2021'
-           WHEN h.period >= $from2025 AND coalesce(x.has25, false) THEN '2025'
-           WHEN coalesce(x.has21, false) THEN '2021' ELSE '2025' END AS sn_model
+    SELECT h.indicator_id, h.period, """
+    + MODEL_FOR_YEAR.format(period="h.period")
+    + """ AS sn_model
     FROM held h, has x),
 sn AS (
     SELECT m.indicator_id, m.period, m.sn_model,
       count(s.neighbour_code) AS sn_size,
       count(f.value) AS sn_n,
-      {exact_mean("f.value")} AS sn_mean,
-      median(CAST({exact("f.value")} AS DECIMAL(18,7))) AS sn_median,
-      min({exact("f.value")}) AS sn_min, max({exact("f.value")}) AS sn_max
-    FROM model m
+      """
+    + f"""{exact_sql.mean("f.value")} AS sn_mean,
+      median(CAST({exact_sql.exact("f.value")} AS DECIMAL(18,7))) AS sn_median,
+      min({exact_sql.exact("f.value")}) AS sn_min, max({exact_sql.exact("f.value")}) AS sn_max
+"""
+    + """    FROM model m
     LEFT JOIN sn_models s ON s.model = m.sn_model AND s.area_code = $council
     LEFT JOIN figures f ON f.indicator_id = m.indicator_id AND f.period = m.period
          AND f.area_code = s.neighbour_code AND f.figure_type = 'value' AND f.basis = 'published'
@@ -149,23 +162,30 @@ own AS (
     GROUP BY ALL),
 comp AS (
     SELECT f.indicator_id, f.period,
-      any_value(f.value) FILTER (f.area_code = 'E92000001') AS england,
-      any_value(f.symbol) FILTER (f.area_code = 'E92000001') AS england_symbol,
-      any_value(f.source) FILTER (f.area_code = 'E92000001') AS england_source,
-      any_value(f.value) FILTER (f.area_code <> 'E92000001') AS region,
-      any_value(f.symbol) FILTER (f.area_code <> 'E92000001') AS region_symbol
+      any_value(f.value) FILTER (f.area_code = $england) AS england,
+      any_value(f.symbol) FILTER (f.area_code = $england) AS england_symbol,
+      any_value(f.source) FILTER (f.area_code = $england) AS england_source,
+      any_value(f.value) FILTER (f.area_code <> $england) AS region,
+      any_value(f.symbol) FILTER (f.area_code <> $england) AS region_symbol
     FROM figures f, council c
-    WHERE f.area_code IN (c.region_code, 'E92000001') AND f.figure_type = 'value' AND f.basis = 'published'
+    WHERE f.area_code IN (c.region_code, $england) AND f.figure_type = 'value' AND f.basis = 'published'
       AND f.indicator_id IN (SELECT unnest($ids::VARCHAR[]))
     GROUP BY ALL)
-SELECT h.indicator_id, h.period, own.* EXCLUDE (indicator_id, period),
-       sn.* EXCLUDE (indicator_id, period), comp.* EXCLUDE (indicator_id, period)
+SELECT h.indicator_id, h.period, """
+    + _select("own", SERIES_OWN)
+    + ", "
+    + _select("sn", SERIES_SN)
+    + """,
+       """
+    + _select("comp", SERIES_COMP)
+    + """
 FROM held h
 LEFT JOIN own USING (indicator_id, period)
 LEFT JOIN sn USING (indicator_id, period)
 LEFT JOIN comp USING (indicator_id, period)
 ORDER BY h.indicator_id, h.period
 """
+)
 
 
 def series(
@@ -182,7 +202,13 @@ def series(
         raise ValueError(f"sn_model must be one of {SN_MODELS}")
     if not indicator_ids:
         return pd.DataFrame()
-    params = {"council": council, "ids": list(indicator_ids), "choice": sn_model, "from2025": MODEL_2025_FROM}
+    params = {
+        "council": council,
+        "ids": list(indicator_ids),
+        "choice": sn_model,
+        "from2025": MODEL_2025_FROM,
+        "england": ENGLAND,
+    }
     df = _df(SERIES_SQL, params, data_dir)
     use_pub = df["pub_held"].fillna(0) > 0
     df["basis"] = use_pub.map({True: "published", False: "local"}).where(use_pub | (df["local_held"].fillna(0) > 0))
@@ -205,8 +231,8 @@ def series(
 def scorecard_table(
     council: str, year: int | None = None, sn_model: str = "auto", data_dir: Path | None = None
 ) -> pd.DataFrame:
-    """The command line's scorecard: one row per indicator and year held (``exact_figures`` turns
-    its figures into the decimals they stand for, to print)."""
+    """The command line's scorecard: one row per indicator and year held (``fmt.exact_columns``
+    turns its FIGURE_COLUMNS into the decimals they stand for, to print)."""
     from cpdata.catalogue.catalogue import load_catalogue
 
     ids = list(load_catalogue().indicators)
@@ -254,18 +280,6 @@ FIGURE_COLUMNS = (
 )
 
 
-def exact_figures(df: pd.DataFrame) -> pd.DataFrame:
-    """A scorecard with its figures as the exact decimals they stand for (None where there is no
-    figure), so neither a table nor a CSV prints binary noise such as 19.450000000000003."""
-    out = df.copy()
-    for col in FIGURE_COLUMNS:
-        if col in out:
-            out[col] = pd.Series(
-                [None if fmt.is_missing(v) else fmt.exact(v) for v in out[col]], index=out.index, dtype=object
-            )
-    return out
-
-
 def bright_spots(council: str, measure_ids: list[str] | None = None, data_dir: Path | None = None) -> pd.DataFrame:
     sql = "SELECT * EXCLUDE (seq) FROM bright_spots WHERE area_code = $c"
     params: dict = {"c": council}
@@ -299,8 +313,74 @@ def periods_held(indicator_ids: list[str], council: str, data_dir: Path | None =
     """Years with any figure for the council or England, newest first (the year picker)."""
     df = _df(
         "SELECT DISTINCT period FROM figures WHERE indicator_id IN (SELECT unnest($ids::VARCHAR[])) "
-        "AND area_code IN ($c, 'E92000001') ORDER BY period DESC",
-        {"ids": list(indicator_ids), "c": council},
+        "AND area_code IN ($c, $england) ORDER BY period DESC",
+        {"ids": list(indicator_ids), "c": council, "england": ENGLAND},
         data_dir,
     )
     return [int(p) for p in df["period"]]
+
+
+HELD_COLUMNS = [*FIGURE_KEY, "value", "symbol", "source", "extract_id"]
+
+
+def held_figures(indicator_ids: list[str], area_codes: list[str], data_dir: Path | None = None) -> pd.DataFrame:
+    """The figures held now for these indicators and areas (every period, type and basis): what an upload
+    of them would replace, for its checks and its preview. Columns ``HELD_COLUMNS``."""
+    if not indicator_ids or not area_codes:
+        return pd.DataFrame(columns=HELD_COLUMNS)
+    return _df(
+        f"SELECT {', '.join(HELD_COLUMNS)} FROM figures WHERE indicator_id IN (SELECT unnest($i::VARCHAR[])) "
+        "AND area_code IN (SELECT unnest($a::VARCHAR[]))",
+        {"i": list(indicator_ids), "a": list(area_codes)},
+        data_dir,
+    )
+
+
+SN_MEANS_SQL = (
+    """
+WITH k AS (
+    SELECT DISTINCT unnest($ids::VARCHAR[]) AS indicator_id, unnest($areas::VARCHAR[]) AS area_code,
+      unnest($periods::INTEGER[]) AS period),
+c AS (SELECT a.area_code, a.region_code FROM areas a WHERE a.area_code IN (SELECT area_code FROM k)),
+held AS (
+    SELECT DISTINCT k.* FROM k JOIN c USING (area_code) JOIN figures f
+      ON f.indicator_id = k.indicator_id AND f.period = k.period
+     AND f.area_code IN (c.area_code, c.region_code, $england)),
+has AS (
+    SELECT area_code, bool_or(model = '2021') AS has21, bool_or(model = '2025') AS has25
+    FROM sn_models WHERE area_code IN (SELECT area_code FROM k) GROUP BY area_code),
+model AS (
+    SELECT h.indicator_id, h.area_code, h.period, """
+    + MODEL_FOR_YEAR.format(period="h.period")
+    + """ AS sn_model
+    FROM held h LEFT JOIN has x USING (area_code))
+SELECT m.indicator_id, m.area_code, m.period, """
+    + exact_sql.mean("f.value")
+    + """ AS sn_mean
+FROM model m
+LEFT JOIN sn_models s ON s.model = m.sn_model AND s.area_code = m.area_code
+LEFT JOIN figures f ON f.indicator_id = m.indicator_id AND f.period = m.period
+     AND f.area_code = s.neighbour_code AND f.figure_type = 'value' AND f.basis = 'published'
+GROUP BY ALL
+ORDER BY ALL
+"""
+)
+
+
+def sn_means(keys: pd.DataFrame, data_dir: Path | None = None) -> pd.DataFrame:
+    """The neighbours' mean (as ``series`` computes it, model chosen automatically) for each
+    (indicator_id, area_code, period) in ``keys``, in one query however many keys: the upload checks ask
+    this for a whole file. Keys with no figure held for the area, its region or England are left out,
+    as ``series`` leaves those years out."""
+    out = ["indicator_id", "area_code", "period", "sn_mean"]
+    if keys.empty:
+        return pd.DataFrame(columns=out)
+    params = {
+        "ids": keys["indicator_id"].astype(str).tolist(),
+        "areas": keys["area_code"].astype(str).tolist(),
+        "periods": [int(p) for p in keys["period"]],
+        "choice": "auto",
+        "from2025": MODEL_2025_FROM,
+        "england": ENGLAND,
+    }
+    return _df(SN_MEANS_SQL, params, data_dir)[out]

@@ -17,7 +17,7 @@ import pytest
 from cpdata.core import fmt, schema
 from cpdata.figures import compare, survey_tables
 from cpdata.ops import cli
-from cpdata.store import queries, store
+from cpdata.store import exact_sql, queries, store
 
 BARNET = "E09000003"
 NOISE = re.compile(r"\d\.\d*(0000000|9999999)\d")
@@ -72,7 +72,7 @@ def test_exact_mean_sql_on_its_own():
     ]:
         con.execute("CREATE OR REPLACE TABLE t (value DOUBLE)")
         con.executemany("INSERT INTO t VALUES (?)", [[v] for v in values])
-        got = con.execute(f"SELECT {queries.exact_mean('value')} FROM t").fetchone()[0]
+        got = con.execute(f"SELECT {exact_sql.mean('value')} FROM t").fetchone()[0]
         assert got == Decimal(expected), (values, got)
 
 
