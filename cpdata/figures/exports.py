@@ -28,11 +28,18 @@ def neutralise(cell: object) -> object:
     return cell
 
 
-def safe_csv(df: pd.DataFrame) -> bytes:
+def safe_frame(df: pd.DataFrame) -> pd.DataFrame:
+    """A copy whose text cells and headers Excel would run as formulas are neutralised (the command
+    line's CSVs too, which are as likely to be opened in Excel)."""
     clean = df.copy()
     clean.columns = [neutralise(str(c)) for c in clean.columns]
     for col in clean.columns:
         if clean[col].dtype == object or pd.api.types.is_string_dtype(clean[col]):
             clean[col] = clean[col].map(neutralise)
+    return clean
+
+
+def safe_csv(df: pd.DataFrame) -> bytes:
+    clean = safe_frame(df)
     # Excel's own line ending: fields holding a bare CR or LF are then quoted, so rows never split.
     return clean.to_csv(index=False, lineterminator="\r\n").encode("utf-8-sig")

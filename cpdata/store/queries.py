@@ -106,38 +106,8 @@ MODEL_FOR_YEAR = """CASE WHEN $choice <> 'auto' THEN $choice
            WHEN {period} >= $from2025 AND coalesce(x.has25, false) THEN '2025'
            WHEN coalesce(x.has21, false) THEN '2021' ELSE '2025' END"""
 
-SERIES_SQL = (
-    """
-WITH council AS (SELECT area_code, region_code FROM areas WHERE area_code = $council),
-held AS (
-    SELECT DISTINCT f.indicator_id, f.period FROM figures f, council c
-    WHERE f.indicator_id IN (SELECT unnest($ids::VARCHAR[]))
-      AND f.area_code IN (c.area_code, c.region_code, $england)),
-has AS (SELECT
-    bool_or(model = '2021') AS has21, bool_or(model = '2025') AS has25
-    FROM sn_models WHERE area_code = $council),
-model AS (
-    SELECT h.indicator_id, h.period, """
-    + MODEL_FOR_YEAR.format(period="h.period")
-    + """ AS sn_model
-    FROM held h, has x),
-sn AS (
-    SELECT m.indicator_id, m.period, m.sn_model,
-      count(s.neighbour_code) AS sn_size,
-      count(f.value) AS sn_n,
-      """
-    + f"""{exact_sql.mean("f.value")} AS sn_mean,
-      median(CAST({exact_sql.exact("f.value")} AS DECIMAL(18,7))) AS sn_median,
-      min({exact_sql.exact("f.value")}) AS sn_min, max({exact_sql.exact("f.value")}) AS sn_max
-"""
-    + """    FROM model m
-    LEFT JOIN sn_models s ON s.model = m.sn_model AND s.area_code = $council
-    LEFT JOIN figures f ON f.indicator_id = m.indicator_id AND f.period = m.period
-         AND f.area_code = s.neighbour_code AND f.figure_type = 'value' AND f.basis = 'published'
-    GROUP BY ALL),
-own AS (
-    SELECT f.indicator_id, f.period,
-      any_value(f.value) FILTER (f.figure_type = 'value' AND f.basis = 'published') AS pub_value,
+# The council's own figures for a year, from its rows of ``figures f`` (SERIES_OWN, in order).
+OWN_AGGREGATES = """      any_value(f.value) FILTER (f.figure_type = 'value' AND f.basis = 'published') AS pub_value,
       any_value(f.symbol) FILTER (f.figure_type = 'value' AND f.basis = 'published') AS pub_symbol,
       any_value(f.source) FILTER (f.figure_type = 'value' AND f.basis = 'published') AS pub_source,
       any_value(f.extract_id) FILTER (f.figure_type = 'value' AND f.basis = 'published') AS pub_extract,
@@ -158,7 +128,45 @@ own AS (
       any_value(f.source) FILTER (f.figure_type = 'national') AS england_published_source,
       any_value(f.value) FILTER (f.figure_type = 'target') AS target,
       any_value(f.source) FILTER (f.figure_type = 'target') AS target_source
-    FROM figures f WHERE f.area_code = $council AND f.indicator_id IN (SELECT unnest($ids::VARCHAR[]))
+"""
+# The neighbours' figures for a year, from ``sn_models s`` joined to their ``figures f``.
+SN_AGGREGATES = f"""
+      count(s.neighbour_code) AS sn_size,
+      count(f.value) AS sn_n,
+      {exact_sql.mean("f.value")} AS sn_mean,
+      median(CAST({exact_sql.exact("f.value")} AS DECIMAL(18,7))) AS sn_median,
+      min({exact_sql.exact("f.value")}) AS sn_min, max({exact_sql.exact("f.value")}) AS sn_max
+"""
+
+SERIES_SQL = (
+    """
+WITH council AS (SELECT area_code, region_code FROM areas WHERE area_code = $council),
+held AS (
+    SELECT DISTINCT f.indicator_id, f.period FROM figures f, council c
+    WHERE f.indicator_id IN (SELECT unnest($ids::VARCHAR[]))
+      AND f.area_code IN (c.area_code, c.region_code, $england)),
+has AS (SELECT
+    bool_or(model = '2021') AS has21, bool_or(model = '2025') AS has25
+    FROM sn_models WHERE area_code = $council),
+model AS (
+    SELECT h.indicator_id, h.period, """
+    + MODEL_FOR_YEAR.format(period="h.period")
+    + """ AS sn_model
+    FROM held h, has x),
+sn AS (
+    SELECT m.indicator_id, m.period, m.sn_model,
+"""
+    + SN_AGGREGATES
+    + """    FROM model m
+    LEFT JOIN sn_models s ON s.model = m.sn_model AND s.area_code = $council
+    LEFT JOIN figures f ON f.indicator_id = m.indicator_id AND f.period = m.period
+         AND f.area_code = s.neighbour_code AND f.figure_type = 'value' AND f.basis = 'published'
+    GROUP BY ALL),
+own AS (
+    SELECT f.indicator_id, f.period,
+"""
+    + OWN_AGGREGATES
+    + """    FROM figures f WHERE f.area_code = $council AND f.indicator_id IN (SELECT unnest($ids::VARCHAR[]))
     GROUP BY ALL),
 comp AS (
     SELECT f.indicator_id, f.period,
@@ -209,7 +217,11 @@ def series(
         "from2025": MODEL_2025_FROM,
         "england": ENGLAND,
     }
-    df = _df(SERIES_SQL, params, data_dir)
+    return _derive(_df(SERIES_SQL, params, data_dir), sn_model)
+
+
+def _derive(df: pd.DataFrame, sn_model: str) -> pd.DataFrame:
+    """SERIES_DERIVED from a series query's rows: the figures to compare, chosen, and the model rule."""
     use_pub = df["pub_held"].fillna(0) > 0
     df["basis"] = use_pub.map({True: "published", False: "local"}).where(use_pub | (df["local_held"].fillna(0) > 0))
     for col in ("value", "symbol", "source", "extract", "numerator"):
@@ -239,6 +251,11 @@ def scorecard_table(
     df = series(council, ids, sn_model, data_dir)
     if year is not None:
         df = df[df["period"] == year]
+    return _scorecard_frame(df)
+
+
+def _scorecard_frame(df: pd.DataFrame) -> pd.DataFrame:
+    """The scorecard's columns (their names are the command line's contract) from derived series rows."""
     out = pd.DataFrame(
         {
             "indicator_id": df["indicator_id"],
@@ -265,6 +282,98 @@ def scorecard_table(
         }
     )
     return out.reset_index(drop=True)
+
+
+# The series query for every council at once (current and former): the same parts as SERIES_SQL, each
+# keyed by council too, so the all-councils scorecard is one query, not one per council.
+ALL_SERIES_SQL = (
+    """
+WITH council AS (
+    SELECT area_code AS council_code, region_code FROM areas WHERE level = 'local_authority'),
+fig AS (
+    SELECT * FROM figures WHERE indicator_id IN (SELECT unnest($ids::VARCHAR[]))
+      AND ($year IS NULL OR period = $year)),
+held AS (
+    SELECT DISTINCT c.council_code, f.indicator_id, f.period FROM council c JOIN fig f ON f.area_code = c.council_code
+    UNION
+    SELECT c.council_code, f.indicator_id, f.period FROM council c JOIN fig f ON f.area_code = c.region_code
+    UNION
+    SELECT c.council_code, f.indicator_id, f.period FROM council c, fig f WHERE f.area_code = $england),
+has AS (SELECT area_code AS council_code,
+    bool_or(model = '2021') AS has21, bool_or(model = '2025') AS has25
+    FROM sn_models GROUP BY area_code),
+model AS (
+    SELECT h.council_code, h.indicator_id, h.period, """
+    + MODEL_FOR_YEAR.format(period="h.period")
+    + """ AS sn_model
+    FROM held h LEFT JOIN has x USING (council_code)),
+sn AS (
+    SELECT m.council_code, m.indicator_id, m.period, m.sn_model,
+"""
+    + SN_AGGREGATES
+    + """    FROM model m
+    LEFT JOIN sn_models s ON s.model = m.sn_model AND s.area_code = m.council_code
+    LEFT JOIN fig f ON f.indicator_id = m.indicator_id AND f.period = m.period
+         AND f.area_code = s.neighbour_code AND f.figure_type = 'value' AND f.basis = 'published'
+    GROUP BY ALL),
+own AS (
+    SELECT f.area_code AS council_code, f.indicator_id, f.period,
+"""
+    + OWN_AGGREGATES
+    + """    FROM fig f WHERE f.area_code IN (SELECT council_code FROM council)
+    GROUP BY ALL),
+eng AS (
+    SELECT f.indicator_id, f.period, any_value(f.value) AS england, any_value(f.symbol) AS england_symbol,
+      any_value(f.source) AS england_source
+    FROM fig f WHERE f.area_code = $england AND f.figure_type = 'value' AND f.basis = 'published'
+    GROUP BY ALL),
+reg AS (
+    SELECT f.area_code AS region_code, f.indicator_id, f.period, any_value(f.value) AS region,
+      any_value(f.symbol) AS region_symbol
+    FROM fig f WHERE f.area_code IN (SELECT region_code FROM council) AND f.area_code <> $england
+      AND f.figure_type = 'value' AND f.basis = 'published'
+    GROUP BY ALL),
+comp AS (
+    SELECT h.council_code, h.indicator_id, h.period, eng.england, eng.england_symbol, eng.england_source,
+      reg.region, reg.region_symbol
+    FROM held h JOIN council c USING (council_code)
+    LEFT JOIN eng ON eng.indicator_id = h.indicator_id AND eng.period = h.period
+    LEFT JOIN reg ON reg.region_code = c.region_code AND reg.indicator_id = h.indicator_id AND reg.period = h.period)
+SELECT h.council_code, h.indicator_id, h.period, """
+    + _select("own", SERIES_OWN)
+    + ", "
+    + _select("sn", SERIES_SN)
+    + """,
+       """
+    + _select("comp", SERIES_COMP)
+    + """
+FROM held h
+LEFT JOIN own USING (council_code, indicator_id, period)
+LEFT JOIN sn USING (council_code, indicator_id, period)
+LEFT JOIN comp USING (council_code, indicator_id, period)
+ORDER BY h.council_code, h.indicator_id, h.period
+"""
+)
+
+
+def scorecard_all(year: int | None = None, sn_model: str = "auto", data_dir: Path | None = None) -> pd.DataFrame:
+    """``scorecard_table`` for every council held, current and former, from one query: its rows for a
+    council are that council's ``scorecard_table``, after a ``council_code`` column."""
+    from cpdata.catalogue.catalogue import load_catalogue
+
+    if sn_model not in SN_MODELS:
+        raise ValueError(f"sn_model must be one of {SN_MODELS}")
+    params = {
+        "ids": list(load_catalogue().indicators),
+        "choice": sn_model,
+        "from2025": MODEL_2025_FROM,
+        "england": ENGLAND,
+        "year": year,
+    }
+    df = _derive(_df(ALL_SERIES_SQL, params, data_dir), sn_model)
+    out = _scorecard_frame(df)
+    out.insert(0, "council_code", df["council_code"].to_numpy())
+    return out
 
 
 FIGURE_COLUMNS = (
