@@ -139,7 +139,8 @@ def chart_parts(
     # Not validated against Vega-Lite's schema here: that walked every data point (over half of a cold
     # chart at 100x) and the spec is the same either way (tests/test_perf_ui.py compares with a validated one).
     spec = json.loads(charts.trend(ind, data, _view.target, band=band).to_json(validate=False))
-    csv = exports.safe_csv(exports.with_context(_view.history, Area=council_name, Indicator=ind.title))
+    context = exports.download_context(council_name, council, year, SN_CHOICES[sn], version, provenance.as_at())
+    csv = exports.chart_csv(_view.history, ind.title, context)
     return BlockParts(
         spec=spec,
         caption=charts.caption(ind, data, band=band),
@@ -148,6 +149,12 @@ def chart_parts(
         history=dataframe_util.convert_pandas_df_to_arrow_table(_view.history),
         csv=csv,
     )
+
+
+def _context(sel: dict) -> dict[str, str]:
+    """A download's context columns: the selection on screen, the data version and its date."""
+    name, code, year, sn = sel["council_name"], sel["council"], sel["year"], SN_CHOICES[sel["sn"]]
+    return exports.download_context(name, code, year, sn, data_version(), provenance.as_at())
 
 
 def indicator_block(v: views.IndicatorView, sel: dict) -> None:
@@ -289,7 +296,7 @@ def scorecard(sel: dict, pledge, all_views: dict[str, views.IndicatorView]) -> N
     st.dataframe(table, hide_index=True, width="stretch")
     st.download_button(
         "Download this scorecard (CSV)",
-        exports.safe_csv(exports.with_context(table, Area=sel["council_name"], Pledge=pledge.title)),
+        exports.scorecard_csv(table, [all_views[i].source for i in pledge.indicators], pledge.title, _context(sel)),
         file_name=f"scorecard_{pledge.id}_{sel['council']}.csv",
         mime="text/csv",
         key=f"score_{pledge.id}",
