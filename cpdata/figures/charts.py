@@ -138,8 +138,8 @@ def trend(ind: Indicator, data: pd.DataFrame, target: float | None = None, band:
 
 
 def _group_changes(data: pd.DataFrame) -> pd.DataFrame:
-    if "group_change" not in data:
-        return data.iloc[0:0]
+    if "group_change" not in data:  # long forms made elsewhere (briefings, the benchmark's peer) have none
+        return pd.DataFrame(columns=["year", "group_change"])
     return data[(data["series"] == NEIGHBOURS) & data["group_change"].notna()]
 
 
