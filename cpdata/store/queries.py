@@ -247,7 +247,7 @@ def scorecard_table(
     turns its FIGURE_COLUMNS into the decimals they stand for, to print)."""
     from cpdata.catalogue.catalogue import load_catalogue
 
-    ids = list(load_catalogue().indicators)
+    ids = list(load_catalogue(data_dir).indicators)
     df = series(council, ids, sn_model, data_dir)
     if year is not None:
         df = df[df["period"] == year]
