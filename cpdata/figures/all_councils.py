@@ -41,7 +41,7 @@ def ranks(catalogue: Catalogue, year: int | None = None, data_dir: Path | None =
 def scorecard(year: int | None = None, sn_model: str = "auto", data_dir: Path | None = None) -> pd.DataFrame:
     """Every council's scorecard rows: council_code (new code), council_old_code, council_name, then the
     single-council scorecard's columns, then polarity, rank, rank_of and quartile (A best)."""
-    catalogue = load_catalogue()
+    catalogue = load_catalogue(data_dir)
     card = queries.scorecard_all(year, sn_model, data_dir)
     areas = queries.areas(data_dir).set_index("area_code")
     card.insert(1, "council_old_code", card["council_code"].map(areas["old_code"]).to_numpy())

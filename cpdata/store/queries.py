@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from cpdata.core.schema import ENGLAND, FIGURE_KEY
+from cpdata.core.schema import ENGLAND, FIGURE_KEY, SN_DECIMALS
 from cpdata.store import exact_sql, store
 
 SN_MODELS = ("auto", "2021", "2025")
@@ -133,7 +133,7 @@ OWN_AGGREGATES = """      any_value(f.value) FILTER (f.figure_type = 'value' AND
 SN_AGGREGATES = f"""
       count(s.neighbour_code) AS sn_size,
       count(f.value) AS sn_n,
-      {exact_sql.mean("f.value")} AS sn_mean,
+      {exact_sql.mean("f.value", SN_DECIMALS)} AS sn_mean,
       median(CAST({exact_sql.exact("f.value")} AS DECIMAL(18,7))) AS sn_median,
       min({exact_sql.exact("f.value")}) AS sn_min, max({exact_sql.exact("f.value")}) AS sn_max
 """
@@ -196,6 +196,16 @@ ORDER BY h.indicator_id, h.period
 )
 
 
+def _series_params(council: str, indicator_ids: list[str], sn_model: str) -> dict:
+    return {
+        "council": council,
+        "ids": list(indicator_ids),
+        "choice": sn_model,
+        "from2025": MODEL_2025_FROM,
+        "england": ENGLAND,
+    }
+
+
 def series(
     council: str, indicator_ids: list[str], sn_model: str = "auto", data_dir: Path | None = None
 ) -> pd.DataFrame:
@@ -210,14 +220,7 @@ def series(
         raise ValueError(f"sn_model must be one of {SN_MODELS}")
     if not indicator_ids:
         return pd.DataFrame()
-    params = {
-        "council": council,
-        "ids": list(indicator_ids),
-        "choice": sn_model,
-        "from2025": MODEL_2025_FROM,
-        "england": ENGLAND,
-    }
-    return _derive(_df(SERIES_SQL, params, data_dir), sn_model)
+    return _derive(_df(SERIES_SQL, _series_params(council, indicator_ids, sn_model), data_dir), sn_model)
 
 
 def _derive(df: pd.DataFrame, sn_model: str) -> pd.DataFrame:
@@ -364,7 +367,7 @@ def scorecard_all(year: int | None = None, sn_model: str = "auto", data_dir: Pat
     if sn_model not in SN_MODELS:
         raise ValueError(f"sn_model must be one of {SN_MODELS}")
     params = {
-        "ids": list(load_catalogue().indicators),
+        "ids": list(load_catalogue(data_dir).indicators),
         "choice": sn_model,
         "from2025": MODEL_2025_FROM,
         "england": ENGLAND,
@@ -464,7 +467,7 @@ model AS (
     + """ AS sn_model
     FROM held h LEFT JOIN has x USING (area_code))
 SELECT m.indicator_id, m.area_code, m.period, """
-    + exact_sql.mean("f.value")
+    + exact_sql.mean("f.value", SN_DECIMALS)
     + """ AS sn_mean
 FROM model m
 LEFT JOIN sn_models s ON s.model = m.sn_model AND s.area_code = m.area_code
