@@ -62,7 +62,7 @@ def _scorecard(args: argparse.Namespace) -> int:
     if args.format == "csv":
         exports.safe_frame(df).to_csv(sys.stdout, index=False)
     else:
-        print(df.to_string(index=False))
+        print(df.astype(object).where(df.notna(), "").to_string(index=False))  # no figure: blank, not None
         fallback = df[df["sn_model_note"] != ""]
         if not fallback.empty and "council_name" not in df:
             years = ", ".join(str(p) for p in sorted(set(fallback["period"])))
