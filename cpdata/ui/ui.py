@@ -6,6 +6,7 @@ Only presentation lives here; every figure comes from ``cpdata.figures.views`` a
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import hashlib
 import json
@@ -129,13 +130,17 @@ def chart_parts(
 
     Keyed on small values (the view they come from is determined by them, so it is not hashed here:
     hashing its rows on every rerun took longer than drawing). On a new data version the parts are
-    looked up by what they are drawn from (``_parts_for``), so an upload rebuilds only the charts whose
+    looked up by what they are drawn from (``_drawn_parts``), so an upload rebuilds only the charts whose
     figures it changed. ``cache_resource``: the parts are shared, never changed (Streamlit copies a spec
     before it edits one), so no copy is made on each rerun.
     """
     ind = load_catalogue().indicator(indicator_id)  # a council's own indicator may differ by data folder
-    digest = _content_digest(_view, ind)
-    return _parts_for(digest=digest, band=band, council_name=council_name, _indicator=ind, _view=_view)
+    drawn = _drawn_parts(
+        digest=_content_digest(_view, ind), band=band, council_name=council_name, _indicator=ind, _view=_view
+    )
+    # The CSV names the selection, data version and its date, so it is made per version (it is cheap).
+    context = exports.download_context(council_name, council, year, SN_CHOICES[sn], version, provenance.as_at())
+    return dataclasses.replace(drawn, csv=exports.chart_csv(_view.history, ind.title, context))
 
 
 def _content_digest(view: views.IndicatorView, ind: Indicator) -> str:
@@ -151,10 +156,11 @@ def _content_digest(view: views.IndicatorView, ind: Indicator) -> str:
 
 
 @st.cache_resource(max_entries=2048, show_spinner=False)
-def _parts_for(
+def _drawn_parts(
     digest: str, band: bool, council_name: str, _indicator: Indicator, _view: views.IndicatorView
 ) -> BlockParts:
-    """Built once per content (``digest``), whichever data version it came in. Building, validating and
+    """Spec, caption, text alternative and table, built once per content (``digest``), whichever data
+    version it came in (``csv`` is left empty: ``chart_parts`` adds it). Building, validating and
     serialising these was most of a page's time on every rerun (bench/)."""
     from cpdata.figures import charts  # Altair: imported with the first chart, not before the first page
 
@@ -163,15 +169,13 @@ def _parts_for(
     # Not validated against Vega-Lite's schema here: that walked every data point (over half of a cold
     # chart at 100x) and the spec is the same either way (tests/test_perf_ui.py compares with a validated one).
     spec = json.loads(charts.trend(ind, data, _view.target, band=band).to_json(validate=False))
-    context = exports.download_context(council_name, council, year, SN_CHOICES[sn], version, provenance.as_at())
-    csv = exports.chart_csv(_view.history, ind.title, context)
     return BlockParts(
         spec=spec,
         caption=charts.caption(ind, data, band=band),
         alt_text=charts.describe(ind, council_name, data),
         data=data,
         history=dataframe_util.convert_pandas_df_to_arrow_table(_view.history),
-        csv=csv,
+        csv=b"",
     )
 
 
