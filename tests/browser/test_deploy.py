@@ -80,9 +80,10 @@ def test_an_upload_through_one_worker_shows_through_the_other(cluster, browser, 
 
         page = open_upload(analyst)
         sign_in(page)
-        choose_file(page, template_csv(tmp_path, "virtual_school.csv", [(INDICATOR, "2024/25", "87")]))
+        rows = [(INDICATOR, "2023/24", "81"), (INDICATOR, "2024/25", "87")]  # two years: a chart, not a lone dot
+        choose_file(page, template_csv(tmp_path, "virtual_school.csv", rows))
         page.get_by_role("button", name=APPLY).click()
-        applied_id(page, 1)
+        applied_id(page, 2)
         settled(page)
 
         after = member.open(DREAMS)  # a new visit through nginx, on the worker that did not apply it
