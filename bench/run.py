@@ -264,7 +264,7 @@ def load_targets(out: dict) -> list[dict]:
                 "target": "page switch in a session <= 60 ms p50 (one server process)",
                 "measured": f"p50 {_ms(sw['p50_s'])}, p95 {_ms(sw['p95_s'])}, {sw['kb_median']:.0f} KB sent",
                 "met": sw["p50_s"] <= TARGETS["switch_p50_s"],
-                "why": "the page's ~100 elements are built, hashed and sent on every run (Streamlit's per-element "
+                "why": "each of the page's elements is built, hashed and sent on every run (Streamlit's per-element "
                 "cost); on this shared machine other jobs take the cores too",
             }
         )
