@@ -3,6 +3,7 @@
 import streamlit as st
 
 from cpdata.ui import session, ui, upload_ui
+from cpdata.ui.plain import md
 from cpdata.uploads import ees, ingest, readers, saved_recipes, uploads
 
 session.ensure_routed()
@@ -16,12 +17,12 @@ st.markdown(
 who = upload_ui.analyst()
 if who is None:
     st.stop()
-st.caption(f"Signed in as analyst: {who}")
+st.caption(md(f"Signed in as analyst: {who}"))
 upload_ui.template_downloads()
 
 st.header("Check and apply a file")
 for problem in ees.recipe_problems():  # a saved recipe that cannot be used is skipped; say which and why
-    st.warning(problem)
+    st.warning(md(problem))
 uploaded = st.file_uploader("File to upload", type=["csv", "xlsx"], max_upload_size=readers.MAX_UPLOAD_BYTES // 2**20)
 if uploaded is not None:
     data = upload_ui.read_bytes(uploaded)
@@ -30,7 +31,7 @@ if uploaded is not None:
         try:
             options.sheet = st.selectbox("Sheet", readers.sheet_names(data))
         except readers.ReadError as exc:
-            st.error(str(exc))
+            st.error(md(exc))
             st.stop()
     councils = session.council_options()
     options.council = st.selectbox(
@@ -69,15 +70,15 @@ if uploaded is not None:
             try:
                 entry = uploads.apply(prepared, data, who)
             except uploads.UploadRefused as exc:
-                st.error(str(exc))
+                st.error(md(exc))
             else:
-                st.success(f"Applied as {entry['id']}: {entry['rows']} figures. Every page now shows them.")
+                st.success(md(f"Applied as {entry['id']}: {entry['rows']} figures. Every page now shows them."))
                 if save_recipe and options.recipe:
                     try:
                         path = saved_recipes.save(options.recipe)
                     except (saved_recipes.RecipeError, OSError) as exc:
-                        st.warning(f"The upload is applied, but the mapping was not saved: {exc}.")
+                        st.warning(md(f"The upload is applied, but the mapping was not saved: {exc}."))
                     else:
-                        st.info(f"Mapping saved as {path.name}: files like this will be recognised next time.")
+                        st.info(md(f"Mapping saved as {path.name}: files like this will be recognised next time."))
 
 upload_ui.history_and_undo(who)

@@ -13,6 +13,7 @@ from cpdata.briefing.running_orders import RunningOrder
 from cpdata.catalogue.catalogue import load_catalogue
 from cpdata.core import config
 from cpdata.ui import session
+from cpdata.ui.plain import md
 
 DRAFT = "bf_draft"
 HIDE_CHROME = """<style>
@@ -54,7 +55,7 @@ def running_order(sel: dict) -> RunningOrder | None:
     if slug:
         found = _saved(sel).get(slug)
         if found is None:
-            st.warning(f"No saved running order called {slug!r} for {sel['framework'].title}: showing the default.")
+            st.warning(md(f"No saved running order called {slug!r} for {sel['framework'].title}: showing the default."))
         return found
     draft = st.session_state.get(DRAFT)
     return draft if draft is not None and draft.framework == sel["framework"].id else None
@@ -158,7 +159,7 @@ def choose_order(sel: dict) -> RunningOrder:
     views = {s.key: s for s in default.screens}
     titles = {p.id: f"{p.order}. {p.short_title}" for p in fw.pledges}
     pledges = st.multiselect(
-        f"{fw.pledge_word}s, in the order to show them",
+        md(f"{fw.pledge_word}s, in the order to show them"),
         list(titles),
         default=list(base.pledges),
         format_func=titles.get,
@@ -171,7 +172,7 @@ def choose_order(sel: dict) -> RunningOrder:
         held = {t.indicator.id for t in views[pid].tiles} if pid in views else set()
         chosen[pid] = tuple(
             st.multiselect(
-                f"{titles[pid]}: indicators (up to {running_orders.MAX_INDICATORS})",
+                md(f"{titles[pid]}: indicators (up to {running_orders.MAX_INDICATORS})"),
                 list(pledge.indicators),
                 default=[i for i in base.indicators.get(pid, ()) if i in pledge.indicators],
                 max_selections=running_orders.MAX_INDICATORS,
@@ -200,12 +201,14 @@ def save_form(sel: dict, order: RunningOrder) -> str | None:
         named = RunningOrder(name.strip(), order.framework, order.pledges, order.indicators)
         running_orders.save(named, sel["framework"])
     except running_orders.RunningOrderError as exc:
-        st.error(f"Not saved: {exc}.")
+        st.error(md(f"Not saved: {exc}."))
         return None
     except OSError as exc:  # a read-only or full data folder: the briefing itself still works
-        st.error(f"Not saved: the data folder could not be written ({exc.strerror or exc}). Tell the administrators.")
+        st.error(
+            md(f"Not saved: the data folder could not be written ({exc.strerror or exc}). Tell the administrators.")
+        )
         return None
-    st.success(f"Saved as “{named.name}”. Its link opens this briefing with these choices.")
+    st.success(md(f"Saved as “{named.name}”. Its link opens this briefing with these choices."))
     return running_orders.slug(named.name)
 
 

@@ -11,6 +11,7 @@ from streamlit.errors import StreamlitSecretNotFoundError
 
 from cpdata.catalogue.catalogue import load_catalogue
 from cpdata.store import store
+from cpdata.ui.plain import md
 from cpdata.uploads import auth, ingest, saved_recipes, shapes, surveys, uploads
 
 
@@ -50,7 +51,7 @@ def analyst() -> str | None:
                 # Run again without the form: drawn in this run, it would stay on screen with the password
                 # in its box until the next interaction (and a widget not drawn in a run loses its value).
                 st.rerun()
-            st.error(refused)
+            st.error(md(refused))
     return None
 
 
@@ -155,17 +156,19 @@ def problems_frame(prepared: ingest.Prepared) -> pd.DataFrame:
 
 def problems_table(prepared: ingest.Prepared) -> None:
     if not prepared.problems:
-        st.success(f"{prepared.filename}: recognised as {prepared.shape}; every check passed.")
+        st.success(md(f"{prepared.filename}: recognised as {prepared.shape}; every check passed."))
         return
     fails = sum(p.severity == "fail" for p in prepared.problems)
     advisories = len(prepared.problems) - fails
     (st.error if fails else st.warning)(
-        f"{prepared.filename}: recognised as {prepared.shape}. {fails} problem(s) to fix, {advisories} to check."
+        md(f"{prepared.filename}: recognised as {prepared.shape}. {fails} problem(s) to fix, {advisories} to check.")
         + (" Nothing has been changed." if fails else "")
     )
     # A plain table, so each problem and its fix can be read in full (a grid cuts long text short).
+    text = ["Column", "Problem", "How to fix"]  # st.table reads its cells as Markdown: they quote the file
+    shown = problems_frame(prepared).assign(**{c: lambda f, c=c: f[c].map(md) for c in text})
     st.table(
-        problems_frame(prepared).style.format(na_rep=""),
+        shown.style.format(na_rep=""),
         hide_index=True,
         alt=f"Problems found in {prepared.filename}",
     )
@@ -179,7 +182,7 @@ def mapping_choices(prepared: ingest.Prepared) -> dict[str, str]:
     st.subheader("Match your table's indicators to the catalogue")
     for name, suggestion in prepared.unmatched.items():
         pick = st.selectbox(
-            f"'{name}' is",
+            md(f"'{name}' is"),
             ids,
             index=ids.index(suggestion) if suggestion in ids else 0,
             format_func=lambda i: "choose…" if not i else f"{cat.indicators[i].title} ({i})",
@@ -218,9 +221,9 @@ def history_and_undo(who: str) -> None:
             try:
                 uploads.undo(target, who)
             except uploads.UploadRefused as exc:
-                st.error(str(exc))
+                st.error(md(exc))
             else:
-                st.success(f"Undone {target}: the figures seen before it are back.")
+                st.success(md(f"Undone {target}: the figures seen before it are back."))
     table = uploads.history()
     if table.empty:
         st.write("No uploads yet.")
@@ -269,7 +272,7 @@ def ees_mapping(data: bytes, filename: str, sheet: str | None):
     numerator = st.selectbox("Column with the count (optional)", ["", *numbers], key="ees_num") or None
     chosen = {}
     for col, values in filters.items():
-        chosen[col] = st.selectbox(f"Filter '{col}'", values, key=f"ees_f_{col}")
+        chosen[col] = st.selectbox(md(f"Filter '{col}'"), values, key=f"ees_f_{col}")
     publication = st.text_input(
         "Publication (the source shown on screen)", value="DfE: Explore Education Statistics", key="ees_pub"
     )
