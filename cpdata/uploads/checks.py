@@ -13,6 +13,7 @@ import difflib
 import pandas as pd
 
 from cpdata.core import periods
+from cpdata.core.plain_text import UNSAFE, unsafe_characters
 from cpdata.uploads import number_checks
 from cpdata.uploads.cell_values import parse_cells
 from cpdata.uploads.problems import Check, Context, Problem, each_row
@@ -22,6 +23,50 @@ def not_empty(cells: pd.DataFrame, ctx: Context) -> list[Problem]:
     if cells.empty:
         return [Problem("empty", "fail", "The file has a header but no figures.", "Add at least one row of figures.")]
     return []
+
+
+# The file's own name for a cells column (the template's names; a survey's cells keep the file's names).
+FILE_COLUMNS = {"area_given": "area_code", "area_name_given": "area_name", "period_given": "period"}
+FILE_COLUMNS |= {"raw_numerator": "numerator", "raw_denominator": "denominator"}
+
+
+def text_is_plain(cells: pd.DataFrame, ctx: Context | None = None) -> list[Problem]:
+    """No line break, control or bidirectional character in any cell: each would change how the text shows
+    (a new line under a figure, words reversed) wherever it is quoted, so it is refused where it is.
+
+    One search over each column's distinct cells joined together finds nothing in a clean file (most
+    columns hold a few distinct values); only a column with a hit is searched cell by cell.
+    """
+    problems: list[Problem] = []
+    for name in [c for c in cells.columns if not str(c).startswith("_")]:
+        column = cells[name]
+        if column.dtype.kind not in "OSUT":  # only text can hold a character
+            continue
+        distinct = [v for v in pd.unique(column.to_numpy()) if isinstance(v, str)]
+        if not UNSAFE.search("".join(distinct)):
+            continue
+        bad = cells[column.isin([v for v in distinct if UNSAFE.search(v)])]
+        problems += each_row(
+            "unsafe characters",
+            "fail",
+            bad,
+            lambda r, n=name: (
+                f"The text {_quoted(r[n])} contains {' and '.join(unsafe_characters(r[n]))}, which would "
+                "change how it shows on screen."
+            ),
+            "Delete the character (Excel's CLEAN() removes line breaks and control characters); if it is in "
+            "the source you typed on the page, correct it there.",
+            column=lambda r, n=name: (
+                (r.get("_column") if n == "raw_value" else r.get("_indicator_column") if n == "indicator_id" else None)
+                or FILE_COLUMNS.get(n, n)
+            ),
+        )
+    return problems
+
+
+def _quoted(text: str, limit: int = 60) -> str:
+    shown = UNSAFE.sub(" ", text)
+    return repr(shown if len(shown) <= limit else shown[: limit - 1] + "…")
 
 
 def indicator_known(cells: pd.DataFrame, ctx: Context) -> list[Problem]:
@@ -141,6 +186,7 @@ def no_duplicates(cells: pd.DataFrame, ctx: Context) -> list[Problem]:
 
 CHECKS: list[Check] = [
     not_empty,
+    text_is_plain,
     indicator_known,
     area_known,
     area_name_matches,

@@ -15,6 +15,7 @@ import pandas as pd
 
 from cpdata.catalogue.catalogue import load_catalogue
 from cpdata.core import periods, schema, symbols
+from cpdata.core.plain_text import unsafe_characters
 from cpdata.store import queries
 from cpdata.uploads import checks, ees, lookups, readers, shapes, surveys
 from cpdata.uploads.cell_values import parse_cells
@@ -106,6 +107,9 @@ def _numbers_or_none(values: np.ndarray) -> list[float | None]:
 def prepare(data: bytes, filename: str, options: Options | None = None, data_dir: Path | None = None) -> Prepared:
     """Read, recognise and check an upload. Changes nothing."""
     options = options or Options()
+    if odd := unsafe_characters(filename):  # it is recorded in the manifest and shown in the history
+        fix = "Rename the file without it and upload it again."
+        return Prepared(filename, "unknown", [fail("unsafe file name", f"The file's name contains {odd[0]}.", fix)])
     try:
         df = readers.read(data, filename, options.sheet)
     except readers.ReadError as exc:
@@ -154,6 +158,7 @@ def prepare(data: bytes, filename: str, options: Options | None = None, data_dir
 
 def _prepare_survey(df: pd.DataFrame, filename: str, data_dir: Path | None) -> Prepared:
     cells, problems = surveys.cells(df, lookups.area_lookup(queries.areas(data_dir)), filename)
+    problems += checks.text_is_plain(cells)
     prepared = Prepared(filename, "bright_spots", problems, cells)
     if not prepared.failed and not cells.empty:
         prepared.figures = surveys.finalise(cells, "pending", filename)

@@ -391,3 +391,24 @@ def test_row_cap_holds_on_both_csv_readers(start, monkeypatch):
     with pytest.raises(readers.ReadError, match="more than 100 rows"):
         readers.read_csv(start + b"\r\n".join([b"a,b", *[b"1,2"] * 150]))
     assert len(readers.read_csv(start + b"\r\n".join([b"a,b", *[b"1,2"] * 90]))) == 90
+
+
+def test_a_file_name_with_a_line_break_or_an_override_is_refused():
+    for name in ("a\nb.csv", "x\u202evsc.csv"):
+        prepared = _prepare(b"indicator_id,area_code,period,value\ncla_count,E09000003,2025,5\n", name)
+        assert prepared.failed and prepared.problems[0].check == "unsafe file name", prepared.problems
+
+
+def test_markdown_in_a_source_label_is_kept_as_the_text_it_is():
+    """Not refused (a source may well contain * or [ ]): stored as written, and shown as text by the pages."""
+    source = "**DfE** [site](https://evil.example) ![x](https://evil.example/x.png)"
+    prepared = _prepare(
+        f"indicator_id,area_code,period,value,source\ncla_count,E09000003,2025,5,{source}\n".encode(), "s.csv"
+    )
+    assert not prepared.failed and prepared.figures["source"].tolist() == [source]
+
+
+def test_the_source_typed_on_the_page_is_checked_like_a_cell():
+    options = ingest.Options(source="Our report\n# Heading")
+    prepared = _prepare(b"indicator_id,area_code,period,value\ncla_count,E09000003,2025,5\n", "s.csv", options)
+    assert prepared.failed and "correct it there" in prepared.problems[0].fix and prepared.problems[0].row == 2
