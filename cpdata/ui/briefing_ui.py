@@ -12,7 +12,7 @@ from cpdata.briefing import briefing, briefing_html, running_orders
 from cpdata.briefing.running_orders import RunningOrder
 from cpdata.catalogue.catalogue import load_catalogue
 from cpdata.core import config
-from cpdata.ui import session
+from cpdata.ui import roles, session
 from cpdata.ui.plain import md
 
 DRAFT = "bf_draft"
@@ -192,14 +192,31 @@ def _default_from(b: briefing.Briefing) -> RunningOrder:
 
 
 def save_form(sel: dict, order: RunningOrder) -> str | None:
-    """Save the choices under a name; returns the saved order's slug (for the link)."""
+    """Save the choices under a name; returns the saved order's slug (for the link).
+
+    Saving writes the data folder, so it needs the analyst role or the briefing-editor role; replacing an
+    order of the same name is asked for, and says whose it replaces.
+    """
+    current = roles.secrets()
+    who = roles.editor(current)
+    if who is None:
+        st.info(
+            "Saving a running order needs the analyst role (sign in on Upload figures) or the briefing-editor "
+            "role. Without it the briefing still works with the choices above."
+        )
+        roles.editor_sign_in(current)
+        return None
     with st.form("bf_save", border=True):
         name = st.text_input("Name this running order to reuse it next quarter", value=order.name, max_chars=60)
+        replace = st.checkbox("Replace the saved running order of this name, if there is one", key="bf_replace")
         if not st.form_submit_button("Save running order"):
             return None
     try:
         named = RunningOrder(name.strip(), order.framework, order.pledges, order.indicators)
-        running_orders.save(named, sel["framework"])
+        running_orders.save(named, sel["framework"], by=who, replace=replace)
+    except running_orders.AlreadySaved as exc:
+        st.warning(md(f"Not saved: {exc}. Tick 'Replace' and save again to replace it."))
+        return None
     except running_orders.RunningOrderError as exc:
         st.error(md(f"Not saved: {exc}."))
         return None
@@ -208,7 +225,7 @@ def save_form(sel: dict, order: RunningOrder) -> str | None:
             md(f"Not saved: the data folder could not be written ({exc.strerror or exc}). Tell the administrators.")
         )
         return None
-    st.success(md(f"Saved as “{named.name}”. Its link opens this briefing with these choices."))
+    st.success(md(f"Saved as “{named.name}” by {who}. Its link opens this briefing with these choices."))
     return running_orders.slug(named.name)
 
 

@@ -7,24 +7,17 @@ import io
 
 import pandas as pd
 import streamlit as st
-from streamlit.errors import StreamlitSecretNotFoundError
 
 from cpdata.catalogue.catalogue import load_catalogue
 from cpdata.store import store
+from cpdata.ui import roles
 from cpdata.ui.plain import md
 from cpdata.uploads import auth, ingest, saved_recipes, shapes, surveys, uploads
 
 
-def _secrets() -> dict:
-    try:
-        return {k: dict(v) if hasattr(v, "items") else v for k, v in st.secrets.items()}
-    except (FileNotFoundError, StreamlitSecretNotFoundError):  # no secrets.toml at all
-        return {}
-
-
 def analyst() -> str | None:
     """The analyst's name, or None after showing why uploading is not allowed."""
-    secrets = _secrets()
+    secrets = roles.secrets()
     how = auth.mode(secrets)
     if how == "none":
         st.error(auth.NOT_CONFIGURED)
@@ -38,8 +31,8 @@ def analyst() -> str | None:
             st.error("You are signed in, but not as an analyst: ask the dashboard's administrator for the role.")
             return None
         return str(st.user.get("email"))
-    if st.session_state.get("analyst"):
-        return st.session_state["analyst"]
+    if (signed_in := roles.signed_in("analyst", secrets)) is not None:  # re-checked against the secrets now
+        return signed_in
     with st.form("analyst_login"):
         name = st.text_input("Your name (recorded with each upload)")
         password = st.text_input("Analysts' password", type="password")
@@ -47,7 +40,7 @@ def analyst() -> str | None:
             attempts = st.session_state.setdefault("analyst_sign_in", auth.Attempts())
             refused = auth.sign_in(name, password, secrets, attempts)
             if refused is None:
-                st.session_state["analyst"] = name.strip()
+                roles.remember("analyst", name.strip(), secrets)
                 # Run again without the form: drawn in this run, it would stay on screen with the password
                 # in its box until the next interaction (and a widget not drawn in a run loses its value).
                 st.rerun()
