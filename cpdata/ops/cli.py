@@ -140,6 +140,9 @@ def _load(args: argparse.Namespace) -> int:
         return 1
     try:
         entry = uploads.apply(prepared, data, by)
+    except uploads.NotApplied as exc:  # the disk, not the file: one plain line, no traceback
+        print(exc, file=sys.stderr)
+        return 1
     except uploads.UploadRefused as exc:
         print(f"Refused: {exc}", file=sys.stderr)
         return 1
@@ -162,6 +165,9 @@ def _undo(args: argparse.Namespace) -> int:
         return refused
     try:
         entry = uploads.undo(args.id, args.by or getpass.getuser())
+    except uploads.NotApplied as exc:
+        print(exc, file=sys.stderr)
+        return 1
     except uploads.UploadRefused as exc:
         print(f"Refused: {exc}", file=sys.stderr)
         return 1

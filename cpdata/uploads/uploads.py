@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import errno
 import hashlib
 import os
 from collections.abc import Iterator
@@ -25,6 +26,36 @@ LOCK = store.LOCK
 
 class UploadRefused(ValueError):
     """The upload failed its checks, or the data folder refused the change."""
+
+
+class NotApplied(UploadRefused):
+    """The data folder could not be written (disk full, no permission, locked): said plainly, nothing changed."""
+
+
+_WHY = {
+    errno.ENOSPC: "the data folder's disk is full",
+    errno.EDQUOT: "the data folder's disk quota is used up",
+    errno.EACCES: "this server is not allowed to write the data folder (permission denied)",
+    errno.EPERM: "this server is not allowed to write the data folder (operation not permitted)",
+    errno.EROFS: "the data folder is on a read-only disk",
+    errno.EBUSY: "the data folder is locked by another program",
+    errno.EAGAIN: "the data folder is locked by another program",
+    errno.ENOLCK: "the data folder cannot be locked for writing",
+}
+
+
+def why_not_written(exc: OSError) -> str:
+    """A failed write in words an analyst can act on (or pass to the operators)."""
+    return _WHY.get(exc.errno or -1) or f"the data folder could not be written ({exc.strerror or exc})"
+
+
+@contextlib.contextmanager
+def said_plainly(what: str = "Not applied") -> Iterator[None]:
+    """A write that fails on the disk becomes ``NotApplied``: "Not applied: the disk is full; nothing changed"."""
+    try:
+        yield
+    except OSError as exc:
+        raise NotApplied(f"{what}: {why_not_written(exc)}; nothing changed. Tell the server's operators.") from exc
 
 
 @contextlib.contextmanager
@@ -60,13 +91,13 @@ def apply(prepared: Prepared, data: bytes, who: str, data_dir: Path | None = Non
         "description": f"Upload ({prepared.shape}) of {Path(prepared.filename).name}",
         "shape": prepared.shape,
     }
-    with writer_lock(data_dir):
+    with said_plainly(), writer_lock(data_dir):
         return store.add_extract(table, prepared.kind, meta, data_dir)
 
 
 def undo(extract_id: str, who: str, data_dir: Path | None = None) -> dict:
     """Take an applied upload back out; the figures seen before it return exactly."""
-    with writer_lock(data_dir):
+    with said_plainly("Not undone"), writer_lock(data_dir):
         manifest = store.read_manifest(data_dir)
         entry = next((e for e in manifest["extracts"] if e["id"] == extract_id), None)
         if entry is None:

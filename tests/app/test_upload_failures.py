@@ -1,0 +1,39 @@
+"""The upload page when the disk refuses a write: "Not applied: ...; nothing changed", history and undo still there."""
+
+from __future__ import annotations
+
+import errno
+import os
+
+from cpdata.core import atomic
+from tests.app.test_roles import _sign_in, _upload_page
+from tests.unit.test_failures_said_plainly import folder_hash
+
+FIRST = b"indicator_id,area_code,period,value\ncla_reviews_timely,E09000003,2024/25,97.5\n"
+SECOND = b"indicator_id,area_code,period,value\ncla_reviews_timely,E09000003,2024/25,96.5\n"
+
+
+def _apply(at):
+    next(b for b in at.button if b.label == "Apply this upload").click().run()
+    return at
+
+
+def test_a_full_disk_says_not_applied_and_keeps_history_and_undo(data_copy, monkeypatch):
+    at = _sign_in(_upload_page(), "Ana")
+    at.file_uploader[0].set_value(("first.csv", FIRST, "text/csv")).run()
+    assert any("Applied as upload_" in s.value for s in _apply(at).success)
+    at.file_uploader[0].set_value(("second.csv", SECOND, "text/csv")).run()
+    before = folder_hash(data_copy)
+
+    def full(*args, **kwargs):
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+    monkeypatch.setattr(atomic, "write_with", full)
+    _apply(at)
+    assert not at.exception
+    errors = [e.value for e in at.error]
+    assert any(e.startswith("Not applied: the data folder's disk is full; nothing changed") for e in errors), errors
+    assert not any("Something went wrong" in e for e in errors)
+    assert any(h.value == "Uploads applied" for h in at.header)
+    assert [b for b in at.button if b.label == "Undo this upload"]  # the first upload can still be undone
+    assert folder_hash(data_copy) == before
