@@ -2,7 +2,7 @@
 
     python -m bench.ingestbench --data DIR --csv FILE --out result.json
 
-Times ``cpdata.uploads.ingest.prepare`` (read, recognise, check), ``ingest.preview`` and
+Times ``cpdata.uploads.ingest.prepare`` (read, recognise, check), ``Prepared.changes`` and
 ``uploads.apply`` on a writable data folder (a copy), and reports this process's peak RSS
 (``VmHWM``; see ``peak_rss_mb``) and its RSS before the file was read.
 
@@ -76,7 +76,7 @@ def main(argv: list[str] | None = None) -> int:
     }
     result["figures"] = len(prepared.figures)
     if not prepared.failed:
-        changes = ingest.preview(prepared)
+        changes = prepared.changes
         t2 = time.perf_counter()
         result["preview_s"] = t2 - t1
         result["preview"] = {k: len(v) for k, v in changes.items()}

@@ -1,12 +1,14 @@
-"""The naive peer: Barnet's "dreams" pledge page written the usual Streamlit way.
+"""The fair peer: Barnet's "dreams" pledge page written the way a team would write it first.
 
-On every rerun, for each indicator of the pledge, it reads the published-style CSV with pandas,
-filters it in Python to the council, its statistical neighbours (read from the neighbour-model
-CSVs) and England, computes the neighbours' mean (LAIT's rule: simple mean of the neighbours with
-a figure, one decimal place; the April 2021 model up to 2023/24, the May 2025 model from 2024/25)
-and draws the same Altair chart as the dashboard (``cpdata.figures.charts.trend``). No caching, no database.
+pandas reads each published-style CSV once (``st.cache_data``, so every rerun gets its own copy, as the
+idiom is); on every rerun, for each indicator of the pledge, it filters in Python to the council, its
+statistical neighbours (read from the neighbour-model CSVs) and England, computes the neighbours' mean
+(LAIT's rule: simple mean of the neighbours with a figure, one decimal place; the April 2021 model up to
+2023/24, the May 2025 model from 2024/25) and draws the same Altair chart as the dashboard
+(``cpdata.figures.charts.trend``). No other caching, no database.
 
-Run it as a page script (the benchmark does, with ``streamlit.testing.v1.AppTest``)::
+Run it as a server (the benchmark does, and times it over the websocket like the dashboard) or as a page
+script under ``streamlit.testing.v1.AppTest``::
 
     BENCH_PEER_DIR=/path/to/csvs streamlit run bench/naive_peer.py
 
@@ -39,7 +41,9 @@ SERIES = {
 }
 
 
+@st.cache_data(show_spinner=False)
 def read_csv(folder: Path, name: str) -> pd.DataFrame:
+    """Read once per file; ``st.cache_data`` hands each caller a copy (outside Streamlit it just reads)."""
     return pd.read_csv(folder / name, dtype=str, keep_default_na=False, encoding="utf-8-sig")
 
 

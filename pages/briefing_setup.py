@@ -15,5 +15,5 @@ st.markdown(
 )
 order = briefing_ui.choose_order(sel)
 slug = briefing_ui.save_form(sel, order)
-briefing_ui.start_link(sel, slug)
+briefing_ui.start_link(sel, slug, order)
 briefing_ui.pack_section(sel, order)

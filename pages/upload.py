@@ -4,7 +4,7 @@ import streamlit as st
 
 from cpdata.ui import session, ui, upload_ui
 from cpdata.ui.plain import md
-from cpdata.uploads import ees, ingest, readers, saved_recipes, uploads
+from cpdata.uploads import ees, ingest, readers
 
 session.ensure_routed()
 
@@ -52,33 +52,6 @@ if uploaded is not None:
     )
     options.percent_scale = scale
     options.source = st.text_input("Source to record with these figures", value=f"Uploaded: {uploaded.name}")
-    prepared = upload_ui.prepare(data, uploaded.name, options)
-    save_recipe = False
-    if any(p.check == "no recipe" for p in prepared.problems):
-        upload_ui.problems_table(prepared)
-        mapped = upload_ui.ees_mapping(data, uploaded.name, options.sheet)
-        if mapped:
-            options.recipe, save_recipe = mapped
-            prepared = upload_ui.prepare(data, uploaded.name, options)
-    if prepared.unmatched:
-        options.mapping = upload_ui.mapping_choices(prepared)
-        prepared = upload_ui.prepare(data, uploaded.name, options)
-    upload_ui.problems_table(prepared)
-    if not prepared.failed:
-        upload_ui.preview_tables(ingest.preview(prepared))
-        if st.button("Apply this upload", type="primary"):
-            try:
-                entry = uploads.apply(prepared, data, who)
-            except uploads.UploadRefused as exc:
-                st.error(md(exc))
-            else:
-                st.success(md(f"Applied as {entry['id']}: {entry['rows']} figures. Every page now shows them."))
-                if save_recipe and options.recipe:
-                    try:
-                        path = saved_recipes.save(options.recipe)
-                    except (saved_recipes.RecipeError, OSError) as exc:
-                        st.warning(md(f"The upload is applied, but the mapping was not saved: {exc}."))
-                    else:
-                        st.info(md(f"Mapping saved as {path.name}: files like this will be recognised next time."))
+    upload_ui.check_map_and_apply(data, uploaded.name, options, who)
 
 upload_ui.history_and_undo(who)

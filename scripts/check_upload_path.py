@@ -42,7 +42,7 @@ def main() -> int:
             print(f"{name}: REFUSED: {prepared.problems[0].text()}")
             bad += 1
             continue
-        changes = ingest.preview(prepared)
+        changes = prepared.changes
         n_new, n_changed, n_same = (len(changes[k]) for k in ("new", "changed", "unchanged"))
         ok = n_new == 0 and n_changed == 0
         bad += not ok

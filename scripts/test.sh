@@ -1,15 +1,28 @@
 #!/usr/bin/env bash
 # The whole test suite, as CI runs it: bash scripts/test.sh [pytest arguments]
-# Installs what the tests need (Python packages; Debian's chromium and npm's axe-core when it can),
-# then lint, format check and pytest. Browser tests skip without chromium/axe, except under CI=true.
+# Installs what the tests need (the exact Python packages of requirements-dev.lock, in the active virtual
+# environment or in .venv; Debian's chromium, Pango and fonts, and npm's axe-core when it can), then lint,
+# format check and pytest. Browser and PDF tests skip without them, except under CI=true.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
-python -m pip install -r requirements-dev.txt
+# A virtual environment of exactly the locked versions: the one already active, or .venv made here, so a
+# run on a machine with other packages installed by hand tests what a fresh machine would get.
+if [ -z "${VIRTUAL_ENV:-}" ]; then
+  [ -x .venv/bin/python ] || python3 -m venv .venv
+  # shellcheck disable=SC1091
+  . .venv/bin/activate
+fi
+python -m pip install --disable-pip-version-check -q -r requirements-dev.lock
 
-if [ ! -x /usr/bin/chromium ] && [ "$(id -u)" -eq 0 ] && command -v apt-get >/dev/null 2>&1; then
+# Debian's chromium (browser tests) and Pango with fonts (WeasyPrint, for the briefing PDF), when missing.
+debs=()
+[ -x /usr/bin/chromium ] || debs+=(chromium)
+ldconfig -p 2>/dev/null | grep -q libpangoft2-1.0 || debs+=(libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0)
+fc-list 2>/dev/null | grep -qi "Liberation Sans" || debs+=(fonts-liberation fonts-dejavu-core)
+if [ ${#debs[@]} -gt 0 ] && [ "$(id -u)" -eq 0 ] && command -v apt-get >/dev/null 2>&1; then
   apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${debs[@]}" >/dev/null
 fi
 
 if command -v npm >/dev/null 2>&1 && [ ! -f .cache/axe/node_modules/axe-core/axe.min.js ]; then

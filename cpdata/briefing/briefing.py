@@ -84,7 +84,10 @@ def _base(v: views.IndicatorView) -> object:
 
 
 def _chart(v: views.IndicatorView) -> pd.DataFrame:
-    """Council, neighbours and England (not England for counts), each point made safe; gaps stay gaps."""
+    """Council, neighbours and England (not England for counts), each point made safe; gaps stay gaps.
+
+    A local figure keeps its own series name ("Council, local figure"), so the key and the text alternative
+    never call it published."""
     ind = v.indicator
     data = chart_data(v.rows)
     own = SERIES_NAMES["council" if v.basis == "published" else "local"]
@@ -98,7 +101,6 @@ def _chart(v: views.IndicatorView) -> pd.DataFrame:
     withheld = [not fmt.is_missing(a) and b is None for a, b in zip(data["value"], safe, strict=True)]
     data["value"] = pd.Series(safe, index=data.index, dtype="float64")
     data["symbol"] = [disclosure.CHART_MARK if w else s for w, s in zip(withheld, data["symbol"], strict=True)]
-    data["series"] = data["series"].replace({SERIES_NAMES["local"]: SERIES_NAMES["council"]})
     return data[["period", "year", "series", "value", "symbol"]].reset_index(drop=True)
 
 
@@ -199,19 +201,28 @@ def _not_held(pledge, chosen: list[views.IndicatorView], all_views: dict) -> tup
 
 
 def _summary_line(order: int, title: str, tiles: tuple[Tile, ...]) -> str:
+    """One pledge in words, counting every comparison its tiles show: better, worse and in line, and, for
+    indicators where neither higher nor lower is better, higher and lower (a tile saying "higher than
+    neighbours" must not be summed up as "none compared")."""
     verdicts = [t.verdict for t in tiles]
     better, worse = verdicts.count("better"), verdicts.count("worse")
     same = verdicts.count("in line")
+    higher, lower = verdicts.count("higher"), verdicts.count("lower")
     judged = better + worse + same
     if not tiles:
         return f"{order}. {title}: no figures held for the indicators chosen."
-    if not judged:
+    if not judged + higher + lower:
         return f"{order}. {title}: {len(tiles)} indicators shown; none compared with neighbours."
-    parts = [f"better than neighbours on {better} of {judged}"]
-    if worse:
-        parts.append(f"worse on {worse}")
-    if same:
-        parts.append(f"in line on {same}")
+    parts = []
+    if judged:
+        parts.append(f"better than neighbours on {better} of {judged}")
+        if worse:
+            parts.append(f"worse on {worse}")
+        if same:
+            parts.append(f"in line on {same}")
+    neither = [f"{word} than neighbours on {n}" for word, n in (("higher", higher), ("lower", lower)) if n]
+    if neither:
+        parts.append(" and ".join(neither) + " (neither higher nor lower is better)")
     return f"{order}. {title}: " + ", ".join(parts) + "."
 
 

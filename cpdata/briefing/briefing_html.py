@@ -15,6 +15,7 @@ from collections.abc import Callable
 
 from cpdata.briefing.briefing import Briefing, Screen, Tile
 from cpdata.figures import charts
+from cpdata.figures.trend import one_year_note
 
 CSS = """
 .bf-screen{--u:min(1vw,1.7778vh);box-sizing:border-box;font-family:"Source Sans 3",Arial,sans-serif;color:#0b0c0c;
@@ -99,6 +100,9 @@ def _tile(t: Tile, b: Briefing, images: Images) -> str:
         alt = charts.describe(t.indicator, b.council_name, t.chart)
         src = f"data:{mime};base64,{base64.b64encode(data).decode('ascii')}"
         chart = f'<figure class="bf-chart"><img src="{src}" alt="{_e(alt)}"></figure>'
+    lone = one_year_note(t.chart)
+    if lone:
+        chart = f'<p class="bf-note bf-lone">{_e(lone)}</p>'
     notes = "".join(f'<p class="bf-note">{_e(n)}</p>' for n in t.notes)
     return (
         f'<article class="bf-tile" data-indicator="{_e(t.indicator.id)}"><h2>{_e(t.indicator.short_title)}</h2>'
@@ -117,7 +121,7 @@ def _swatch(colour: str, dash: list[int]) -> str:
         stops, at = [], 0
         for n, length in enumerate(dash):
             c = colour if n % 2 == 0 else "transparent"
-            stops.append(f"{c} {at * 2}px {(at + length) * 2}px")
+            stops.append(f"{c} {at * 2}px,{c} {(at + length) * 2}px")  # two stops: WeasyPrint draws these too
             at += length
         fill = f"repeating-linear-gradient(90deg,{','.join(stops)})"
     return f'<span class="bf-sw" aria-hidden="true" style="background:{fill}"></span>'
@@ -125,7 +129,8 @@ def _swatch(colour: str, dash: list[int]) -> str:
 
 def _key(s: Screen) -> str:
     """One key for every chart on the screen: a line sample in each series' colour and dash, and its name."""
-    drawn = sorted({x for t in s.tiles for x in t.chart.loc[t.chart["value"].notna(), "series"]})
+    charted = [t for t in s.tiles if not one_year_note(t.chart)]
+    drawn = sorted({x for t in charted for x in t.chart.loc[t.chart["value"].notna(), "series"]})
     items = [f"<li>{_swatch(colour, dash)}{_e(name)}</li>" for name, colour, _s, dash in charts.briefing_key(drawn)]
     return f'<ul class="bf-key" aria-label="Key to the charts">{"".join(items)}</ul>' if items else ""
 
@@ -173,25 +178,39 @@ def images_for(b: Briefing, key: str, kind: str = "svg", scale: float = 2) -> Im
     """Every chart on one screen, rendered server-side (vl-convert)."""
     mime = "image/svg+xml" if kind == "svg" else "image/png"
     return {
-        t.indicator.id: (mime, charts.briefing_image(t.indicator, t.chart, kind, scale)) for t in b.screen(key).tiles
+        t.indicator.id: (mime, charts.briefing_image(t.indicator, t.chart, kind, scale))
+        for t in b.screen(key).tiles
+        if not one_year_note(t.chart)  # one year held: said in words, no chart of a lone point
     }
 
 
-def pack_html(b: Briefing, progress: Callable[[float, str], None] | None = None) -> str:
-    """Every screen in one offline HTML document, charts as print-resolution PNGs."""
+def pack_title(b: Briefing) -> str:
+    """The document's title, the same in the HTML pack and the PDF."""
+    return f"{b.council_name}: {b.framework.title}, briefing {b.year_label}"
+
+
+def pack_html(
+    b: Briefing,
+    progress: Callable[[float, str], None] | None = None,
+    kind: str = "png",
+    scale: float = 3,
+) -> str:
+    """Every screen in one offline HTML document: charts as print-resolution PNGs, or SVG for the PDF."""
     sections = []
     keys = b.screen_keys()
     for n, key in enumerate(keys, start=1):
         if progress:
             progress((n - 1) / len(keys), f"Drawing {b.screen(key).title}")
-        sections.append(screen_html(b, key, images_for(b, key, "png", 3)))
+        sections.append(screen_html(b, key, images_for(b, key, kind, scale)))
     if progress:
         progress(1.0, "Briefing pack ready")
-    title = f"{b.council_name}: {b.framework.title}, briefing {b.year_label}"
+    about = f"Members' briefing for {b.council_name}, {b.framework.title}, {b.year_label}; figures as at {b.as_at}."
     return (
         '<!DOCTYPE html><html lang="en-GB"><head><meta charset="utf-8">'
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
-        f"<title>{_e(title)}</title><style>{CSS}{PACK_CSS}</style></head>"
+        f'<meta name="author" content="{_e(b.council_name)}"><meta name="description" content="{_e(about)}">'
+        '<meta name="generator" content="Corporate parenting dashboard">'
+        f"<title>{_e(pack_title(b))}</title><style>{CSS}{PACK_CSS}</style></head>"
         f'<body><main class="bf-pack">{"".join(sections)}</main></body></html>'
     )
 

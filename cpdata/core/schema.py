@@ -13,6 +13,11 @@ import pyarrow as pa
 
 FIGURE_TYPES = ("value", "sn_average", "national", "target")
 BASES = ("published", "local")
+# What makes a figure one figure: the store keeps the latest applied for each, an upload replaces it.
+FIGURE_KEY = ("indicator_id", "area_code", "period", "figure_type", "basis")
+# And one Bright Spots result.
+SURVEY_KEY = ("area_code", "survey", "wave", "age_band", "measure_id")
+ENGLAND = "E92000001"  # England's area code (DfE's country code), the national comparator
 
 FIGURES = pa.schema(
     [

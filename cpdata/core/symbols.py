@@ -26,6 +26,11 @@ MEANINGS: dict[str, str] = {
     "*": "suppressed to protect confidentiality",
 }
 
+# Marks the dashboard itself puts in place of a figure it will not show; never read from a file (so not in
+# MEANINGS, which is what an upload may contain).
+FEWER_THAN_6 = "<6"
+SHOWN_ONLY: dict[str, str] = {FEWER_THAN_6: "fewer than 6: counts of 1 to 5 children are not shown"}
+
 _NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")
 # No figure is this big; bigger (1e400 is infinity) would be stored, then break every page showing it.
 LARGEST = 1e12
@@ -39,12 +44,13 @@ def meaning(symbol: str | None) -> str:
     """Plain-English meaning of a symbol, e.g. ``c`` -> ``suppressed to protect confidentiality``."""
     if symbol is None or symbol == "":
         return "no figure held"
-    return MEANINGS.get(symbol.strip().lower(), "not a published figure")
+    return MEANINGS.get(symbol.strip().lower()) or SHOWN_ONLY.get(symbol.strip(), "not a published figure")
 
 
 SHORT = {
     "suppressed to protect confidentiality": "suppressed",
     "fewer than 0.5, rounded to zero (not a true zero)": "rounds to 0",
+    SHOWN_ONLY[FEWER_THAN_6]: "fewer than 6",
 }
 
 

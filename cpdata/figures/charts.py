@@ -7,12 +7,15 @@ suppressed years instead of dropping to zero.
 
 from __future__ import annotations
 
+import html
+import textwrap
+
 import altair as alt
 import pandas as pd
 
 from cpdata.catalogue.catalogue import Indicator
 from cpdata.core import fmt
-from cpdata.figures.trend import SERIES_NAMES
+from cpdata.figures.trend import SERIES_NAMES, on_the_axis, totals_note
 
 SERIES = list(SERIES_NAMES.values())  # council, council local, neighbours, region, England
 COUNCIL, LOCAL, NEIGHBOURS = SERIES[0], SERIES[1], SERIES[2]
@@ -53,11 +56,14 @@ def axis_from_zero(ind: Indicator, values: pd.Series) -> bool:
 
 
 def _band(data: pd.DataFrame) -> pd.DataFrame:
-    return data[(data["series"] == NEIGHBOURS) & data["sn_min"].notna()]
+    """The neighbours' range, numbered in unbroken runs of years: the band stops where the lines stop."""
+    rng = data[(data["series"] == NEIGHBOURS) & data["sn_min"].notna()].sort_values("period").copy()
+    rng["band_run"] = (rng["period"].diff() != 1).cumsum().astype(str)
+    return rng
 
 
 def trend(ind: Indicator, data: pd.DataFrame, target: float | None = None, band: bool = True) -> alt.LayerChart:
-    data = segments(data)
+    data = segments(on_the_axis(ind.unit, data))
     shown = data[data["value"].notna()].copy()
     shown["label"] = [
         fmt.number(v, ind.unit, 1 if s == NEIGHBOURS else ind.decimals)
@@ -101,6 +107,7 @@ def trend(ind: Indicator, data: pd.DataFrame, target: float | None = None, band:
                 x=x,
                 y=alt.Y("sn_min:Q", scale=alt.Scale(zero=zero), title=fmt.unit_label(ind.unit)),
                 y2="sn_max:Q",
+                detail="band_run:N",
                 tooltip=[
                     alt.Tooltip("year:N", title="Year"),
                     alt.Tooltip("sn_min:Q", title="Lowest neighbour"),
@@ -144,6 +151,9 @@ def has_gaps(data: pd.DataFrame) -> bool:
 def caption(ind: Indicator, data: pd.DataFrame, band: bool = True) -> str:
     """What a reader needs to read the chart right: zoomed axis, gaps, band, polarity."""
     notes = []
+    if note := totals_note(ind.unit, ind.decimals, data):
+        notes.append(note)
+    data = on_the_axis(ind.unit, data)
     if not axis_from_zero(ind, data["value"]):
         notes.append("The vertical axis does not start at zero.")
     drawn = data[data["value"].notna()]
@@ -169,21 +179,58 @@ def describe(ind: Indicator, council_name: str, data: pd.DataFrame) -> str:
         ]
         if points:
             parts.append(f"{council_name} ({label}) by year: " + "; ".join(points) + ".")
-    return (
-        f"Line chart of {ind.title}: {council_name} against its statistical neighbours, region and England. "
-        + " ".join(parts)
+    against = "its statistical neighbours" if ind.unit == "count" else "its statistical neighbours, region and England"
+    tail = totals_note(ind.unit, ind.decimals, data)
+    return f"Line chart of {ind.title}: {council_name} against {against}. " + " ".join([*parts, tail]).strip()
+
+
+def sources_line(data: pd.DataFrame, as_at: str = "") -> str:
+    """Where the drawn figures came from, and as at when: said under an exported chart."""
+    drawn = data[data["value"].notna()]
+    found = []
+    for series, source in zip(drawn["series"], drawn["source"], strict=True):
+        if not isinstance(source, str) or not source:
+            continue
+        found.append(
+            "statistical neighbours: mean of their published figures" if source.startswith("Mean of ") else source
+        )
+        if series == NEIGHBOURS and not source.startswith("Mean of "):
+            found[-1] = f"statistical neighbours: {source}"
+    text = "Source: " + ("; ".join(dict.fromkeys(found)) or "no figures held") + "."
+    return f"{text} Data as at {as_at}." if as_at else text
+
+
+def export_chart(
+    ind: Indicator, data: pd.DataFrame, target: float | None, council_name: str, as_at: str = ""
+) -> alt.LayerChart:
+    """The trend chart for a report: titled, with its caption, sources and date under the title."""
+    lines = textwrap.wrap(caption(ind, data), 120) + textwrap.wrap(sources_line(data, as_at), 120)
+    return trend(ind, data, target).properties(
+        width=640,
+        title=alt.TitleParams(f"{ind.title}: {council_name}", subtitle=lines, subtitleFontSize=10),
     )
 
 
-def png(ind: Indicator, data: pd.DataFrame, target: float | None, council_name: str, scale: int = 3) -> bytes:
+def png(
+    ind: Indicator, data: pd.DataFrame, target: float | None, council_name: str, scale: int = 3, as_at: str = ""
+) -> bytes:
     """The trend chart as a PNG at print resolution (about 2000 px wide), titled and sourced."""
     import vl_convert as vlc
 
-    chart = trend(ind, data, target).properties(
-        width=640,
-        title=alt.TitleParams(f"{ind.title}: {council_name}", subtitle=caption(ind, data), subtitleFontSize=10),
+    return vlc.vegalite_to_png(export_chart(ind, data, target, council_name, as_at).to_json(), scale=scale)
+
+
+def svg(ind: Indicator, data: pd.DataFrame, target: float | None, council_name: str, as_at: str = "") -> bytes:
+    """The trend chart as SVG (for Word and print: sharp at any size), with a <title> and <desc> too."""
+    import vl_convert as vlc
+
+    drawn = vlc.vegalite_to_svg(export_chart(ind, data, target, council_name, as_at).to_json())
+    start = drawn.index(">", drawn.index("<svg")) + 1
+    about = (
+        f"<title>{html.escape(f'{ind.title}: {council_name}')}</title>"
+        f"<desc>{html.escape(describe(ind, council_name, data) + ' ' + sources_line(data, as_at))}</desc>"
     )
-    return vlc.vegalite_to_png(chart.to_json(), scale=scale)
+    return (drawn[:start] + about + drawn[start:]).encode("utf-8")
 
 
 def briefing_trend(ind: Indicator, data: pd.DataFrame, width: int = 460, height: int = 170) -> alt.LayerChart:
@@ -214,7 +261,7 @@ def briefing_trend(ind: Indicator, data: pd.DataFrame, width: int = 460, height:
             shape=alt.Shape("series:N", scale=alt.Scale(domain=present, range=shapes), legend=None),
         ),
     ]
-    marked = data[(data["series"] == COUNCIL) & data["value"].isna() & data["symbol"].notna()]
+    marked = data[data["series"].isin([COUNCIL, LOCAL]) & data["value"].isna() & data["symbol"].notna()]
     if not marked.empty:
         layers.append(
             alt.Chart(_json_safe(marked))

@@ -1,9 +1,13 @@
-"""Disclosure control for what members see in public: briefing screens and the briefing pack.
+"""Disclosure control: what members see in public (briefing screens and the pack), and the council's own
+(unpublished) counts on every page.
 
 A committee meeting is public, so a briefing shows nothing that DfE's published tables would
 not: counts of 1 to 5 children are suppressed (DfE's practice, shown as "fewer than 6"), and a
 percentage worked out on fewer than ``min_base()`` children is withheld with a note, because
 such a figure can point at an identifiable child. Zero is shown: it identifies nobody.
+
+The pages are open to anyone on the intranet, so a council's local count of 1 to 5 follows the same
+rule there (``local_counts_protected``); DfE's published figures are shown as DfE published them.
 """
 
 from __future__ import annotations
@@ -12,12 +16,15 @@ import math
 import os
 from dataclasses import dataclass
 
-from cpdata.core import fmt
+import pandas as pd
+
+from cpdata.core import fmt, symbols
 
 FEWER_THAN_6 = "fewer than 6"
-CHART_MARK = "<6"
+CHART_MARK = symbols.FEWER_THAN_6  # "<6", also the symbol a withheld local count carries on the pages
 SMALL_BASE_MARK = "n<"
 DEFAULT_MIN_BASE = 10
+SMALL_COUNT_NOTE = "Counts of 1 to 5 children are not shown (DfE practice)."
 
 
 def min_base() -> int:
@@ -55,12 +62,14 @@ class Safe:
 def protect(value: object, unit: str, decimals: int, symbol: str | None = None, base: object = None) -> Safe:
     """One figure made safe to show: small counts and small-base percentages withheld, symbols kept."""
     if fmt.is_missing(value):
+        if symbol == CHART_MARK:  # a local count already withheld for the pages
+            return Safe(None, FEWER_THAN_6, True, SMALL_COUNT_NOTE)
         return Safe(None, fmt.figure(None, symbol, unit, decimals))
     v = float(value)  # type: ignore[arg-type]
     if math.isinf(v):
         return Safe(None, "-")
     if unit == "count" and is_small_count(v):
-        return Safe(None, FEWER_THAN_6, True, "Counts of 1 to 5 children are not shown (DfE practice).")
+        return Safe(None, FEWER_THAN_6, True, SMALL_COUNT_NOTE)
     if unit == "percent" and base_too_small(base):
         minimum = min_base()
         return Safe(
@@ -80,3 +89,21 @@ def protect_series(values: list[object], unit: str, bases: list[object] | None =
         safe = protect(v, unit, 0, None, b)
         out.append(None if safe.withheld or safe.value is None else float(v))  # type: ignore[arg-type]
     return out
+
+
+def local_counts_protected(rows: pd.DataFrame, unit: str) -> pd.DataFrame:
+    """An indicator's series rows with every local (unpublished) count of 1 to 5 replaced by the ``<6`` symbol:
+    no value, so no page, chart, table, sentence, difference or download can show it. Published figures are
+    left as DfE published them (DfE applies its own suppression before publishing)."""
+    if unit != "count" or rows.empty or "local_value" not in rows:
+        return rows
+    small = rows["local_value"].map(is_small_count).astype(bool)
+    if not small.any():
+        return rows
+    rows = rows.copy()
+    rows.loc[small, ["local_value", "local_numerator"]] = float("nan")
+    rows.loc[small, "local_symbol"] = CHART_MARK
+    shown_local = small & (rows["basis"] == "local")
+    rows.loc[shown_local, ["value", "numerator"]] = float("nan")
+    rows.loc[shown_local, "symbol"] = CHART_MARK
+    return rows

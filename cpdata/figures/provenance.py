@@ -52,7 +52,12 @@ def frameworks_table(frameworks: Mapping[str, Framework]) -> pd.DataFrame:
 
 
 def symbols_table() -> pd.DataFrame:
-    return pd.DataFrame([{"Symbol": k, "Meaning": v} for k, v in symbols.MEANINGS.items()])
+    """Every symbol a file may hold, then the marks the dashboard puts in place of a figure it withholds."""
+    marks = {
+        **symbols.MEANINGS,
+        **{k: f"{v} (a council's own count; the dashboard's mark)" for k, v in symbols.SHOWN_ONLY.items()},
+    }
+    return pd.DataFrame([{"Symbol": k, "Meaning": v} for k, v in marks.items()])
 
 
 def neighbours_table(council: str, model: str, data_dir: Path | None = None) -> pd.DataFrame:

@@ -97,3 +97,60 @@ def _series_source(key: str, rows: pd.DataFrame) -> list[str]:
             s if s else (p or "") for s, p in zip(rows["england_source"], rows["england_published_source"], strict=True)
         ]
     return ["DfE published figure"] * len(rows)
+
+
+# A count's England and region figures are totals of many councils' children (81,770 beside a council's 366):
+# on the same axis they flatten the council and its neighbours onto zero, so a count's chart draws the council
+# and its neighbours only, and the caption gives England's and the region's counts in words.
+TOTALS = (SERIES_NAMES["region"], SERIES_NAMES["england"])
+
+
+def on_the_axis(unit: str, data: pd.DataFrame) -> pd.DataFrame:
+    """The series a chart draws: all of them, except England's and the region's totals for a count."""
+    if unit != "count":
+        return data
+    return data[~data["series"].isin(TOTALS)]
+
+
+def totals_note(unit: str, decimals: int, data: pd.DataFrame) -> str:
+    """``England's count (81,770 in 2024/25) and the region's (9,080) are not drawn: ...`` for a count's chart."""
+    if unit != "count":
+        return ""
+    latest = {}
+    for name in TOTALS:
+        part = data[(data["series"] == name) & data["value"].notna()]
+        if not part.empty:
+            row = part.sort_values("period").iloc[-1]
+            latest[name] = (fmt.number(row["value"], unit, decimals), row["year"])
+    if not latest:
+        return ""
+    said = []
+    if SERIES_NAMES["england"] in latest:
+        number, year = latest[SERIES_NAMES["england"]]
+        said.append(f"England's count ({number} in {year})")
+    if SERIES_NAMES["region"] in latest:
+        number, year = latest[SERIES_NAMES["region"]]
+        said.append(f"the region's ({number})" if said else f"The region's count ({number} in {year})")
+    what = "are not drawn (totals" if len(said) == 2 else "is not drawn (a total"
+    return f"{' and '.join(said)} {what} of many councils' children, on another scale)."
+
+
+def council_years(data: pd.DataFrame) -> list[str]:
+    """The years the council has a figure to draw (published or local): one alone makes no trend."""
+    own = data[data["series"].isin([SERIES_NAMES["council"], SERIES_NAMES["local"]]) & data["value"].notna()]
+    return sorted(set(own["year"]))
+
+
+def one_year_note(data: pd.DataFrame) -> str:
+    """Said instead of a chart of one lone point beside other series' lines: ``One year held (2022/23): no trend
+    to draw yet.``, or, when the other years hold symbols, which (``2021/22: c (suppressed)``)."""
+    years = council_years(data)
+    if len(years) != 1:
+        return ""
+    own = data[data["series"].isin([SERIES_NAMES["council"], SERIES_NAMES["local"]])]
+    marked = own[own["value"].isna() & own["symbol"].notna() & (own["year"] != years[0])].sort_values("period")
+    if marked.empty:
+        return f"One year held ({years[0]}): no trend to draw yet."
+    kinds = " or ".join(dict.fromkeys(symbols.short(s) for s in marked["symbol"]))
+    other = "the other year is" if len(marked) == 1 else "the other years are"
+    return f"Only {years[0]} has a figure to draw ({other} {kinds}): no trend to draw."

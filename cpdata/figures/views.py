@@ -15,7 +15,7 @@ import pandas as pd
 
 from cpdata.catalogue.catalogue import Catalogue, Indicator, load_catalogue
 from cpdata.core import fmt, periods
-from cpdata.figures import compare, sentences
+from cpdata.figures import compare, disclosure, sentences
 from cpdata.figures.trend import history_table
 from cpdata.store import queries
 
@@ -94,7 +94,7 @@ def indicator_view(
             has_data=False,
             sentence=f"No figures held yet ({ind.short_title}) — analysts can upload them.",
         )
-    rows = rows.sort_values("period")
+    rows = disclosure.local_counts_protected(rows.sort_values("period"), ind.unit)
     row = _pick_row(rows, year)
     if row is None:
         v = IndicatorView(indicator=ind, has_data=True, rows=rows)

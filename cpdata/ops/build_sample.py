@@ -76,7 +76,7 @@ def build_sn_models(sn21: pd.DataFrame, sn25: pd.DataFrame, areas: pd.DataFrame)
 
 def barnsley_figures(path: Path) -> pd.DataFrame:
     """Barnsley's table through the same path an analyst's upload of it takes."""
-    from cpdata.uploads import ingest, shapes
+    from cpdata.uploads import ingest, shapes, tidy
 
     source = "Barnsley Children in Care and Care Leavers Strategy 2022-25"
     cells, problems, unmatched = shapes.wide_cells(read_csv(path), ingest.Options(council=BARNSLEY, source=source))
@@ -84,7 +84,7 @@ def barnsley_figures(path: Path) -> pd.DataFrame:
         raise ValueError(f"Barnsley's table did not map: {[p.text() for p in problems]}")
     cells["area_code"] = cells["area_given"]
     cells["period"] = cells["period_given"].map(periods.parse)
-    return ingest.finalise(cells, "seed_barnsley_key_indicators")
+    return tidy.finalise(cells, "seed_barnsley_key_indicators")
 
 
 def barking_dagenham_figures(path: Path) -> pd.DataFrame:

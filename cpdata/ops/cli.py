@@ -70,6 +70,15 @@ def _prepare(args: argparse.Namespace):
             print(f"error: {exc.args[0]}", file=sys.stderr)
             return None
     options = ingest.Options(sheet=args.sheet, council=council, percent_scale=args.percent_scale)
+    if args.recipe:  # a DfE file no recipe knows, mapped by a recipe file (as the upload page saves them)
+        from cpdata.uploads import recipe_format
+
+        try:
+            options.recipe = recipe_format.read_recipe(Path(args.recipe))
+        except recipe_format.RecipeFileError as exc:
+            print(f"Refused: the recipe {args.recipe} cannot be used: {exc}.", file=sys.stderr)
+            return None
+        options.save_recipe = args.save_recipe
     data = _read_upload(Path(args.file))
     if data is None:
         return None
@@ -80,7 +89,7 @@ def _prepare(args: argparse.Namespace):
     if prepared.failed:
         print("Refused: nothing was changed.", file=sys.stderr)
         return None
-    changes = ingest.preview(prepared)
+    changes = prepared.changes
     print(", ".join(f"{len(v)} {k}" for k, v in changes.items()))
     return prepared, data
 
@@ -147,6 +156,10 @@ def _load(args: argparse.Namespace) -> int:
         print(f"Refused: {exc}", file=sys.stderr)
         return 1
     print(f"Applied as {entry['id']} ({entry['rows']} rows). Undo with: python -m cpdata undo {entry['id']}")
+    if "recipe_saved" in entry:
+        print(f"Mapping saved as recipes/{entry['recipe_saved']}: files like this are recognised next time.")
+    elif "recipe_not_saved" in entry:
+        print(f"The mapping was not saved: {entry['recipe_not_saved']}.", file=sys.stderr)
     return 0
 
 
@@ -213,6 +226,8 @@ def main(argv: list[str] | None = None) -> int:
         cmd.add_argument("--sheet", help="for an Excel workbook: which sheet")
         cmd.add_argument("--percent-scale", choices=["auto", "percent", "proportion"], default="auto")
         cmd.add_argument("--by", help="who is loading (default: the operating-system user)")
+        cmd.add_argument("--recipe", help="for a DfE file no recipe knows: a recipe file (TOML) that maps it")
+        cmd.add_argument("--save-recipe", action="store_true", help="with --recipe: keep it in the data folder")
         cmd.set_defaults(func=func)
     sub.add_parser("history", help="every upload, newest first").set_defaults(func=_history)
     un = sub.add_parser("undo", help="take an upload back out")

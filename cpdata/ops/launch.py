@@ -33,15 +33,16 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def server_command(port: int, extra: Sequence[str] = ()) -> list[str]:
+def server_command(port: int, extra: Sequence[str] = (), script: str = "dashboard.py") -> list[str]:
     """``streamlit run dashboard.py``, headless on 127.0.0.1:port, with no usage statistics and no file
-    watcher (a test or a timing must not react to someone editing the source meanwhile)."""
+    watcher (a test or a timing must not react to someone editing the source meanwhile). ``script`` is
+    another page script run the same way (the benchmark's peer)."""
     return [
         sys.executable,
         "-m",
         "streamlit",
         "run",
-        "dashboard.py",
+        script,
         "--server.headless",
         "true",
         "--server.address",

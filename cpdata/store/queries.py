@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pandas as pd
 
+from cpdata.core.schema import ENGLAND, FIGURE_KEY
 from cpdata.store import store
 
-ENGLAND = "E92000001"
 SN_MODELS = ("auto", "2021", "2025")
 MODEL_2025_FROM = 2025  # the May 2025 model is used from 2024/25 onwards
 
@@ -68,21 +68,48 @@ def neighbours(council: str, model: str, data_dir: Path | None = None) -> pd.Dat
     )
 
 
-SERIES_SQL = """
+# The series query's columns, by the part of it that makes them: the council's own figures (published,
+# local, and the comparators and target its extracts publish), the neighbours computed, DfE's region and
+# England. ``series`` adds SERIES_DERIVED: the figures to compare, chosen from these.
+SERIES_OWN = (
+    *("pub_value", "pub_symbol", "pub_source", "pub_extract", "pub_numerator", "pub_denominator", "pub_held"),
+    *("local_value", "local_symbol", "local_source", "local_extract", "local_numerator", "local_held"),
+    *("sn_published", "sn_published_symbol", "sn_published_source"),
+    *("england_published", "england_published_symbol", "england_published_source", "target", "target_source"),
+)
+SERIES_SN = ("sn_model", "sn_size", "sn_n", "sn_mean", "sn_median", "sn_min", "sn_max")
+SERIES_COMP = ("england", "england_symbol", "england_source", "region", "region_symbol")
+SERIES_SQL_COLUMNS = ("indicator_id", "period", *SERIES_OWN, *SERIES_SN, *SERIES_COMP)
+SERIES_DERIVED = ("basis", "value", "symbol", "source", "extract", "numerator", "sn", "sn_basis", "england_basis")
+SERIES_COLUMNS = (*SERIES_SQL_COLUMNS, *SERIES_DERIVED)
+
+
+def _select(table: str, columns: tuple[str, ...]) -> str:
+    return ", ".join(f"{table}.{c}" for c in columns)
+
+
+# Which neighbour model a year uses (``x`` holds has21/has25 for the council): the one chosen, else the
+# model in force when the year was published, else whichever the council has. Shared by every query
+# that computes a neighbours' mean, so the pages and the upload checks never disagree about it.
+MODEL_FOR_YEAR = """CASE WHEN $choice <> 'auto' THEN $choice
+           WHEN {period} < $from2025 AND coalesce(x.has21, false) THEN '2021'
+           WHEN {period} >= $from2025 AND coalesce(x.has25, false) THEN '2025'
+           WHEN coalesce(x.has21, false) THEN '2021' ELSE '2025' END"""
+
+SERIES_SQL = (
+    """
 WITH council AS (SELECT area_code, region_code FROM areas WHERE area_code = $council),
 held AS (
     SELECT DISTINCT f.indicator_id, f.period FROM figures f, council c
     WHERE f.indicator_id IN (SELECT unnest($ids::VARCHAR[]))
-      AND f.area_code IN (c.area_code, c.region_code, 'E92000001')),
+      AND f.area_code IN (c.area_code, c.region_code, $england)),
 has AS (SELECT
     bool_or(model = '2021') AS has21, bool_or(model = '2025') AS has25
     FROM sn_models WHERE area_code = $council),
 model AS (
-    SELECT h.indicator_id, h.period,
-      CASE WHEN $choice <> 'auto' THEN $choice
-           WHEN h.period < $from2025 AND coalesce(x.has21, false) THEN '2021'
-           WHEN h.period >= $from2025 AND coalesce(x.has25, false) THEN '2025'
-           WHEN coalesce(x.has21, false) THEN '2021' ELSE '2025' END AS sn_model
+    SELECT h.indicator_id, h.period, """
+    + MODEL_FOR_YEAR.format(period="h.period")
+    + """ AS sn_model
     FROM held h, has x),
 sn AS (
     SELECT m.indicator_id, m.period, m.sn_model,
@@ -123,23 +150,30 @@ own AS (
     GROUP BY ALL),
 comp AS (
     SELECT f.indicator_id, f.period,
-      any_value(f.value) FILTER (f.area_code = 'E92000001') AS england,
-      any_value(f.symbol) FILTER (f.area_code = 'E92000001') AS england_symbol,
-      any_value(f.source) FILTER (f.area_code = 'E92000001') AS england_source,
-      any_value(f.value) FILTER (f.area_code <> 'E92000001') AS region,
-      any_value(f.symbol) FILTER (f.area_code <> 'E92000001') AS region_symbol
+      any_value(f.value) FILTER (f.area_code = $england) AS england,
+      any_value(f.symbol) FILTER (f.area_code = $england) AS england_symbol,
+      any_value(f.source) FILTER (f.area_code = $england) AS england_source,
+      any_value(f.value) FILTER (f.area_code <> $england) AS region,
+      any_value(f.symbol) FILTER (f.area_code <> $england) AS region_symbol
     FROM figures f, council c
-    WHERE f.area_code IN (c.region_code, 'E92000001') AND f.figure_type = 'value' AND f.basis = 'published'
+    WHERE f.area_code IN (c.region_code, $england) AND f.figure_type = 'value' AND f.basis = 'published'
       AND f.indicator_id IN (SELECT unnest($ids::VARCHAR[]))
     GROUP BY ALL)
-SELECT h.indicator_id, h.period, own.* EXCLUDE (indicator_id, period),
-       sn.* EXCLUDE (indicator_id, period), comp.* EXCLUDE (indicator_id, period)
+SELECT h.indicator_id, h.period, """
+    + _select("own", SERIES_OWN)
+    + ", "
+    + _select("sn", SERIES_SN)
+    + """,
+       """
+    + _select("comp", SERIES_COMP)
+    + """
 FROM held h
 LEFT JOIN own USING (indicator_id, period)
 LEFT JOIN sn USING (indicator_id, period)
 LEFT JOIN comp USING (indicator_id, period)
 ORDER BY h.indicator_id, h.period
 """
+)
 
 
 def series(
@@ -156,7 +190,13 @@ def series(
         raise ValueError(f"sn_model must be one of {SN_MODELS}")
     if not indicator_ids:
         return pd.DataFrame()
-    params = {"council": council, "ids": list(indicator_ids), "choice": sn_model, "from2025": MODEL_2025_FROM}
+    params = {
+        "council": council,
+        "ids": list(indicator_ids),
+        "choice": sn_model,
+        "from2025": MODEL_2025_FROM,
+        "england": ENGLAND,
+    }
     df = _df(SERIES_SQL, params, data_dir)
     use_pub = df["pub_held"].fillna(0) > 0
     df["basis"] = use_pub.map({True: "published", False: "local"}).where(use_pub | (df["local_held"].fillna(0) > 0))
@@ -239,8 +279,72 @@ def periods_held(indicator_ids: list[str], council: str, data_dir: Path | None =
     """Years with any figure for the council or England, newest first (the year picker)."""
     df = _df(
         "SELECT DISTINCT period FROM figures WHERE indicator_id IN (SELECT unnest($ids::VARCHAR[])) "
-        "AND area_code IN ($c, 'E92000001') ORDER BY period DESC",
-        {"ids": list(indicator_ids), "c": council},
+        "AND area_code IN ($c, $england) ORDER BY period DESC",
+        {"ids": list(indicator_ids), "c": council, "england": ENGLAND},
         data_dir,
     )
     return [int(p) for p in df["period"]]
+
+
+HELD_COLUMNS = [*FIGURE_KEY, "value", "symbol", "source", "extract_id"]
+
+
+def held_figures(indicator_ids: list[str], area_codes: list[str], data_dir: Path | None = None) -> pd.DataFrame:
+    """The figures held now for these indicators and areas (every period, type and basis): what an upload
+    of them would replace, for its checks and its preview. Columns ``HELD_COLUMNS``."""
+    if not indicator_ids or not area_codes:
+        return pd.DataFrame(columns=HELD_COLUMNS)
+    return _df(
+        f"SELECT {', '.join(HELD_COLUMNS)} FROM figures WHERE indicator_id IN (SELECT unnest($i::VARCHAR[])) "
+        "AND area_code IN (SELECT unnest($a::VARCHAR[]))",
+        {"i": list(indicator_ids), "a": list(area_codes)},
+        data_dir,
+    )
+
+
+SN_MEANS_SQL = (
+    """
+WITH k AS (
+    SELECT DISTINCT unnest($ids::VARCHAR[]) AS indicator_id, unnest($areas::VARCHAR[]) AS area_code,
+      unnest($periods::INTEGER[]) AS period),
+c AS (SELECT a.area_code, a.region_code FROM areas a WHERE a.area_code IN (SELECT area_code FROM k)),
+held AS (
+    SELECT DISTINCT k.* FROM k JOIN c USING (area_code) JOIN figures f
+      ON f.indicator_id = k.indicator_id AND f.period = k.period
+     AND f.area_code IN (c.area_code, c.region_code, $england)),
+has AS (
+    SELECT area_code, bool_or(model = '2021') AS has21, bool_or(model = '2025') AS has25
+    FROM sn_models WHERE area_code IN (SELECT area_code FROM k) GROUP BY area_code),
+model AS (
+    SELECT h.indicator_id, h.area_code, h.period, """
+    + MODEL_FOR_YEAR.format(period="h.period")
+    + """ AS sn_model
+    FROM held h LEFT JOIN has x USING (area_code))
+SELECT m.indicator_id, m.area_code, m.period, round(avg(f.value), 1) AS sn_mean
+FROM model m
+LEFT JOIN sn_models s ON s.model = m.sn_model AND s.area_code = m.area_code
+LEFT JOIN figures f ON f.indicator_id = m.indicator_id AND f.period = m.period
+     AND f.area_code = s.neighbour_code AND f.figure_type = 'value' AND f.basis = 'published'
+GROUP BY ALL
+ORDER BY ALL
+"""
+)
+
+
+def sn_means(keys: pd.DataFrame, data_dir: Path | None = None) -> pd.DataFrame:
+    """The neighbours' mean (as ``series`` computes it, model chosen automatically) for each
+    (indicator_id, area_code, period) in ``keys``, in one query however many keys: the upload checks ask
+    this for a whole file. Keys with no figure held for the area, its region or England are left out,
+    as ``series`` leaves those years out."""
+    out = ["indicator_id", "area_code", "period", "sn_mean"]
+    if keys.empty:
+        return pd.DataFrame(columns=out)
+    params = {
+        "ids": keys["indicator_id"].astype(str).tolist(),
+        "areas": keys["area_code"].astype(str).tolist(),
+        "periods": [int(p) for p in keys["period"]],
+        "choice": "auto",
+        "from2025": MODEL_2025_FROM,
+        "england": ENGLAND,
+    }
+    return _df(SN_MEANS_SQL, params, data_dir)[out]

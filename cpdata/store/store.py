@@ -227,13 +227,13 @@ def _database(root: str, token: str, body: bytes) -> duckdb.DuckDBPyConnection:
     # The latest applied figure wins for each key; older ones stay in figures_all (history).
     # Tables, not views: built once per data version instead of on every query.
     con.execute(
-        """CREATE TABLE figures AS SELECT * EXCLUDE (rn) FROM (
-             SELECT *, row_number() OVER (PARTITION BY indicator_id, area_code, period, figure_type, basis
+        f"""CREATE TABLE figures AS SELECT * EXCLUDE (rn) FROM (
+             SELECT *, row_number() OVER (PARTITION BY {", ".join(schema.FIGURE_KEY)}
                                           ORDER BY seq DESC) AS rn FROM figures_all) WHERE rn = 1"""
     )
     con.execute(
-        """CREATE TABLE bright_spots AS SELECT * EXCLUDE (rn) FROM (
-             SELECT *, row_number() OVER (PARTITION BY area_code, survey, wave, age_band, measure_id
+        f"""CREATE TABLE bright_spots AS SELECT * EXCLUDE (rn) FROM (
+             SELECT *, row_number() OVER (PARTITION BY {", ".join(schema.SURVEY_KEY)}
                                           ORDER BY seq DESC) AS rn FROM bright_spots_all) WHERE rn = 1"""
     )
     # Everything is in memory now: no file access from queries, and no one can change that.

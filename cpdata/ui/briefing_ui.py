@@ -8,11 +8,11 @@ from __future__ import annotations
 
 import streamlit as st
 
-from cpdata.briefing import briefing, briefing_html, running_orders
+from cpdata.briefing import briefing, briefing_html, briefing_pdf, running_orders
 from cpdata.briefing.running_orders import RunningOrder
 from cpdata.catalogue.catalogue import load_catalogue
 from cpdata.core import config
-from cpdata.ui import roles, session
+from cpdata.ui import roles, session, ui
 from cpdata.ui.plain import md
 
 DRAFT = "bf_draft"
@@ -156,7 +156,6 @@ def choose_order(sel: dict) -> RunningOrder:
     )
     default = build(sel, None)
     base = saved[start] if start else _default_from(default)
-    views = {s.key: s for s in default.screens}
     titles = {p.id: f"{p.order}. {p.short_title}" for p in fw.pledges}
     pledges = st.multiselect(
         md(f"{fw.pledge_word}s, in the order to show them"),
@@ -167,22 +166,28 @@ def choose_order(sel: dict) -> RunningOrder:
     )
     chosen: dict[str, tuple[str, ...]] = {}
     cat = load_catalogue()
+    held = held_indicators(sel)
     for pid in pledges:
         pledge = fw.pledge(pid)
-        held = {t.indicator.id for t in views[pid].tiles} if pid in views else set()
         chosen[pid] = tuple(
             st.multiselect(
                 md(f"{titles[pid]}: indicators (up to {running_orders.MAX_INDICATORS})"),
                 list(pledge.indicators),
                 default=[i for i in base.indicators.get(pid, ()) if i in pledge.indicators],
                 max_selections=running_orders.MAX_INDICATORS,
-                format_func=lambda i, h=held: cat.indicator(i).short_title + ("" if i in h else " (no figure)"),
+                format_func=lambda i: cat.indicator(i).short_title + ("" if i in held else " (no figure)"),
                 key=f"bf_ind_{fw.id}_{start}_{pid}",
             )
         )
     draft = RunningOrder(saved[start].name if start else "", fw.id, tuple(pledges), chosen)
     st.session_state[DRAFT] = draft
     return draft
+
+
+def held_indicators(sel: dict) -> set[str]:
+    """Every indicator of the framework with a figure for this council and year (not only the default
+    screens' indicators: the picker marked every other one "(no figure)", figures or not)."""
+    return {v.indicator.id for v in ui.views_for(sel, sel["framework"].indicator_ids()) if v.period is not None}
 
 
 def _default_from(b: briefing.Briefing) -> RunningOrder:
@@ -229,32 +234,63 @@ def save_form(sel: dict, order: RunningOrder) -> str | None:
     return running_orders.slug(named.name)
 
 
-def start_link(sel: dict, slug: str | None) -> None:
+def saved_slug(sel: dict, order: RunningOrder) -> str | None:
+    """The saved running order with exactly these screens (the one named like the draft first), if any:
+    the start link carries it on every run, not only on the run that saved it."""
+    same = [s for s, o in _saved(sel).items() if (o.pledges, o.key()[3]) == (order.pledges, order.key()[3])]
+    named = [s for s in same if order.name and s == running_orders.slug(order.name)]
+    return (named or same or [None])[0]
+
+
+def start_link(sel: dict, slug: str | None, order: RunningOrder | None = None) -> None:
+    """The big screen with these choices; ``order=`` names the saved running order that matches them."""
     params = {"framework": sel["framework"].id, "council": sel["council"], "sn": sel["sn"], "screen": "cover"}
     if sel["year"]:
         params["year"] = str(sel["year"])
+    slug = slug or (saved_slug(sel, order) if order is not None and order.pledges else None)
     if slug:
         params["order"] = slug
     st.page_link("pages/briefing.py", label="Start the briefing (full screen)", icon="▶️", query_params=params)
 
 
 def pack_section(sel: dict, order: RunningOrder) -> None:
-    """Build the offline pack with progress shown; the download keeps the last one built."""
+    """Build the offline pack (HTML) or the PDF with progress shown; each download keeps the last one built."""
     st.header("Briefing pack")
     st.markdown(
-        "One HTML file with every screen above: charts are embedded images, it opens without a network "
-        "connection, and it prints one screen per landscape page."
+        "Every screen above, one per landscape page: as a **PDF** for the committee papers (text selectable, "
+        "charts sharp at any size, tagged for screen readers), or as one **HTML** file that opens in any "
+        "browser without a network connection."
     )
-    if st.button("Build the briefing pack", key="bf_build"):
-        b = build(sel, order if order.pledges else None)
-        bar = st.progress(0.0, text="Starting")
-        html = briefing_html.pack_html(b, lambda f, text: bar.progress(f, text=text))
-        st.session_state["bf_pack"] = (briefing_html.pack_filename(b), html.encode("utf-8"))
-    if "bf_pack" in st.session_state:
-        name, data = st.session_state["bf_pack"]
-        st.download_button(
-            f"Download {name} ({len(data) / 1e6:.1f} MB)", data, file_name=name, mime="text/html", key="bf_dl"
-        )
+    missing = briefing_pdf.unavailable()
+    pdf_col, html_col = st.columns(2)
+    with pdf_col:
+        if missing:
+            st.info(f"The PDF cannot be made on this server: {missing}. The HTML pack still works.")
+        elif st.button("Build the briefing PDF", key="bf_build_pdf", type="primary"):
+            b = build(sel, order if order.pledges else None)
+            bar = st.progress(0.0, text="Starting")
+            pdf = briefing_pdf.pack_pdf(b, lambda f, text: bar.progress(f, text=text))
+            st.session_state["bf_pdf"] = (briefing_pdf.pdf_filename(b), pdf)
+        if "bf_pdf" in st.session_state:
+            name, data = st.session_state["bf_pdf"]
+            st.download_button(
+                f"Download {name} ({len(data) / 1e6:.1f} MB)",
+                data,
+                file_name=name,
+                mime="application/pdf",
+                key="bf_dl_pdf",
+            )
+    with html_col:
+        if st.button("Build the briefing pack (HTML)", key="bf_build"):
+            b = build(sel, order if order.pledges else None)
+            bar = st.progress(0.0, text="Starting")
+            html = briefing_html.pack_html(b, lambda f, text: bar.progress(f, text=text))
+            st.session_state["bf_pack"] = (briefing_html.pack_filename(b), html.encode("utf-8"))
+        if "bf_pack" in st.session_state:
+            name, data = st.session_state["bf_pack"]
+            st.download_button(
+                f"Download {name} ({len(data) / 1e6:.1f} MB)", data, file_name=name, mime="text/html", key="bf_dl"
+            )
 
 
 def present_link(sel: dict, screen: str) -> None:

@@ -26,13 +26,16 @@ def data_version() -> str:
     return store.version()
 
 
-@st.cache_data(max_entries=64, show_spinner=False)
+# cache_resource, not cache_data: pickers only read these, so every session shares one copy rather than
+# unpickling its own on each of the four calls a run makes. Called with keyword arguments throughout:
+# Streamlit looks up a function's signature for every positional argument of every cached call.
+@st.cache_resource(max_entries=64, show_spinner=False)
 def _councils(version: str, data_dir: str) -> dict[str, str]:
     df = queries.councils()
     return dict(zip(df["area_code"], df["name"], strict=True))
 
 
-@st.cache_data(max_entries=256, show_spinner=False)
+@st.cache_resource(max_entries=256, show_spinner=False)
 def _years(version: str, data_dir: str, council: str, ids: tuple[str, ...]) -> list[int]:
     return queries.periods_held(list(ids), council)
 
@@ -83,7 +86,7 @@ def init_state() -> None:
     qp = st.query_params
     fws = frameworks()
     st.session_state["framework"] = qp.get("framework") if qp.get("framework") in fws else _default_framework(fws)
-    options = _councils(data_version(), str(config.data_dir()))
+    options = _councils(version=data_version(), data_dir=str(config.data_dir()))
     council = _resolve_council(qp.get("council"), options) or _resolve_council(config.default_council(), options)
     st.session_state["council"] = council or next(iter(options))
     st.session_state["sn"] = qp.get("sn") if qp.get("sn") in SN_CHOICES else "auto"
@@ -97,12 +100,14 @@ def sidebar() -> None:
     """The council, framework, year and comparator pickers; every page shares them."""
     version, root = data_version(), str(config.data_dir())
     fws = frameworks()
-    options = _councils(version, root)
+    options = _councils(version=version, data_dir=root)
     with st.sidebar:
         st.selectbox("Council", list(options), key="council", format_func=lambda c: options.get(c, c))
         st.selectbox("Framework", list(fws), key="framework", format_func=lambda f: fws[f].title)
         fw = fws[st.session_state["framework"]]
-        years = _years(version, root, st.session_state["council"], tuple(fw.indicator_ids()))
+        years = _years(
+            version=version, data_dir=root, council=st.session_state["council"], ids=tuple(fw.indicator_ids())
+        )
         if st.session_state.get("year") not in years:
             st.session_state["year"] = years[0] if years else None
         if years:
@@ -125,7 +130,7 @@ def sidebar() -> None:
 
 def council_options() -> dict[str, str]:
     """Current councils, code -> name, for pickers."""
-    return _councils(data_version(), str(config.data_dir()))
+    return _councils(version=data_version(), data_dir=str(config.data_dir()))
 
 
 def ensure_routed() -> None:
@@ -155,7 +160,7 @@ def selection() -> dict:
     return {
         "framework": fw,
         "council": council,
-        "council_name": _councils(data_version(), str(config.data_dir()))[council],
+        "council_name": _councils(version=data_version(), data_dir=str(config.data_dir()))[council],
         "year": st.session_state.get("year"),
         "sn": st.session_state["sn"],
     }

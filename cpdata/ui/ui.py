@@ -15,11 +15,12 @@ import pyarrow as pa
 import streamlit as st
 from streamlit import dataframe_util
 
-from cpdata.catalogue.catalogue import Indicator, load_catalogue
+from cpdata.catalogue.catalogue import load_catalogue
 from cpdata.core import config, fmt, periods, symbols
 from cpdata.figures import exports, provenance, survey_tables, trend, views
 from cpdata.figures.scorecard import comparison_lines, scorecard_rows
 from cpdata.store import store
+from cpdata.ui import downloads
 from cpdata.ui.plain import md
 from cpdata.ui.session import SN_CHOICES, data_version
 
@@ -57,13 +58,26 @@ def bright_spots_parts(
 
 
 def views_for(sel: dict, ids: list[str]) -> list[views.IndicatorView]:
-    return cached_views(data_version(), str(config.data_dir()), sel["council"], tuple(ids), sel["year"], sel["sn"])
+    # Keyword arguments: Streamlit looks up the signature for each positional argument of a cached call.
+    return cached_views(
+        version=data_version(),
+        data_dir=str(config.data_dir()),
+        council=sel["council"],
+        ids=tuple(ids),
+        year=sel["year"],
+        sn=sel["sn"],
+    )
+
+
+def _lower_first(label: str) -> str:
+    """A picker's label inside a sentence: only its first letter lower-cased ("April" keeps its capital)."""
+    return label[:1].lower() + label[1:]
 
 
 def context_line(sel: dict) -> None:
     year = periods.label(sel["year"]) if sel["year"] else "all years"
     st.caption(
-        f"{md(sel['council_name'])} · {year} · compared with {SN_CHOICES[sel['sn']].lower()} and England · "
+        f"{md(sel['council_name'])} · {year} · compared with {_lower_first(SN_CHOICES[sel['sn']])} and England · "
         f"data as at {provenance.as_at()} (version {data_version()[:8]}; see About the data)"
     )
 
@@ -181,18 +195,21 @@ def indicator_block(v: views.IndicatorView, sel: dict) -> None:
             st.caption(md(" ".join(notes)))  # sources are whatever the extract or the analyst wrote
         with right:
             parts = chart_parts(
-                data_version(),
-                str(config.data_dir()),
-                sel["council"],
-                ind.id,
-                sel["year"],
-                sel["sn"],
-                st.session_state.get("band", True),
-                sel["council_name"],
-                v,
+                version=data_version(),
+                data_dir=str(config.data_dir()),
+                council=sel["council"],
+                indicator_id=ind.id,
+                year=sel["year"],
+                sn=sel["sn"],
+                band=st.session_state.get("band", True),
+                council_name=sel["council_name"],
+                _view=v,
             )
-            st.vega_lite_chart(spec=parts.spec, width="stretch", height=340, alt=parts.alt_text)
-            st.caption(md(parts.caption))
+            if lone := trend.one_year_note(parts.data):  # a lone dot beside other series' lines reads as a trend
+                st.info(md(f"{lone} The figures are in the table below."))
+            else:
+                st.vega_lite_chart(spec=parts.spec, width="stretch", height=340, alt=parts.alt_text)
+                st.caption(md(parts.caption))
         with st.expander("Numbers behind the chart, and definition"):
             st.dataframe(parts.history, hide_index=True, width="stretch")
             st.download_button(
@@ -204,19 +221,26 @@ def indicator_block(v: views.IndicatorView, sel: dict) -> None:
             )
             st.download_button(
                 "Download the chart (PNG, print resolution)",
-                functools.partial(_png, ind, parts.data, v.target, sel["council_name"]),
+                functools.partial(downloads.png, ind, parts.data, v.target, sel["council_name"]),
                 file_name=f"{ind.id}_{sel['council']}.png",
                 mime="image/png",
                 key=f"png_{ind.id}",
             )
+            st.download_button(
+                "Download the chart (SVG, for Word and print)",
+                functools.partial(downloads.svg, ind, parts.data, v.target, sel["council_name"]),
+                file_name=f"{ind.id}_{sel['council']}.svg",
+                mime="image/svg+xml",
+                key=f"svg_{ind.id}",
+            )
+            st.download_button(
+                "Download these figures (Excel)",
+                functools.partial(downloads.indicator_xlsx, v, dict(sel)),
+                file_name=f"{ind.id}_{sel['council']}.xlsx",
+                mime=downloads.XLSX,
+                key=f"xlsx_{ind.id}",
+            )
             _definition(v)
-
-
-def _png(ind: Indicator, data: pd.DataFrame, target: float | None, council_name: str) -> bytes:
-    """The chart as a PNG, made only when downloaded (Altair is imported then, not for every page)."""
-    from cpdata.figures import charts
-
-    return charts.png(ind, data, target, council_name)
 
 
 def _definition(v: views.IndicatorView) -> None:
@@ -229,7 +253,11 @@ def bright_spots_section(sel: dict, measure_ids: list[str]) -> None:
         return
     st.header("Bright Spots: what children and young people told us")
     parts = bright_spots_parts(
-        data_version(), str(config.data_dir()), sel["council"], tuple(measure_ids), sel["council_name"]
+        version=data_version(),
+        data_dir=str(config.data_dir()),
+        council=sel["council"],
+        ids=tuple(measure_ids),
+        council_name=sel["council_name"],
     )
     if parts.table is None:
         cat = load_catalogue()
@@ -263,4 +291,11 @@ def scorecard(sel: dict, pledge, all_views: dict[str, views.IndicatorView]) -> N
         file_name=f"scorecard_{pledge.id}_{sel['council']}.csv",
         mime="text/csv",
         key=f"score_{pledge.id}",
+    )
+    st.download_button(
+        "Download this scorecard (Excel)",
+        functools.partial(downloads.scorecard_xlsx, [pledge], all_views, dict(sel), f"Scorecard: {pledge.title}"),
+        file_name=f"scorecard_{pledge.id}_{sel['council']}.xlsx",
+        mime=downloads.XLSX,
+        key=f"score_xlsx_{pledge.id}",
     )

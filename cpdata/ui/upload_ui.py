@@ -12,7 +12,8 @@ from cpdata.catalogue.catalogue import load_catalogue
 from cpdata.store import store
 from cpdata.ui import roles
 from cpdata.ui.plain import md
-from cpdata.uploads import auth, ingest, saved_recipes, shapes, surveys, uploads
+from cpdata.uploads import auth, ees, ingest, saved_recipes, shapes, surveys, uploads
+from cpdata.uploads.problems import counted
 
 
 def analyst() -> str | None:
@@ -151,8 +152,7 @@ def problems_table(prepared: ingest.Prepared) -> None:
     if not prepared.problems:
         st.success(md(f"{prepared.filename}: recognised as {prepared.shape}; every check passed."))
         return
-    fails = sum(p.severity == "fail" for p in prepared.problems)
-    advisories = len(prepared.problems) - fails
+    fails, advisories = counted(prepared.problems, "fail"), counted(prepared.problems, "advisory")
     (st.error if fails else st.warning)(
         md(f"{prepared.filename}: recognised as {prepared.shape}. {fails} problem(s) to fix, {advisories} to check.")
         + (" Nothing has been changed." if fails else "")
@@ -227,7 +227,7 @@ def history_and_undo(who: str) -> None:
 HELD_CHECKS = 4  # the page checks a file up to three times a run (as read, with a recipe, with a mapping)
 
 
-def prepare(data: bytes, filename: str, options: ingest.Options) -> ingest.Prepared:
+def prepare(data: bytes, filename: str, options: ingest.Options, frame: pd.DataFrame | None = None) -> ingest.Prepared:
     """The file checked with these options against this data version, reused while none of them changes.
 
     Every click on the page reruns it, and checking a 20,040-row file took ~0.2 s on the sample data and
@@ -237,7 +237,7 @@ def prepare(data: bytes, filename: str, options: ingest.Options) -> ingest.Prepa
     key = (store.version(), hashlib.sha256(data).hexdigest(), filename, repr(options))
     held: dict = st.session_state.setdefault("_upload_checks", {})
     if key not in held:
-        held[key] = ingest.prepare(data, filename, options)
+        held[key] = ingest.prepare(data, filename, options, frame=frame)
         while len(held) > HELD_CHECKS:
             held.pop(next(iter(held)))
     return held[key]
@@ -247,29 +247,40 @@ def read_bytes(uploaded) -> bytes:
     return uploaded.getvalue() if hasattr(uploaded, "getvalue") else io.BytesIO(uploaded.read()).getvalue()
 
 
-def ees_mapping(data: bytes, filename: str, sheet: str | None):
-    """For a DfE file no recipe knows: the analyst maps it to an indicator. Returns (recipe, save) or None."""
-    from cpdata.uploads import ees, readers
-
-    df = readers.read(data, filename, sheet)
-    filters, numbers = ees.columns_of(df)
+def ees_mapping(needs: shapes.NeedsRecipe, filename: str) -> tuple[ees.Recipe, bool] | None:
+    """For a DfE file no recipe knows: the analyst maps it to an indicator. Returns (recipe, save) once the
+    indicator, the column of figures and every filter are chosen; None until then (nothing is checked for
+    a choice nobody made). What the file holds is shown as plain text: its names come from the file."""
     cat = load_catalogue()
     st.subheader("Map this file to an indicator")
-    st.caption("Pick the indicator, the column holding its figure, and one value for each filter.")
-    ids = list(cat.indicators)
-    indicator = st.selectbox("Indicator", ids, format_func=lambda i: f"{cat.indicators[i].title} ({i})", key="ees_ind")
-    if not numbers:
+    st.text(needs.description)
+    if not needs.numbers:
         st.error("No column of figures was found in this file.")
         return None
-    value = st.selectbox("Column with the figure", numbers, key="ees_value")
-    numerator = st.selectbox("Column with the count (optional)", ["", *numbers], key="ees_num") or None
-    chosen = {}
-    for col, values in filters.items():
-        chosen[col] = st.selectbox(md(f"Filter '{col}'"), values, key=f"ees_f_{col}")
+    st.caption("Pick the indicator, the column holding its figure, and one value for each filter.")
+    ids = list(cat.indicators)
+    only = lambda options: 0 if len(options) == 1 else None  # noqa: E731 - one choice is made already
+    indicator = st.selectbox(
+        "Indicator",
+        ids,
+        index=None,
+        placeholder="choose…",
+        format_func=lambda i: f"{cat.indicators[i].title} ({i})",
+        key="ees_ind",
+    )
+    value = st.selectbox("Column with the figure", needs.numbers, index=only(needs.numbers), key="ees_value")
+    numerator = st.selectbox("Column with the count (optional)", ["", *needs.numbers], key="ees_num") or None
+    chosen = {
+        col: st.selectbox(md(f"Filter '{col}'"), values, index=only(values), placeholder="choose…", key=f"ees_f_{col}")
+        for col, values in needs.filters.items()
+    }
     publication = st.text_input(
         "Publication (the source shown on screen)", value="DfE: Explore Education Statistics", key="ees_pub"
     )
     save = st.checkbox("Save this mapping for files like this next time", value=True, key="ees_save")
+    if indicator is None or value is None or any(v is None for v in chosen.values()):
+        st.info("Choose the indicator, the column with the figure and a value for each filter to check the file.")
+        return None
     recipe = saved_recipes.recipe_from_choice(
         saved_recipes.name_for(cat.indicators[indicator].short_title, filename),
         indicator,
@@ -279,3 +290,38 @@ def ees_mapping(data: bytes, filename: str, sheet: str | None):
         numerator,
     )
     return recipe, save
+
+
+def applied(entry: dict) -> None:
+    """What Apply did: the figures applied, and whether the mapping made for them was saved."""
+    st.success(md(f"Applied as {entry['id']}: {entry['rows']} figures. Every page now shows them."))
+    if "recipe_saved" in entry:
+        st.info(md(f"Mapping saved as {entry['recipe_saved']}: files like this will be recognised next time."))
+    elif "recipe_not_saved" in entry:
+        st.warning(md(f"The upload is applied, but the mapping was not saved: {entry['recipe_not_saved']}."))
+
+
+def check_map_and_apply(data: bytes, filename: str, options: ingest.Options, who: str) -> None:
+    """The file checked (once per choice); a DfE file no recipe knows is mapped first and a wide table's
+    unknown names matched, then its problems, what it would change, and Apply. Checks wait for the choice."""
+    prepared = prepare(data, filename, options)
+    if prepared.needs_recipe is not None:
+        mapped = ees_mapping(prepared.needs_recipe, filename)
+        if mapped is None:
+            return
+        options.recipe, options.save_recipe = mapped
+        prepared = prepare(data, filename, options, frame=prepared.frame)
+    if prepared.unmatched:
+        options.mapping = mapping_choices(prepared)
+        prepared = prepare(data, filename, options, frame=prepared.frame)
+    problems_table(prepared)
+    if prepared.failed:
+        return
+    preview_tables(prepared.changes)
+    if st.button("Apply this upload", type="primary"):
+        try:
+            entry = uploads.apply(prepared, data, who)
+        except uploads.UploadRefused as exc:
+            st.error(md(exc))
+        else:
+            applied(entry)

@@ -1,7 +1,7 @@
 """Reading an upload's text cells: numbers, symbols and years, a column at a time.
 
 Every cell stays text until here (``cpdata.uploads.readers``). A column repeats few values, so each
-distinct text is parsed once; the checks and ``cpdata.uploads.ingest.finalise`` share these readings.
+distinct text is parsed once; the checks and ``cpdata.uploads.tidy.finalise`` share these readings.
 """
 
 from __future__ import annotations

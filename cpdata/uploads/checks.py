@@ -3,18 +3,20 @@
 Like DfE's data screener: every problem is reported at once, naming the row, the column,
 what is wrong and how to fix it. ``fail`` blocks the upload; ``advisory`` warns. The checks
 here ask whether each row names a known indicator, area and year, only once, and holds a number
-or a symbol; those in ``cpdata.uploads.number_checks`` ask whether the numbers are sensible.
+or a symbol; those in ``cpdata.uploads.number_checks`` ask whether the numbers are sensible, and those
+in ``cpdata.uploads.survey_checks`` read Bright Spots results. All are registered in ``CHECKS``.
 """
 
 from __future__ import annotations
 
 import difflib
+from dataclasses import dataclass
 
 import pandas as pd
 
-from cpdata.core import periods
+from cpdata.core import periods, schema
 from cpdata.core.plain_text import UNSAFE, unsafe_characters
-from cpdata.uploads import number_checks
+from cpdata.uploads import number_checks, survey_checks
 from cpdata.uploads.cell_values import parse_cells
 from cpdata.uploads.problems import Check, Context, Problem, each_row
 
@@ -166,14 +168,15 @@ def value_parses(cells: pd.DataFrame, ctx: Context) -> list[Problem]:
             bad,
             lambda r, p=part: f"'{r[f'raw_{p}']}' is neither a number nor a known symbol (c, x, z, k, low, u, N/A).",
             "Enter a number, or the symbol for a withheld figure; leave blank if nothing is published.",
-            column=lambda r, p=part: r["_column"] if p == "value" else p,
+            # The file's own column (a DfE file's "number"), not ours ("numerator").
+            column=lambda r, p=part: r["_column"] if p == "value" else (r.get(f"_{p}_column") or p),
         )
     return problems
 
 
 def no_duplicates(cells: pd.DataFrame, ctx: Context) -> list[Problem]:
-    key = ["indicator_id", "area_code", "period", "figure_type", "basis"]
-    dup = cells[cells.duplicated(key, keep="first") & cells["area_code"].notna() & cells["period"].notna()]
+    repeated = cells.duplicated(list(schema.FIGURE_KEY), keep="first")
+    dup = cells[repeated & cells["area_code"].notna() & cells["period"].notna()]
     return each_row(
         "duplicate rows",
         "fail",
@@ -184,26 +187,61 @@ def no_duplicates(cells: pd.DataFrame, ctx: Context) -> list[Problem]:
     )
 
 
-CHECKS: list[Check] = [
-    not_empty,
-    text_is_plain,
-    indicator_known,
-    area_known,
-    area_name_matches,
-    period_valid,
-    value_parses,
-    number_checks.percent_scale,
-    number_checks.percent_in_range,
-    number_checks.count_not_negative,
-    no_duplicates,
-    number_checks.sn_agrees,
-    number_checks.plausible_move,
+@dataclass(frozen=True)
+class Registered:
+    """A check and the kind of upload it reads: ``figures`` (template, DfE file, wide table) or
+    ``bright_spots`` (the survey template)."""
+
+    check: Check
+    kind: str
+
+    @property
+    def name(self) -> str:
+        return self.check.__name__
+
+
+def _all(kind: str, *fns: Check) -> list[Registered]:
+    return [Registered(fn, kind) for fn in fns]
+
+
+# Every upload check, in the order its problems are listed (tests/unit/test_checks.py proves that each
+# check function is here and has a file that fails it).
+CHECKS: list[Registered] = [
+    *_all(
+        "figures",
+        not_empty,
+        text_is_plain,
+        indicator_known,
+        area_known,
+        area_name_matches,
+        period_valid,
+        value_parses,
+        number_checks.percent_scale,
+        number_checks.percent_in_range,
+        number_checks.count_not_negative,
+        no_duplicates,
+        number_checks.sn_agrees,
+        number_checks.plausible_move,
+    ),
+    *_all(
+        "bright_spots",
+        text_is_plain,
+        survey_checks.survey_measure_known,
+        survey_checks.survey_area_known,
+        survey_checks.survey_named,
+        survey_checks.survey_wave_valid,
+        survey_checks.survey_numbers_parse,
+        survey_checks.survey_percent_in_range,
+        survey_checks.survey_flag_valid,
+        survey_checks.survey_no_duplicates,
+    ),
 ]
 
 
-def run(cells: pd.DataFrame, ctx: Context) -> list[Problem]:
-    """Every check, in order, so the analyst sees all that is wrong at once."""
+def run(cells: pd.DataFrame, ctx: Context, kind: str = "figures") -> list[Problem]:
+    """Every check for this kind of upload, in order, so the analyst sees all that is wrong at once."""
     problems: list[Problem] = []
-    for check in CHECKS:
-        problems += check(cells, ctx)
+    for registered in CHECKS:
+        if registered.kind == kind:
+            problems += registered.check(cells, ctx)
     return problems

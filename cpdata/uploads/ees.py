@@ -17,6 +17,8 @@ import pandas as pd
 
 from cpdata.core import config, periods, symbols
 from cpdata.core.filestamps import Stamp, stamped
+from cpdata.core.schema import ENGLAND
+from cpdata.uploads import tidy
 from cpdata.uploads.recipe_format import Recipe, RecipeFileError, read_recipe
 
 RECIPE_DIR = config.PACKAGE_DIR / "uploads" / "recipes"
@@ -32,7 +34,6 @@ GEOGRAPHY_COLUMNS = [
     "la_name",
     "new_la_code",
 ]
-ENGLAND = "E92000001"
 log = logging.getLogger(__name__)
 
 
@@ -186,6 +187,8 @@ def to_cells(df: pd.DataFrame, recipe: Recipe) -> pd.DataFrame:
                 "raw_numerator": rows[ind.numerator].to_numpy() if ind.numerator else "",
                 "_row": rows["_row"].to_numpy(),
                 "_column": ind.value,
+                "_numerator_column": ind.numerator or "",
+                "_denominator_column": ind.denominator or "",
             }
         )
         if ind.denominator:
@@ -214,12 +217,10 @@ def _denominators(out: pd.DataFrame, den: pd.DataFrame, column: str) -> list[str
 
 def to_figures(df: pd.DataFrame, recipe: Recipe, extract_id: str) -> pd.DataFrame:
     """Tidy figures for every indicator the recipe names; symbols kept, never zeroed."""
-    from cpdata.uploads import ingest
-
     cells = to_cells(df, recipe)
     cells["area_code"] = cells["area_given"]
     cells["period"] = cells["period_given"].map(periods.parse)
-    return ingest.finalise(cells, extract_id)
+    return tidy.finalise(cells, extract_id)
 
 
 def areas_in(df: pd.DataFrame) -> pd.DataFrame:

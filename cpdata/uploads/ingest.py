@@ -7,18 +7,16 @@ reads each into cells. Nothing is written here; ``cpdata.uploads.uploads`` appli
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 
 from cpdata.catalogue.catalogue import load_catalogue
-from cpdata.core import periods, schema, symbols
 from cpdata.core.plain_text import unsafe_characters
 from cpdata.store import queries
-from cpdata.uploads import checks, ees, lookups, readers, shapes, surveys
-from cpdata.uploads.cell_values import parse_cells
+from cpdata.uploads import checks, ees, lookups, preview, readers, shapes, surveys, tidy
 from cpdata.uploads.problems import Context, Problem, fail
 
 
@@ -31,17 +29,30 @@ class Options:
     mapping: dict[str, str] = field(default_factory=dict)  # wide-table names -> indicator ids, confirmed
     percent_scale: str = "auto"  # auto | percent | proportion
     source: str | None = None
-    recipe: ees.Recipe | None = None  # an EES mapping made in the page, for a file no recipe knows
+    recipe: ees.Recipe | None = None  # an EES mapping made in the page (or given to the command line)
+    save_recipe: bool = False  # keep ``recipe`` in the data folder when the upload is applied
 
 
 @dataclass
 class Prepared:
+    """An upload read, recognised and checked: everything the page draws and ``uploads.apply`` writes.
+
+    It carries the table it read (``frame``: checking it again with a mapping reads nothing again), the
+    figures already held for it (asked once, for the checks and the preview alike) and the areas (for
+    names beside codes). ``needs_recipe`` is set for a DfE file that no recipe knows: the analyst maps it.
+    """
+
     filename: str
     shape: str  # template | ees | wide | bright_spots | unknown
     problems: list[Problem]
     cells: pd.DataFrame = field(default_factory=pd.DataFrame)
     figures: pd.DataFrame = field(default_factory=pd.DataFrame)
     unmatched: dict[str, str | None] = field(default_factory=dict)  # wide names with a suggestion
+    frame: pd.DataFrame | None = None  # the table as read from the file
+    held: pd.DataFrame = field(default_factory=pd.DataFrame)  # what is held now for these figures
+    areas: pd.DataFrame = field(default_factory=pd.DataFrame)
+    needs_recipe: shapes.NeedsRecipe | None = None
+    recipe_to_save: ees.Recipe | None = None  # saved by ``uploads.apply`` with the figures
 
     @property
     def kind(self) -> str:
@@ -52,70 +63,35 @@ class Prepared:
     def failed(self) -> bool:
         return any(p.severity == "fail" for p in self.problems)
 
-
-def finalise(cells: pd.DataFrame, extract_id: str, percent_scale: str = "percent") -> pd.DataFrame:
-    """Checked cells -> tidy figures. Symbols stay symbols; a blank value publishes nothing.
-
-    Column by column (each distinct cell parsed once); the figures are those the row-by-row
-    version made, value for value and type for type (tests/test_perf_ingest.py).
-    """
-    value = parse_cells(cells["raw_value"])
-    parts = {p: parse_cells(_column(cells, f"raw_{p}", "")) for p in ("numerator", "denominator")}
-    held = (value["value"].notna() | value["symbol"].notna()).to_numpy()
-    bad = ~value["ok"].to_numpy() | (held & ~(parts["numerator"]["ok"] & parts["denominator"]["ok"]).to_numpy())
-    if bad.any():  # a cell the checks refused: fail as the row-by-row version did, on the same cell
-        r = cells.iloc[int(np.flatnonzero(bad)[0])]
-        for part in ("value", "numerator", "denominator"):
-            symbols.parse_cell(r.get(f"raw_{part}", ""))
-    rows = cells[held]
-    values = _numbers_or_none(value["value"].to_numpy()[held])
-    if percent_scale == "proportion":
-        catalogue = load_catalogue()
-        units = rows["indicator_id"].map({i: ind.unit for i, ind in catalogue.indicators.items()}).to_numpy()
-        values = [
-            round(v * 100, 6) if v is not None and u == "percent" else v for v, u in zip(values, units, strict=True)
-        ]
-    columns = {
-        "indicator_id": rows["indicator_id"].tolist(),
-        "area_code": rows["area_code"].tolist(),
-        "period": [int(p) for p in rows["period"]],
-        "figure_type": rows["figure_type"].tolist(),
-        "basis": rows["basis"].tolist(),
-        "value": values,
-        "symbol": value["symbol"].to_numpy()[held].tolist(),
-        "numerator": _numbers_or_none(parts["numerator"]["value"].to_numpy()[held]),
-        "denominator": _numbers_or_none(parts["denominator"]["value"].to_numpy()[held]),
-        "source": rows["source"].tolist(),
-        "note": _column(rows, "note", None).tolist(),
-        "extract_id": [extract_id] * len(rows),
-    }
-    if not len(rows):
-        return pd.DataFrame([], columns=schema.FIGURES.names)
-    return pd.DataFrame(columns, columns=schema.FIGURES.names)  # lists: the types a list of rows gets
+    @functools.cached_property
+    def changes(self) -> dict[str, pd.DataFrame]:
+        """What applying would do (new, changed, unchanged), worked out once per prepared upload."""
+        if self.kind == "bright_spots":
+            return preview.survey_changes(self.figures, self.held)
+        return preview.figure_changes(self.figures, self.held, self.areas)
 
 
-def _column(cells: pd.DataFrame, name: str, default: object) -> pd.Series:
-    return cells[name] if name in cells else pd.Series([default] * len(cells), index=cells.index, dtype=object)
-
-
-def _numbers_or_none(values: np.ndarray) -> list[float | None]:
-    out = values.astype(object)  # Python floats
-    out[np.isnan(values)] = None
-    return out.tolist()
-
-
-def prepare(data: bytes, filename: str, options: Options | None = None, data_dir: Path | None = None) -> Prepared:
-    """Read, recognise and check an upload. Changes nothing."""
+def prepare(
+    data: bytes,
+    filename: str,
+    options: Options | None = None,
+    data_dir: Path | None = None,
+    frame: pd.DataFrame | None = None,
+) -> Prepared:
+    """Read, recognise and check an upload. Changes nothing. ``frame``: the table this file was read as
+    before (the same sheet), so checking it again with the analyst's mapping does not read it again."""
     options = options or Options()
     if odd := unsafe_characters(filename):  # it is recorded in the manifest and shown in the history
         fix = "Rename the file without it and upload it again."
         return Prepared(filename, "unknown", [fail("unsafe file name", f"The file's name contains {odd[0]}.", fix)])
-    try:
-        df = readers.read(data, filename, options.sheet)
-    except readers.ReadError as exc:
-        return Prepared(
-            filename, "unknown", [fail("unreadable", str(exc), "Fix the file as described and upload it again.")]
-        )
+    if frame is None:
+        try:
+            frame = readers.read(data, filename, options.sheet)
+        except readers.ReadError as exc:
+            return Prepared(
+                filename, "unknown", [fail("unreadable", str(exc), "Fix the file as described and upload it again.")]
+            )
+    df = frame
     shape = shapes.detect(df)
     if shape == "bright_spots":
         return _prepare_survey(df, filename, data_dir)
@@ -123,7 +99,11 @@ def prepare(data: bytes, filename: str, options: Options | None = None, data_dir
     if shape == "template":
         cells, problems = shapes.template_cells(df, filename, options)
     elif shape == "ees":
-        cells, problems = shapes.ees_cells(df, options, data_dir)
+        recipe = options.recipe or ees.find_recipe(df, data_dir=data_dir)
+        if recipe is None:
+            needs = shapes.NeedsRecipe.of(df)
+            return Prepared(filename, shape, [needs.problem()], frame=df, needs_recipe=needs)
+        cells, problems = shapes.ees_cells(df, recipe)
     elif shape == "wide":
         cells, problems, unmatched = shapes.wide_cells(df, options)
     else:
@@ -138,68 +118,35 @@ def prepare(data: bytes, filename: str, options: Options | None = None, data_dir
                     "per indicator and columns headed like '2021/22 Outturn'.",
                 )
             ],
+            frame=df,
         )
     if cells.empty and not problems and "area_given" not in cells:  # e.g. a wide table with no figures in it
         problems = [fail("empty", "The file has a header but no figures.", "Add at least one row of figures.")]
     if problems and cells.empty:
-        return Prepared(filename, shape, problems, unmatched=unmatched)
+        return Prepared(filename, shape, problems, unmatched=unmatched, frame=df)
     areas = queries.areas(data_dir)
     cells = lookups.resolve(cells, areas)
-    ctx = Context(
-        load_catalogue(), areas, lookups.held(cells, data_dir), lookups.sn_means(data_dir), options.percent_scale
-    )
+    held = lookups.held(cells, data_dir)
+    ctx = Context(load_catalogue(), areas, held, lookups.sn_means(data_dir), options.percent_scale)
     problems += checks.run(cells, ctx)
-    prepared = Prepared(filename, shape, problems, cells, unmatched=unmatched)
+    prepared = Prepared(filename, shape, problems, cells, unmatched=unmatched, frame=df, held=held, areas=areas)
     if not prepared.failed:
         scale = "proportion" if options.percent_scale == "proportion" else "percent"
-        prepared.figures = finalise(cells, "pending", scale)
+        prepared.figures = tidy.finalise(cells, "pending", scale)
+        if options.recipe is not None and options.save_recipe:
+            prepared.recipe_to_save = options.recipe
     return prepared
 
 
 def _prepare_survey(df: pd.DataFrame, filename: str, data_dir: Path | None) -> Prepared:
-    cells, problems = surveys.cells(df, lookups.area_lookup(queries.areas(data_dir)), filename)
-    problems += checks.text_is_plain(cells)
-    prepared = Prepared(filename, "bright_spots", problems, cells)
+    areas = queries.areas(data_dir)
+    cells, problems = surveys.cells(df, lookups.area_lookup(areas), filename)
+    if not cells.empty:
+        problems += checks.run(cells, Context(load_catalogue(), areas), kind="bright_spots")
+    prepared = Prepared(filename, "bright_spots", problems, cells, frame=df, areas=areas)
     if not prepared.failed and not cells.empty:
         prepared.figures = surveys.finalise(cells, "pending", filename)
+        prepared.held = queries.bright_spots_for(sorted(set(prepared.figures["area_code"])), data_dir)
     elif cells.empty and not problems:
         prepared.problems.append(fail("empty", "The file has a header but no results.", "Add at least one row."))
     return prepared
-
-
-def preview(prepared: Prepared, data_dir: Path | None = None) -> dict[str, pd.DataFrame]:
-    """What applying would do: rows new, changed (old -> new), unchanged; refused rows are the problems."""
-    if prepared.kind == "bright_spots":
-        areas = sorted(set(prepared.figures["area_code"]))
-        return surveys.preview(prepared.figures, queries.bright_spots_for(areas, data_dir))
-    figs = prepared.figures
-    key = ["indicator_id", "area_code", "period", "figure_type", "basis"]
-    held = lookups.held(prepared.cells, data_dir) if not figs.empty else pd.DataFrame(columns=key + ["value", "symbol"])
-    merged = figs.merge(
-        held[key + ["value", "symbol", "source"]], on=key, how="left", suffixes=("", "_old"), indicator=True
-    )
-    same = (merged["value"].fillna(-1e308) == merged["value_old"].fillna(-1e308)) & (
-        merged["symbol"].fillna("") == merged["symbol_old"].fillna("")
-    )
-    new = merged[merged["_merge"] == "left_only"]
-    held_rows = merged[merged["_merge"] == "both"]
-    show = ["indicator_id", "area_code", "period", "figure_type", "basis"]
-
-    def table(df: pd.DataFrame, with_old: bool) -> pd.DataFrame:
-        out = df[show].copy()
-        out["period"] = out["period"].map(periods.label)
-        out["new"] = [
-            symbols.describe(s) if pd.isna(v) else f"{v:g}" for v, s in zip(df["value"], df["symbol"], strict=True)
-        ]
-        if with_old:
-            out["old"] = [
-                symbols.describe(s) if pd.isna(v) else f"{v:g}"
-                for v, s in zip(df["value_old"], df["symbol_old"], strict=True)
-            ]
-        return out.reset_index(drop=True)
-
-    return {
-        "new": table(new, False),
-        "changed": table(held_rows[~same.loc[held_rows.index]], True),
-        "unchanged": table(held_rows[same.loc[held_rows.index]], False),
-    }

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from cpdata.store import queries, store
+from cpdata.store import queries
 from cpdata.uploads.cell_values import each_distinct, year_or_none
 
 
@@ -26,32 +26,13 @@ def held(cells: pd.DataFrame, data_dir: Path | None) -> pd.DataFrame:
     """The figures already stored for these cells' indicators and areas: what an upload would replace."""
     ids = sorted(set(cells["indicator_id"].dropna().unique()))  # unique() first: one value each, not a cell each
     areas = sorted(set(cells["area_code"].dropna().unique()))
-    if not ids or not areas:
-        return pd.DataFrame(columns=["indicator_id", "area_code", "period", "figure_type", "basis", "value", "symbol"])
-    cur = store.cursor(data_dir)
-    try:
-        return cur.execute(
-            "SELECT indicator_id, area_code, period, figure_type, basis, value, symbol, source, extract_id "
-            "FROM figures WHERE indicator_id IN (SELECT unnest($i::VARCHAR[])) "
-            "AND area_code IN (SELECT unnest($a::VARCHAR[]))",
-            {"i": ids, "a": areas},
-        ).df()
-    finally:
-        cur.close()
+    return queries.held_figures(ids, areas, data_dir)
 
 
 def sn_means(data_dir: Path | None) -> Callable[[pd.DataFrame], pd.DataFrame]:
-    """The neighbours' mean for given (indicator, area, period) keys, fetched only if a check asks."""
-
-    def means(keys: pd.DataFrame) -> pd.DataFrame:
-        out = []
-        for (ind, area), part in keys.groupby(["indicator_id", "area_code"]):
-            s = queries.series(area, [ind], data_dir=data_dir)
-            s = s[s["period"].isin(part["period"])]
-            out.append(s[["indicator_id", "period", "sn_mean"]].assign(area_code=area))
-        return pd.concat(out) if out else pd.DataFrame(columns=["indicator_id", "area_code", "period", "sn_mean"])
-
-    return means
+    """The neighbours' mean for given (indicator, area, period) keys, fetched only if a check asks, in one
+    query for the whole file."""
+    return lambda keys: queries.sn_means(keys, data_dir)
 
 
 def area_lookup(areas: pd.DataFrame) -> dict[str, str]:

@@ -23,12 +23,18 @@ class Problem:
     fix: str
     row: int | None = None  # row number in the file as the analyst sees it (header is row 1)
     column: str | None = None
+    count: int = 1  # how many rows it stands for: more than one for "... and N more rows like these"
 
     def text(self) -> str:
         where = ", ".join(
             x for x in (f"row {self.row}" if self.row else "", f"column '{self.column}'" if self.column else "") if x
         )
         return f"{where + ': ' if where else ''}{self.message} Fix: {self.fix}"
+
+
+def counted(problems: list[Problem], severity: str) -> int:
+    """How many problems of this severity there are, counting the rows a "... and N more" line stands for."""
+    return sum(p.count for p in problems if p.severity == severity)
 
 
 def fail(check: str, message: str, fix: str, column: str | None = None) -> Problem:
@@ -64,5 +70,6 @@ def each_row(
     for _, r in rows.head(_MAX_REPORTED).iterrows():
         out.append(Problem(name, severity, message(r), fix, int(r["_row"]), column(r) if column else r["_column"]))
     if len(rows) > _MAX_REPORTED:
-        out.append(Problem(name, severity, f"... and {len(rows) - _MAX_REPORTED} more rows like these.", fix))
+        more = len(rows) - _MAX_REPORTED
+        out.append(Problem(name, severity, f"... and {more} more rows like these.", fix, count=more))
     return out

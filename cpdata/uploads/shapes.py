@@ -8,7 +8,7 @@ survey is recognised here and read by ``cpdata.uploads.surveys``. ``cpdata.uploa
 from __future__ import annotations
 
 import difflib
-from pathlib import Path
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import pandas as pd
@@ -83,14 +83,8 @@ def template_cells(df: pd.DataFrame, filename: str, options: Options) -> tuple[p
     return cells, problems
 
 
-def ees_cells(df: pd.DataFrame, options: Options, data_dir: Path | None = None) -> tuple[pd.DataFrame, list[Problem]]:
-    """An EES file's cells through its recipe: the one chosen in the page, else the first that knows it
-    among the shipped ones and those saved in ``data_dir`` (the folder the upload is checked against)."""
-    recipe = options.recipe or ees.find_recipe(df, data_dir=data_dir)
-    if recipe is None:
-        return pd.DataFrame(), [
-            fail("no recipe", describe_unmapped(df), "Map it to an indicator below, or ask for a recipe.")
-        ]
+def ees_cells(df: pd.DataFrame, recipe: ees.Recipe) -> tuple[pd.DataFrame, list[Problem]]:
+    """An EES file's cells through the recipe that knows it (``ingest`` finds it, or the analyst maps one)."""
     missing = _ees_missing_columns(df, recipe)
     if missing:
         return pd.DataFrame(), [
@@ -127,16 +121,30 @@ def _ees_missing_columns(df: pd.DataFrame, recipe: ees.Recipe) -> list[str]:
     return sorted(need - set(df.columns))
 
 
-def describe_unmapped(df: pd.DataFrame) -> str:
-    """What we recognised in an EES file with no recipe, so the analyst can map it."""
-    filters, numeric = ees.columns_of(df)
-    years = sorted({periods.label(y) for y in map(year_or_none, df["time_period"].astype(str).unique()) if y})
-    levels = sorted(set(df["geographic_level"].astype(str)))
-    return (
-        "This is an Explore Education Statistics file, but no recipe maps it to the catalogue. "
-        f"Filters: {', '.join(filters) or 'none'}. Indicator columns: {', '.join(numeric) or 'none'}. "
-        f"Years: {', '.join(years)}. Geographies: {', '.join(levels)}."
-    )
+@dataclass(frozen=True)
+class NeedsRecipe:
+    """A DfE file that no recipe knows, as the analyst maps it: its filter columns (each with its values),
+    its columns of figures, and what we recognised in it. A state of its own, so no page compares strings."""
+
+    filters: dict[str, list[str]]
+    numbers: list[str]
+    description: str
+
+    @classmethod
+    def of(cls, df: pd.DataFrame) -> NeedsRecipe:
+        filters, numbers = ees.columns_of(df)
+        years = sorted({periods.label(y) for y in map(year_or_none, df["time_period"].astype(str).unique()) if y})
+        levels = sorted(set(df["geographic_level"].astype(str)))
+        text = (
+            "This is an Explore Education Statistics file, but no recipe maps it to the catalogue. "
+            f"Filters: {', '.join(filters) or 'none'}. Indicator columns: {', '.join(numbers) or 'none'}. "
+            f"Years: {', '.join(years)}. Geographies: {', '.join(levels)}."
+        )
+        return cls(filters, numbers, text)
+
+    def problem(self) -> Problem:
+        """The file cannot be applied as it is: said as a problem, for the command line and the checks' list."""
+        return fail("no recipe", self.description, "Map it to an indicator below, or ask for a recipe.")
 
 
 def wide_cells(df: pd.DataFrame, options: Options) -> tuple[pd.DataFrame, list[Problem], dict]:

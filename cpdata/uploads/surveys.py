@@ -24,8 +24,6 @@ OPTIONAL = [
     "source",
     "note",
 ]
-SURVEYS = ("Your Life Your Care", "Your Life Beyond Care")
-KEY = ["area_code", "survey", "wave", "age_band", "measure_id"]
 
 
 def is_survey_template(columns: list[str]) -> bool:
@@ -33,7 +31,7 @@ def is_survey_template(columns: list[str]) -> bool:
 
 
 def cells(df: pd.DataFrame, lookup: dict[str, str], filename: str) -> tuple[pd.DataFrame, list[Problem]]:
-    """Rows with their file row numbers, plus every problem found, all at once."""
+    """Rows with their file row numbers and resolved codes; a missing column is the only problem found here."""
     missing = [c for c in REQUIRED if c not in df.columns]
     if missing:
         return pd.DataFrame(), [
@@ -54,74 +52,8 @@ def cells(df: pd.DataFrame, lookup: dict[str, str], filename: str) -> tuple[pd.D
     out["_row"] = out.index + 2
     out["measure_id"] = [aliases.match(m, "bright_spots") for m in out["measure"]]
     out["area_code_resolved"] = [lookup.get(str(a).strip().lower()) for a in out["area_code"]]
-    problems: list[Problem] = []
-
-    def each(mask: pd.Series, check: str, msg, fix: str, column: str) -> None:
-        for r in out[mask].head(50).to_dict("records"):
-            problems.append(Problem(check, "fail", msg(r), fix, int(r["_row"]), column))
-
-    each(
-        out["measure_id"].isna(),
-        "unknown measure",
-        lambda r: f"'{r['measure']}' is not a Bright Spots measure we know.",
-        "Use a measure id or title from the catalogue.",
-        "measure",
-    )
-    each(
-        out["area_code_resolved"].isna(),
-        "unknown area",
-        lambda r: f"'{r['area_code']}' is not a council we know.",
-        "Use the council's new code, old code or exact name.",
-        "area_code",
-    )
-    each(
-        ~out["survey"].isin(SURVEYS),
-        "unknown survey",
-        lambda r: f"'{r['survey']}' is not a Bright Spots survey.",
-        f"Write the survey as {' or '.join(SURVEYS)}.",
-        "survey",
-    )
-    each(
-        ~out["wave"].astype(str).str.fullmatch(r"20\d\d"),
-        "bad wave",
-        lambda r: f"'{r['wave']}' is not a survey year.",
-        "Write the year the survey ran, e.g. 2023.",
-        "wave",
-    )
-    for col in ("percent", "count", "answered", "respondents", "comparator_percent", "comparator_answered"):
-        each(
-            ~out[col].map(symbols.parses).astype(bool),
-            "not a number",
-            lambda r, c=col: f"'{r[c]}' is not a number.",
-            "Enter a number, or leave it blank.",
-            col,
-        )
-    for col in ("percent", "comparator_percent"):
-        values = out[col].map(symbols.number_or_none)
-        each(
-            values.notna() & ((values < 0) | (values > 100)),
-            "percentage out of range",
-            lambda r, c=col: f"{r[c]} is not a percentage between 0 and 100.",
-            "Check the figure.",
-            col,
-        )
-    each(
-        ~out["bright_spot"].astype(str).str.lower().isin(["", "yes", "no"]),
-        "bad flag",
-        lambda r: f"'{r['bright_spot']}' should be yes, no or blank.",
-        "Write yes where the report names a Bright Spot.",
-        "bright_spot",
-    )
     out["area_code_final"] = out["area_code_resolved"]
-    dup = out.duplicated(["area_code_final", "survey", "wave", "age_band", "measure_id"], keep="first")
-    each(
-        dup & out["measure_id"].notna(),
-        "duplicate rows",
-        lambda r: f"a second result for {r['measure']}, {r['age_band']}, {r['wave']}.",
-        "Keep one row for each measure, age band and survey year.",
-        "(whole row)",
-    )
-    return out, problems
+    return out, []  # the rows are checked by ``cpdata.uploads.survey_checks``, with the other checks
 
 
 def finalise(out: pd.DataFrame, extract_id: str, filename: str) -> pd.DataFrame:
@@ -149,18 +81,3 @@ def finalise(out: pd.DataFrame, extract_id: str, filename: str) -> pd.DataFrame:
             }
         )
     return pd.DataFrame(rows)
-
-
-def preview(figures: pd.DataFrame, held: pd.DataFrame) -> dict[str, pd.DataFrame]:
-    merged = figures.merge(held[KEY + ["percent"]], on=KEY, how="left", suffixes=("", "_old"), indicator=True)
-    new = merged[merged["_merge"] == "left_only"]
-    both = merged[merged["_merge"] == "both"]
-    same = both["percent"].fillna(-1) == both["percent_old"].fillna(-1)
-    show = ["measure_text", "survey", "wave", "age_band"]
-    return {
-        "new": new[show + ["percent"]].reset_index(drop=True),
-        "changed": both[~same][show + ["percent_old", "percent"]]
-        .rename(columns={"percent_old": "old", "percent": "new"})
-        .reset_index(drop=True),
-        "unchanged": both[same][show + ["percent"]].reset_index(drop=True),
-    }

@@ -19,6 +19,7 @@ import pandas as pd
 
 from cpdata.core import config, schema
 from cpdata.store import store
+from cpdata.uploads import saved_recipes
 from cpdata.uploads.ingest import Prepared
 
 LOCK = store.LOCK
@@ -58,13 +59,12 @@ def said_plainly(what: str = "Not applied") -> Iterator[None]:
         raise NotApplied(f"{what}: {why_not_written(exc)}; nothing changed. Tell the server's operators.") from exc
 
 
-@contextlib.contextmanager
-def writer_lock(data_dir: Path | None = None) -> Iterator[None]:
+def _writable(data_dir: Path | None) -> Path:
+    """The data folder, if this user may write it; refused plainly (before the lock) if not."""
     root = data_dir or config.data_dir()
     if not os.access(root, os.W_OK):
         raise UploadRefused(f"The data folder {root} is not writable by this user; ask the server's operators.")
-    with store.writer_lock(root):
-        yield
+    return root
 
 
 def extract_id_for(sha256: str, when: dt.datetime) -> str:
@@ -74,7 +74,10 @@ def extract_id_for(sha256: str, when: dt.datetime) -> str:
 
 
 def apply(prepared: Prepared, data: bytes, who: str, data_dir: Path | None = None) -> dict:
-    """Make a checked upload live in one step. Refuses anything with a failing check."""
+    """Make a checked upload live in one step, under one hold of the writers' lock. Refuses anything with a
+    failing check. A mapping made for it (``prepared.recipe_to_save``) is saved in the same step, so the
+    command line keeps it as the page does; the manifest entry says under which name (``recipe_saved``) or
+    why it was not (``recipe_not_saved``: the figures are applied all the same)."""
     if prepared.failed:
         raise UploadRefused("The upload has failing checks; fix them first: " + prepared.problems[0].text())
     if prepared.figures.empty:
@@ -91,14 +94,27 @@ def apply(prepared: Prepared, data: bytes, who: str, data_dir: Path | None = Non
         "description": f"Upload ({prepared.shape}) of {Path(prepared.filename).name}",
         "shape": prepared.shape,
     }
-    with said_plainly(), writer_lock(data_dir):
-        return store.add_extract(table, prepared.kind, meta, data_dir)
+    root = _writable(data_dir)
+    with said_plainly(), store.writer_lock(root):
+        recipes_before = set((root / "recipes").glob("*.toml"))
+        if prepared.recipe_to_save is not None:
+            try:
+                meta["recipe_saved"] = saved_recipes.save(prepared.recipe_to_save, root).name
+            except (saved_recipes.RecipeError, OSError) as exc:
+                meta["recipe_not_saved"] = str(exc)
+        try:
+            return store.add_extract(table, prepared.kind, meta, root)
+        except OSError:  # not applied: a mapping saved for it just now goes too, so nothing has changed
+            for new in set((root / "recipes").glob("*.toml")) - recipes_before:
+                new.unlink(missing_ok=True)
+            raise
 
 
 def undo(extract_id: str, who: str, data_dir: Path | None = None) -> dict:
     """Take an applied upload back out; the figures seen before it return exactly."""
-    with said_plainly("Not undone"), writer_lock(data_dir):
-        manifest = store.read_manifest(data_dir)
+    root = _writable(data_dir)
+    with said_plainly("Not undone"), store.writer_lock(root):
+        manifest = store.read_manifest(root)
         entry = next((e for e in manifest["extracts"] if e["id"] == extract_id), None)
         if entry is None:
             raise UploadRefused(f"No upload called {extract_id!r} is held.")
@@ -109,7 +125,7 @@ def undo(extract_id: str, who: str, data_dir: Path | None = None) -> dict:
         entry["active"] = False
         entry["undone_at"] = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
         entry["undone_by"] = who
-        store.write_manifest(manifest, data_dir)
+        store.write_manifest(manifest, root)
         return entry
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import tomllib
 
 import pandas as pd
 import pytest
@@ -12,7 +13,7 @@ from cpdata.catalogue.catalogue import load_catalogue, load_frameworks
 from cpdata.core import config
 from cpdata.figures import charts, exports, survey_tables, trend, views
 from cpdata.store import store
-from cpdata.ui import ui
+from cpdata.ui import session, ui
 from tests.app.test_app import no_errors, open_page, start
 
 BARNET = "E09000003"
@@ -108,3 +109,19 @@ def test_history_is_made_when_first_shown_and_is_the_same_table():
             assert v.history is v.history  # made once
         else:
             assert v.history.empty and list(v.history.columns) == []
+
+
+def test_council_and_year_pickers_share_one_copy_across_sessions():
+    """cache_resource: a rerun reads the shared dict and list; cache_data unpickled a copy on every call."""
+    version, root = store.version(config.SAMPLE_DATA_DIR), str(config.SAMPLE_DATA_DIR)
+    assert session._councils(version=version, data_dir=root) is session._councils(version, root)
+    ids = tuple(load_frameworks()["barnet"].indicator_ids())
+    assert session._years(version=version, data_dir=root, council=BARNET, ids=ids) is session._years(
+        version, root, BARNET, ids
+    )
+
+
+def test_server_does_not_collect_garbage_after_every_run():
+    """Streamlit's default full gc.collect() after each run was two thirds of a server's time under load."""
+    settings = tomllib.loads((config.REPO_DIR / ".streamlit" / "config.toml").read_text(encoding="utf-8"))
+    assert settings["runner"]["postScriptGC"] is False

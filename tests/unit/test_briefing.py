@@ -13,6 +13,7 @@ from cpdata.briefing import briefing, briefing_html, running_orders
 from cpdata.briefing.running_orders import RunningOrder, RunningOrderError
 from cpdata.catalogue.catalogue import load_frameworks
 from cpdata.figures import disclosure, views
+from cpdata.figures.trend import one_year_note
 from cpdata.uploads import ingest, uploads
 
 COUNCILS = {"barnet": "E09000003", "barnsley": "E08000016", "barking_dagenham": "E09000002"}
@@ -71,7 +72,9 @@ def test_every_pledge_screen_builds_with_its_charts(framework):
     for s in b.screens:
         assert len(s.tiles) <= running_orders.MAX_INDICATORS
         html = briefing_html.screen_html(b, s.key, briefing_html.images_for(b, s.key))
-        assert html.count('<img src="data:image/svg+xml;base64,') == len(s.tiles)
+        lone = [t for t in s.tiles if one_year_note(t.chart)]  # one year to draw: said in words, not a lone dot
+        assert html.count('<img src="data:image/svg+xml;base64,') == len(s.tiles) - len(lone)
+        assert html.count('class="bf-note bf-lone"') == len(lone)
         assert b.council_name in html and "<script" not in html
         for t in s.tiles:
             assert t.figure and t.sentence.endswith(".")
@@ -248,3 +251,27 @@ def test_a_running_order_is_written_under_the_writers_lock_so_the_tidy_leaves_it
     running_orders.save(order, load_frameworks()["barnet"], data_copy, by="tester")
     assert seen == {"lock_free": False, "tidied": []}
     assert running_orders.saved(load_frameworks()["barnet"], data_copy)["committee-q3"].pledges == ("dreams",)
+
+
+# --- what the summary and the pack say (issue 18) -------------------------------------
+
+
+def test_summary_counts_a_higher_than_neighbours_tile_where_neither_is_better():
+    """Barking and Dagenham's "best care" screen shows "▲ higher than neighbours" for children in care (a count,
+    neither higher nor lower better): the summary must not say "none compared with neighbours"."""
+    b = briefing.build(load_frameworks()["barking_dagenham"], COUNCILS["barking_dagenham"], None)
+    best = b.screen("best_care")
+    assert any(x.startswith("▲ higher than neighbours") for t in best.tiles for x in t.badges)
+    line = b.screen("summary").lines[0]
+    assert "none compared" not in line
+    assert line == "1. The best care: higher than neighbours on 1 (neither higher nor lower is better)."
+
+
+def test_pack_alt_text_calls_local_figures_local_never_published():
+    b = briefing.build(load_frameworks()["barnsley"], COUNCILS["barnsley"], None)
+    local = [(s.key, t) for s in b.screens for t in s.tiles if t.basis.startswith("Local")]
+    assert local
+    for key, t in local:
+        html = briefing_html.screen_html(b, key, {t.indicator.id: ("image/png", b"x")})
+        alt = re.search(rf'data-indicator="{t.indicator.id}".*?alt="([^"]*)"', html, re.DOTALL).group(1)
+        assert "(local figures)" in alt and "(published)" not in alt, alt

@@ -151,3 +151,19 @@ def test_the_reserved_page_paths_are_the_routers():
     pledges = {catalogue.pledge_url(f.id, p.id) for f in load_frameworks().values() for p in f.pledges}
     # The default page, the overview (url_path "overview"), is registered at "".
     assert registered - pledges - {""} == set(catalogue.PAGE_PATHS) - {"overview"}
+
+
+def test_each_indicator_names_the_publication_its_figures_come_from():
+    """An indicator's definition names the publication of the DfE file its shipped recipe reads (issue 18 item 6:
+    the health assessment's definition said "Children looked after in England" while its rows, from the health
+    and convictions file, said "Outcomes for children in need")."""
+    from cpdata.uploads import ees
+
+    cat = load_catalogue()
+    wrong = [
+        (i.id, cat.indicator(i.id).source, r.publication)
+        for r in ees.shipped_recipes()
+        for i in r.indicators
+        if r.publication.removeprefix("DfE: ") not in cat.indicator(i.id).source
+    ]
+    assert wrong == []

@@ -40,7 +40,8 @@ import base64, json, os, pickle, sys, time
 from pathlib import Path
 sys.path.insert(0, sys.argv[1])
 import pyarrow.parquet as pq
-from cpdata import store, uploads
+from cpdata.store import store
+from cpdata.uploads import uploads
 
 def say(*parts):
     os.write(1, (" ".join(map(str, parts)) + "\n").encode())

@@ -3,7 +3,7 @@ import pytest
 
 from cpdata.catalogue import aliases
 from cpdata.core import periods
-from cpdata.uploads import ees, ingest, shapes, wide
+from cpdata.uploads import ees, ingest, shapes, tidy, wide
 from tests.conftest import FIXTURES
 
 
@@ -84,7 +84,7 @@ def test_barnsley_table_reads_with_na_kept_and_blanks_dropped():
     cells, problems, unmatched = shapes.wide_cells(df, ingest.Options(council="E08000016", source="Barnsley strategy"))
     assert not problems and not unmatched
     cells["area_code"], cells["period"] = cells["area_given"], cells["period_given"].map(periods.parse)
-    figs = ingest.finalise(cells, "seed")
+    figs = tidy.finalise(cells, "seed")
     eet = figs[figs["indicator_id"] == "care_leavers_eet_19_21"].set_index(["period", "figure_type"])
     assert eet.loc[(2021, "value"), "value"] == 71.2
     assert eet.loc[(2021, "sn_average"), "value"] == 50.1

@@ -1,5 +1,6 @@
 import csv
 import io
+from xml.etree import ElementTree
 
 import pandas as pd
 import pytest
@@ -48,3 +49,19 @@ def test_context_columns_never_overwrite_the_figures():
 def test_lone_dash_for_no_figure_is_kept_plain():
     assert exports.neutralise("-") == "-"
     assert exports.neutralise("-1+2") == "'-1+2"
+
+
+def test_chart_svg_parses_and_carries_title_source_and_date():
+    v = views.indicator_views("E09000003", ["care_leavers_eet_19_21"], 2025)[0]
+    data = charts.svg(v.indicator, trend.chart_data(v.rows), None, "Barnet", as_at="2026-11-23")
+    root = ElementTree.fromstring(data)  # well-formed XML
+    ns = "{http://www.w3.org/2000/svg}"
+    assert root.tag == f"{ns}svg"
+    title = f"{v.indicator.title}: Barnet"
+    assert root.find(f"{ns}title").text == title  # what a screen reader or Word announces
+    drawn = " ".join(" ".join(t.itertext()) for t in root.iter(f"{ns}text"))  # lines are <tspan>s
+    assert title in drawn  # and printed on the chart itself
+    assert "Source: DfE: Children looked after in England" in drawn and "Data as at 2026-11-23." in drawn
+    assert "64%" in root.find(f"{ns}desc").text  # the figures in words too
+    png = charts.png(v.indicator, trend.chart_data(v.rows), None, "Barnet", as_at="2026-11-23")
+    assert png.startswith(b"\x89PNG")  # the PNG is drawn from the same titled, sourced chart

@@ -291,7 +291,7 @@ CHILD = r"""
 import json, sys, time
 from pathlib import Path
 sys.path.insert(0, sys.argv[1])
-from cpdata import ingest
+from cpdata.uploads import ingest
 ingest.prepare(b"indicator_id,area_code,period,value\ncla_count,E09000003,2025,5\n", "warm.csv")  # as a server is
 
 def peak_mb():

@@ -74,7 +74,7 @@ def test_template_round_trip_apply_then_undo_restores_exactly(data_copy):
     )
     prepared = ingest.prepare(data, "refresh.csv", data_dir=data_copy)
     assert not prepared.failed, [p.text() for p in prepared.problems]
-    changes = ingest.preview(prepared, data_copy)
+    changes = prepared.changes
     assert (len(changes["new"]), len(changes["changed"])) == (2, 0)
     entry = uploads.apply(prepared, data, "tester", data_copy)
     after = _scorecard("E09000003", 2025, data_copy).set_index("indicator_id")
@@ -94,7 +94,7 @@ def test_newer_upload_supersedes_and_history_keeps_both(data_copy):
     second = b"indicator_id,area_code,period,value\ncla_reviews_timely,E09000003,2025,95\n"
     uploads.apply(ingest.prepare(first, "a.csv", data_dir=data_copy), first, "t", data_copy)
     p2 = ingest.prepare(second, "b.csv", data_dir=data_copy)
-    changes = ingest.preview(p2, data_copy)
+    changes = p2.changes
     assert changes["changed"].iloc[0][["old", "new"]].tolist() == ["90", "95"]
     e2 = uploads.apply(p2, second, "t", data_copy)
     assert _scorecard("E09000003", 2025, data_copy).set_index("indicator_id").loc["cla_reviews_timely", "council"] == 95
@@ -109,7 +109,7 @@ def test_barnsley_wide_table_round_trip(data_copy):
     assert prepared.shape == "wide" and not prepared.failed
     assert {p.check for p in prepared.problems} == {"implausible change"}  # dental checks fell in 2020/21
     # The committed sample data already holds this table: applying it changes no figure.
-    assert len(ingest.preview(prepared, data_copy)["changed"]) == 0
+    assert len(prepared.changes["changed"]) == 0
     fig = prepared.figures.set_index(["indicator_id", "period", "figure_type"])
     assert fig.loc[("care_leavers_eet_19_21", 2021, "value"), "value"] == 71.2
     assert fig.loc[("care_leavers_eet_19_21", 2021, "sn_average"), "value"] == 50.1
@@ -125,7 +125,7 @@ def test_ees_round_trip_matches_scorecard(data_copy):
         mine.loc[("care_leavers_eet_19_21", "E09000003", 2025), "value"]
         == card.loc["care_leavers_eet_19_21", "council"]
     )
-    assert len(ingest.preview(prepared, data_copy)["unchanged"]) == len(prepared.figures)
+    assert len(prepared.changes["unchanged"]) == len(prepared.figures)
 
 
 def test_windows_1252_and_percent_signs_and_leading_zeros():
@@ -184,7 +184,7 @@ def test_bright_spots_upload_round_trip_with_significance(data_copy):
     )
     prepared = ingest.prepare(data, "barnsley_bright_spots.csv", data_dir=data_copy)
     assert prepared.shape == "bright_spots" and not prepared.failed, [p.text() for p in prepared.problems]
-    assert len(ingest.preview(prepared, data_copy)["new"]) == 1
+    assert len(prepared.changes["new"]) == 1
     entry = uploads.apply(prepared, data, "tester", data_copy)
     df = survey_tables.bright_spots_table("E08000016", ["bs_life_satisfaction"], data_dir=data_copy)
     table = survey_tables.bright_spots_display(df, "Barnsley")

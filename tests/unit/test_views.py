@@ -116,3 +116,30 @@ def test_a_council_count_is_never_judged_against_englands():
     assert "England" not in v.sentence
     assert "England: 81,770 (a count, not comparable)" in scorecard.comparison_lines(v)
     assert scorecard.scorecard_rows([v]).loc[0, "vs England"] == "-"
+
+
+def test_a_local_count_of_1_to_5_is_withheld_on_every_page_view():
+    """Issue 18 item 8: Barking and Dagenham's own report gives 4 adoptions in 2022/23; the pages (open to anyone
+    on the intranet) follow the briefings' rule, so nothing a page draws from the view can show the 4."""
+    from cpdata.figures import disclosure
+    from cpdata.figures.trend import chart_data
+
+    v = views.indicator_views("E09000002", ["cla_adopted"], None)[0]
+    assert (v.period, v.value, v.symbol, v.basis) == (2023, None, disclosure.CHART_MARK, "local")
+    assert "fewer than 6" in v.sentence and " 4 " not in v.sentence
+    assert v.shown() == "<6" and v.change is None  # no "-12 on the year before" that would give it away
+    held = v.history.set_index("Year")
+    assert held.loc["2022/23", "Local figure"] == "<6" and "4" not in held.loc["2022/23", "Council"]
+    local = chart_data(v.rows).query("series == 'Council, local figure'").set_index("period")
+    assert pd.isna(local.loc[2023, "value"]) and local.loc[2023, "symbol"] == "<6"
+    assert local.loc[2022, "value"] == 16  # 16 identifies nobody: shown
+
+
+def test_a_published_count_of_1_to_5_is_shown_as_dfe_published_it():
+    v = views.indicator_views("E09000002", ["cla_adopted"], None)[0]
+    rows = v.rows.copy()
+    at = rows["period"] == 2023
+    rows.loc[at, ["pub_value", "value", "pub_held"]] = 3
+    rows.loc[at, ["basis", "symbol"]] = ["published", None]
+    shown = views.indicator_view(v.indicator, rows, {}, "E09000002", "Barking and Dagenham", None)
+    assert (shown.value, shown.shown(), shown.basis) == (3, "3", "published")

@@ -1,0 +1,74 @@
+"""What a head of service and a councillor's briefer saw on screen (issue 18), through AppTest: each test
+fails without its fix."""
+
+from __future__ import annotations
+
+from test_app import no_errors, open_page, start
+
+from cpdata.briefing import running_orders
+from cpdata.catalogue.catalogue import load_frameworks
+
+
+def _captions(at) -> str:
+    return "\n".join(c.value for c in at.caption)
+
+
+def test_context_line_keeps_the_months_capital():
+    """Item 5: "compared with statistical neighbours, april 2021 model" had the month in lower case."""
+    at = open_page(start(sn="2021"), "barnet-dreams")
+    no_errors(at)
+    assert "compared with statistical neighbours, April 2021 model (all years) and England" in _captions(at)
+    assert "april" not in _captions(at)
+
+
+def test_briefing_picker_marks_only_indicators_with_no_figure():
+    """Item 9: every indicator outside the default selection was marked "(no figure)", figures or not
+    (Barnsley's average SDQ score, 10.9 in 2024/25, is not among the default four of its pledge)."""
+    at = start(framework="barnsley", council="E08000016")
+    open_page(at, "briefing-setup")
+    no_errors(at)
+    options = [o for m in at.multiselect if m.key.startswith("bf_ind_") for o in m.options]
+    assert "Average SDQ score" in options, options  # held, so not marked
+    assert "Using advocacy services (no figure)" in options  # nothing held: still marked
+
+
+def test_start_link_keeps_the_saved_order_after_building_the_pack(data_copy):
+    """Item 10: after "Build the briefing pack" the start link lost order=, so the bookmark showed the default."""
+    at = start(framework="barnsley", council="E08000016")
+    open_page(at, "briefing-setup")
+    at.multiselect(key="bf_pledges_barnsley_").set_value(["future", "healthy"]).run()
+    at.text_input[0].input("Committee Q3")
+    at.button[0].click().run()
+    assert list(running_orders.saved(load_frameworks()["barnsley"], data_copy)) == ["committee-q3"]
+    at.button(key="bf_build").click().run()
+    no_errors(at)
+    links = [p.proto for p in at.get("page_link") if "Start the briefing" in p.proto.label]
+    assert links and "order=committee-q3" in links[0].query_string, links[0].query_string
+
+
+def test_a_local_count_of_1_to_5_is_not_shown_on_the_pledge_page():
+    """Item 8: "4 children left care through adoption" (a local, unpublished count) was on a page open to anyone."""
+    at = start(framework="barking_dagenham", council="E09000002")
+    open_page(at, "barking-dagenham-best-care")
+    no_errors(at)
+    adopted = [m for m in at.metric if m.label == "Barking and Dagenham, 2022/23" and "6" in m.value]
+    assert [m.value for m in adopted] == ["<6 (fewer than 6)"], [(m.label, m.value) for m in at.metric]
+    text = "\n".join(m.value for m in at.markdown)
+    assert "fewer than 6: counts of 1 to 5 children are not shown" in text
+    assert "4 children" not in text
+    tables = [d.value for d in at.dataframe]
+    assert not any((t.astype(str) == "4").any().any() for t in tables)
+
+
+def test_one_year_held_is_said_instead_of_a_lone_dot():
+    """Item 7: a local figure held for one year drew a chart of one dot beside DfE's lines."""
+    at = start(framework="barking_dagenham", council="E09000002")
+    open_page(at, "barking-dagenham-education")
+    no_errors(at)
+    assert "One year held (2022/23): no trend to draw yet. The figures are in the table below." in [
+        i.value for i in at.info
+    ]
+    blocks = [s.value for s in at.subheader]
+    charts = at.get("vega_lite_chart")
+    assert len(charts) == len(at.metric) - 2  # Personal Education Plans, and GCSE 5+ (its other years are c)
+    assert "Personal Education Plan" in " ".join(blocks)

@@ -1,0 +1,49 @@
+"""Saving a mapping is part of applying the upload it was made for, so the command line keeps it too."""
+
+from __future__ import annotations
+
+from cpdata.ops import cli
+from cpdata.store import store
+from cpdata.uploads import ingest, saved_recipes, uploads
+
+PEPS = (
+    b"time_period,time_identifier,geographic_level,country_code,country_name,region_code,region_name,"
+    b"old_la_code,la_name,new_la_code,measure,pct\n"
+    b"2025,Reporting year,Local authority,E92000001,England,E13000002,Outer London,302,Barnet,E09000003,PEPs,97\n"
+)
+RECIPE = saved_recipes.recipe_from_choice("PEPs by council", "cla_pep", {"measure": "PEPs"}, "pct", "Council extract")
+
+
+def test_apply_saves_the_mapping_with_the_figures(data_copy):
+    prepared = ingest.prepare(PEPS, "peps.csv", ingest.Options(recipe=RECIPE, save_recipe=True), data_copy)
+    assert prepared.recipe_to_save == RECIPE
+    entry = uploads.apply(prepared, PEPS, "Ana", data_copy)
+    assert entry["recipe_saved"] == "peps_by_council.toml"
+    assert (data_copy / "recipes" / "peps_by_council.toml").is_file()
+    assert store.read_manifest(data_copy)["extracts"][-1]["recipe_saved"] == "peps_by_council.toml"
+    again = ingest.prepare(PEPS, "next.csv", data_dir=data_copy)
+    assert again.needs_recipe is None and not again.failed
+
+
+def test_a_mapping_not_asked_to_be_saved_is_not(data_copy):
+    prepared = ingest.prepare(PEPS, "peps.csv", ingest.Options(recipe=RECIPE), data_copy)
+    entry = uploads.apply(prepared, PEPS, "Ana", data_copy)
+    assert "recipe_saved" not in entry and not (data_copy / "recipes").exists()
+
+
+def test_an_unknown_file_is_a_state_of_its_own(data_copy):
+    prepared = ingest.prepare(PEPS, "peps.csv", data_dir=data_copy)
+    assert prepared.needs_recipe is not None and prepared.failed
+    assert prepared.needs_recipe.filters == {"measure": ["PEPs"]} and prepared.needs_recipe.numbers == ["pct"]
+    assert prepared.frame is not None and list(prepared.frame.columns)[-1] == "pct"  # what was read, kept
+
+
+def test_the_command_line_loads_a_file_with_a_recipe_and_saves_it(data_copy, tmp_path, capsys):
+    upload = tmp_path / "peps.csv"
+    upload.write_bytes(PEPS)
+    recipe = tmp_path / "peps.toml"
+    recipe.write_text(saved_recipes.toml_text(RECIPE), encoding="utf-8")
+    assert cli.main(["check", str(upload)]) == 1  # no recipe knows it
+    assert cli.main(["load", str(upload), "--recipe", str(recipe), "--save-recipe", "--by", "ops"]) == 0
+    assert "Mapping saved as recipes/peps_by_council.toml" in capsys.readouterr().out
+    assert cli.main(["check", str(upload)]) == 0  # recognised now, as the page's saved mapping would be
