@@ -66,6 +66,11 @@ def text_is_plain(cells: pd.DataFrame, ctx: Context | None = None) -> list[Probl
     return problems
 
 
+def survey_text_is_plain(cells: pd.DataFrame, ctx: Context | None = None) -> list[Problem]:
+    """The same for a Bright Spots file (its cells keep the file's own column names)."""
+    return text_is_plain(cells, ctx)
+
+
 def _quoted(text: str, limit: int = 60) -> str:
     shown = UNSAFE.sub(" ", text)
     return repr(shown if len(shown) <= limit else shown[: limit - 1] + "…")
@@ -225,7 +230,7 @@ CHECKS: list[Registered] = [
     ),
     *_all(
         "bright_spots",
-        text_is_plain,
+        survey_text_is_plain,
         survey_checks.survey_measure_known,
         survey_checks.survey_area_known,
         survey_checks.survey_named,
