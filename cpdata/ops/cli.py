@@ -149,6 +149,9 @@ def _load(args: argparse.Namespace) -> int:
         return 1
     try:
         entry = uploads.apply(prepared, data, by)
+    except uploads.ChangesNothing as exc:  # not an error: a scheduled load of a file already held
+        print(exc)
+        return 0
     except uploads.NotApplied as exc:  # the disk, not the file: one plain line, no traceback
         print(exc, file=sys.stderr)
         return 1

@@ -318,6 +318,9 @@ def check_map_and_apply(data: bytes, filename: str, options: ingest.Options, who
     if prepared.failed:
         return
     preview_tables(prepared.changes)
+    if uploads.changes_nothing(prepared):  # said, and no Apply: it would add an extract and change nothing
+        st.info(uploads.NOTHING_NEW)
+        return
     if st.button("Apply this upload", type="primary"):
         try:
             entry = uploads.apply(prepared, data, who)

@@ -45,6 +45,22 @@ _WHY = {
 }
 
 
+class ChangesNothing(UploadRefused):
+    """Every figure in the file is held already, the same: applying it would add an extract and change nothing."""
+
+
+NOTHING_NEW = (
+    "Not applied: every figure in this file is held already with the same value (0 new, 0 changed), so "
+    "applying it would change nothing."
+)
+
+
+def changes_nothing(prepared: Prepared) -> bool:
+    """Nothing new and nothing changed: such a file is said to change nothing and not applied."""
+    changes = prepared.changes
+    return not len(changes["new"]) and not len(changes["changed"])
+
+
 def why_not_written(exc: OSError) -> str:
     """A failed write in words an analyst can act on (or pass to the operators)."""
     return _WHY.get(exc.errno or -1) or f"the data folder could not be written ({exc.strerror or exc})"
@@ -82,6 +98,8 @@ def apply(prepared: Prepared, data: bytes, who: str, data_dir: Path | None = Non
         raise UploadRefused("The upload has failing checks; fix them first: " + prepared.problems[0].text())
     if prepared.figures.empty:
         raise UploadRefused("The upload holds no figures to apply.")
+    if changes_nothing(prepared):
+        raise ChangesNothing(NOTHING_NEW)
     sha256 = hashlib.sha256(data).hexdigest()
     extract_id = extract_id_for(sha256, dt.datetime.now(dt.UTC))
     target = schema.BRIGHT_SPOTS if prepared.kind == "bright_spots" else schema.FIGURES

@@ -37,3 +37,12 @@ def test_a_full_disk_says_not_applied_and_keeps_history_and_undo(data_copy, monk
     assert any(h.value == "Uploads applied" for h in at.header)
     assert [b for b in at.button if b.label == "Undo this upload"]  # the first upload can still be undone
     assert folder_hash(data_copy) == before
+
+
+def test_a_file_that_changes_nothing_says_so_and_offers_no_apply(data_copy):
+    at = _sign_in(_upload_page(), "Ana")
+    at.file_uploader[0].set_value(("first.csv", FIRST, "text/csv")).run()
+    _apply(at)
+    at.file_uploader[0].set_value(("same-again.csv", FIRST, "text/csv")).run()
+    assert any("0 new, 0 changed" in i.value for i in at.info)
+    assert not [b for b in at.button if b.label == "Apply this upload"]

@@ -1,0 +1,32 @@
+"""Every row of a file accounted for: refused with its row, column and fix, listed as an advisory, or applied;
+and a file that would change nothing says so and is not applied."""
+
+from __future__ import annotations
+
+import pytest
+
+from cpdata.ops import cli
+from cpdata.uploads import ingest, uploads
+from tests.unit.test_failures_said_plainly import folder_hash
+
+GOOD = b"indicator_id,area_code,period,value\ncla_reviews_timely,E09000003,2024/25,97.5\n"
+
+
+def test_a_file_that_changes_nothing_is_not_applied(data_copy):
+    uploads.apply(ingest.prepare(GOOD, "first.csv", data_dir=data_copy), GOOD, "Ana", data_copy)
+    again = ingest.prepare(GOOD, "again.csv", data_dir=data_copy)
+    assert not again.failed and uploads.changes_nothing(again)
+    before = folder_hash(data_copy)
+    with pytest.raises(uploads.ChangesNothing, match=r"0 new, 0 changed"):
+        uploads.apply(again, GOOD, "Ana", data_copy)
+    assert folder_hash(data_copy) == before
+
+
+def test_the_command_line_says_a_file_changes_nothing_and_applies_nothing(data_copy, tmp_path, capsys):
+    upload = tmp_path / "refresh.csv"
+    upload.write_bytes(GOOD)
+    assert cli.main(["load", str(upload), "--by", "Ana"]) == 0
+    before = folder_hash(data_copy)
+    assert cli.main(["load", str(upload), "--by", "Ana"]) == 0  # a scheduled load of a file held already
+    assert "would change nothing" in capsys.readouterr().out
+    assert folder_hash(data_copy) == before
