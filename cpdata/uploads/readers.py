@@ -50,8 +50,19 @@ def decode(data: bytes) -> tuple[str, str]:
         ) from exc
 
 
+UTF16_BOMS = (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
+SAVE_AS_UTF8 = "save it from Excel as 'CSV UTF-8 (Comma delimited)' and upload that"
+
+
 def read_csv(data: bytes) -> pd.DataFrame:
+    if data.startswith(UTF16_BOMS):  # Excel's "Unicode text": UTF-16, usually with tabs between cells
+        return _read_utf16(data)
     if b"\x00" in data[:65536]:
+        head = data[:4096]
+        if len(head) >= 8 and head[1::2].count(0) > 0.9 * len(head[1::2]):  # ASCII text, every other byte nought
+            raise ReadError(
+                f"The file looks like UTF-16 text (Excel's 'Unicode text') without its byte-order mark; {SAVE_AS_UTF8}."
+            )
         raise ReadError("The file contains binary data, not CSV text. Upload a .csv or .xlsx file.")
     newline = data.find(b"\n")
     if data.count(b",", 0, newline if newline >= 0 else len(data)) + 1 > MAX_COLUMNS:  # "," is one byte
@@ -80,11 +91,29 @@ def _checked_frame(table: pa.Table) -> pd.DataFrame:
     return _frame(table)
 
 
-def _read_with_csv_module(text: str) -> pd.DataFrame:
-    """The reference reader (Python's csv module); used where the fast one might read a file differently."""
+def _read_utf16(data: bytes) -> pd.DataFrame:
+    """A UTF-16 file with its byte-order mark, comma- or tab-separated (what Excel's "Unicode text" saves)."""
+    try:
+        text = data.decode("utf-16")
+    except UnicodeDecodeError as exc:
+        raise ReadError(
+            f"The file is UTF-16 text (Excel's 'Unicode text') but damaged at byte {exc.start}; {SAVE_AS_UTF8}."
+        ) from exc
+    first = text.lstrip("\ufeff").split("\n", 1)[0]
+    delimiter = "\t" if "\t" in first and "," not in first else ","
+    return _read_with_csv_module(text.lstrip("\ufeff"), delimiter)
+
+
+def _read_with_csv_module(text: str, delimiter: str = ",") -> pd.DataFrame:
+    """The reference reader (Python's csv module); used where the fast one might read a file differently.
+
+    A row with fewer cells than the header (or extra cells with something in them) is kept as read and
+    listed in the frame's ``attrs["ragged"]`` (its row and cell count), for the upload to refuse by row:
+    padding it out would shift nothing back into place and silently lose its figure.
+    """
     csv.field_size_limit(FIELD_LIMIT)
     try:
-        rows = list(_capped(csv.reader(io.StringIO(text))))
+        rows = list(_capped(csv.reader(io.StringIO(text), delimiter=delimiter)))
     except csv.Error as exc:
         raise ReadError(f"The CSV is malformed ({exc}). Re-save it from Excel as CSV and upload it again.") from exc
     rows = [r for r in rows if any(c.strip() for c in r)]
@@ -92,10 +121,21 @@ def _read_with_csv_module(text: str) -> pd.DataFrame:
         raise ReadError("The file is empty: it has no header row and no figures.")
     header = [h.strip() for h in rows[0]]
     width = len(header)
+    if width > MAX_COLUMNS:
+        raise ReadError(f"The file has more than {MAX_COLUMNS} columns; this is not an extract we can read.")
+    ragged = [
+        (n + 2, len(r))
+        for n, r in enumerate(rows[1:])
+        if len(r) < width or (len(r) > width and any(c.strip() for c in r[width:]))
+    ]
     body = [(r + [""] * width)[:width] for r in rows[1:]]
-    return pd.DataFrame(body, columns=_unique(header), dtype=str)
+    frame = pd.DataFrame(body, columns=_unique(header), dtype=str)
+    if ragged:
+        frame.attrs["ragged"] = {"rows": ragged[:MAX_RAGGED_LISTED], "count": len(ragged), "width": width}
+    return frame
 
 
+MAX_RAGGED_LISTED = 50
 FIELD_LIMIT = 1024 * 1024
 # The characters str.strip() removes (str.isspace); tests/test_perf_readers.py checks the list.
 WHITESPACE = "\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f \x85\xa0\u1680" + "".join(map(chr, range(0x2000, 0x200B)))

@@ -26,6 +26,32 @@ TEMPLATE_REQUIRED = ["indicator_id", "area_code", "period", "value"]
 TEMPLATE_OPTIONAL = ["area_name", "numerator", "denominator", "figure_type", "basis", "source", "note"]
 
 
+def ragged_rows(df: pd.DataFrame) -> list[Problem]:
+    """Rows the reader found with fewer cells than the header (or extra cells with something in them)."""
+    found = df.attrs.get("ragged")
+    if not found:
+        return []
+    header, width = [str(c) for c in df.columns], found["width"]
+    fix = (
+        "Every row needs a cell for every column: look for a missing or extra comma (a comma inside a figure "
+        "or name needs the cell in double quotes), or leave the cell empty; then upload the file again."
+    )
+    out = []
+    for row, cells in found["rows"]:
+        if cells < width:
+            what = f"Row {row} has {cells} cells but the header has {width}: nothing for '{header[cells]}'"
+            what += " and the columns after it." if cells < width - 1 else "."
+            out.append(Problem("ragged row", "fail", what, fix, row, header[cells]))
+        else:
+            what = f"Row {row} has {cells} cells but the header has {width}: the extra cells have no column."
+            out.append(Problem("ragged row", "fail", what, fix, row, "(beyond the last column)"))
+    if found["count"] > len(found["rows"]):
+        out.append(
+            Problem("ragged row", "fail", f"... and {found['count'] - len(found['rows'])} more rows like these.", fix)
+        )
+    return out
+
+
 def detect(df: pd.DataFrame) -> str:
     """Which shape the file is, from its headers alone, so the right reading is used."""
     cols = [c.strip() for c in df.columns]

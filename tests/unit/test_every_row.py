@@ -30,3 +30,22 @@ def test_the_command_line_says_a_file_changes_nothing_and_applies_nothing(data_c
     assert cli.main(["load", str(upload), "--by", "Ana"]) == 0  # a scheduled load of a file held already
     assert "would change nothing" in capsys.readouterr().out
     assert folder_hash(data_copy) == before
+
+
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-16-be"])
+@pytest.mark.parametrize("delimiter", ["\t", ","])
+def test_a_utf16_file_from_excel_is_read(encoding, delimiter):
+    """Excel's "Unicode text" is UTF-16 with a byte-order mark and tabs between the cells."""
+    text = GOOD.decode().replace(",", delimiter)
+    data = ("\ufeff" + text).encode(encoding) if encoding == "utf-16-be" else text.encode(encoding)
+    prepared = ingest.prepare(data, "unicode.txt")
+    assert not prepared.failed, [p.text() for p in prepared.problems]
+    assert prepared.figures["value"].tolist() == [97.5]
+
+
+def test_a_short_row_is_refused_not_dropped(data_copy):
+    data = GOOD + b"cla_reviews_timely,E09000003,2023/24\n"
+    prepared = ingest.prepare(data, "short.csv", data_dir=data_copy)
+    assert prepared.failed
+    (p,) = prepared.problems
+    assert (p.row, p.column) == (3, "value") and "missing or extra comma" in p.fix
