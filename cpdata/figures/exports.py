@@ -28,11 +28,17 @@ def neutralise(cell: object) -> object:
     return cell
 
 
-def safe_csv(df: pd.DataFrame) -> bytes:
+def neutralised(df: pd.DataFrame) -> pd.DataFrame:
+    """The table with every header and text cell Excel would run as a formula neutralised (a copy)."""
     clean = df.copy()
     clean.columns = [neutralise(str(c)) for c in clean.columns]
     for col in clean.columns:
         if clean[col].dtype == object or pd.api.types.is_string_dtype(clean[col]):
             clean[col] = clean[col].map(neutralise)
+    return clean
+
+
+def safe_csv(df: pd.DataFrame) -> bytes:
+    clean = neutralised(df)
     # Excel's own line ending: fields holding a bare CR or LF are then quoted, so rows never split.
     return clean.to_csv(index=False, lineterminator="\r\n").encode("utf-8-sig")

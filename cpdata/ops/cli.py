@@ -49,8 +49,10 @@ def _scorecard(args: argparse.Namespace) -> int:
         print(f"error: {exc.args[0]}", file=sys.stderr)
         return 2
     df = queries.scorecard_table(council, year=args.year, sn_model=args.sn_model)
-    if args.format == "csv":
-        df.to_csv(sys.stdout, index=False)
+    if args.format == "csv":  # formula-safe as the page downloads are (no byte-order mark: it may be piped)
+        from cpdata.figures import exports
+
+        exports.neutralised(df).to_csv(sys.stdout, index=False)
     else:
         print(df.to_string(index=False))
     return 0

@@ -92,8 +92,8 @@ def prepare(
                 filename, "unknown", [fail("unreadable", str(exc), "Fix the file as described and upload it again.")]
             )
     df = frame
-    if ragged := shapes.ragged_rows(df):  # a row with a cell missing: every cell after it would be misread
-        return Prepared(filename, "unknown", ragged, frame=df)
+    if unreadable := shapes.reading_problems(df):  # a cell missing, or one that only looks empty
+        return Prepared(filename, "unknown", unreadable, frame=df)
     shape = shapes.detect(df)
     if shape == "bright_spots":
         return _prepare_survey(df, filename, data_dir)

@@ -26,8 +26,29 @@ TEMPLATE_REQUIRED = ["indicator_id", "area_code", "period", "value"]
 TEMPLATE_OPTIONAL = ["area_name", "numerator", "denominator", "figure_type", "basis", "source", "note"]
 
 
-def ragged_rows(df: pd.DataFrame) -> list[Problem]:
-    """Rows the reader found with fewer cells than the header (or extra cells with something in them)."""
+def reading_problems(df: pd.DataFrame) -> list[Problem]:
+    """What the reader found it could not read as it stands: rows with fewer cells than the header (or extra
+    cells with something in them), and Excel cells that show blank but are not (a formula never calculated,
+    an error value). Each would otherwise be read as an empty cell and its figure silently left out."""
+    return _unreadable_cells(df) + _ragged_rows(df)
+
+
+def _unreadable_cells(df: pd.DataFrame) -> list[Problem]:
+    fix = (
+        "Open the workbook in Excel (which calculates every formula), correct any error cell or leave it empty, "
+        "save it and upload it again; or paste the figures as values."
+    )
+    out = [
+        Problem("no saved value", "fail", f"The cell holds {what}, which cannot be read as a figure.", fix, row, col)
+        for row, col, what in df.attrs.get("unreadable", [])
+    ]
+    if df.attrs.get("unreadable_count", 0) > len(out):
+        more = df.attrs["unreadable_count"] - len(out)
+        out.append(Problem("no saved value", "fail", f"... and {more} more cells like these.", fix))
+    return out
+
+
+def _ragged_rows(df: pd.DataFrame) -> list[Problem]:
     found = df.attrs.get("ragged")
     if not found:
         return []

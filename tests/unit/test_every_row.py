@@ -3,6 +3,9 @@ and a file that would change nothing says so and is not applied."""
 
 from __future__ import annotations
 
+import csv
+import io
+
 import pytest
 
 from cpdata.ops import cli
@@ -49,3 +52,20 @@ def test_a_short_row_is_refused_not_dropped(data_copy):
     assert prepared.failed
     (p,) = prepared.problems
     assert (p.row, p.column) == (3, "value") and "missing or extra comma" in p.fix
+
+
+def test_the_command_line_scorecard_csv_is_formula_safe(data_copy, capsys):
+    """A source label (or any text) that Excel would run as a formula is neutralised, as in page downloads."""
+    import pandas as pd
+
+    from cpdata.core import schema
+    from cpdata.store import store
+
+    row = {"indicator_id": "care_leavers_eet_19_21", "area_code": "E09000003", "period": 2026, "figure_type": "value"}
+    row |= {"basis": "local", "value": 66.0, "symbol": None, "numerator": None, "denominator": None}
+    row |= {"source": '=HYPERLINK("https://evil.example","x")', "note": None, "extract_id": "formula_source"}
+    store.add_extract(schema.to_table(pd.DataFrame([row]), schema.FIGURES), "figures", {"id": "formula_source"})
+    assert cli.main(["scorecard", "--council", "302", "--year", "2026", "--format", "csv"]) == 0
+    cells = [c for r in csv.reader(io.StringIO(capsys.readouterr().out)) for c in r]
+    assert any("HYPERLINK" in c for c in cells)
+    assert all(c.startswith("'=") for c in cells if "HYPERLINK" in c)  # text, not a formula, in Excel
