@@ -108,25 +108,75 @@ def area_known(cells: pd.DataFrame, ctx: Context) -> list[Problem]:
 
 
 def area_name_matches(cells: pd.DataFrame, ctx: Context) -> list[Problem]:
-    if "area_name_given" not in cells or cells["area_name_given"].isna().all():
-        return []
+    """The council a row names (and, in a DfE file, its old code) is the council its code is.
+
+    In the template any other name fails. In a DfE file (``la_name``, ``old_la_code``) a name or old code
+    that belongs to another council fails; a name that is only spelt differently (DfE's own names vary
+    between publications: "St. Helens", "St Helens") is an advisory, so a real file is never refused for it.
+    """
+    problems: list[Problem] = []
     names = dict(zip(ctx.areas["area_code"], ctx.areas["name"], strict=True))
-    given = cells[cells["area_name_given"].notna() & cells["area_code"].notna()]
-    pairs = given[["area_name_given", "area_code"]].drop_duplicates()
-    wrong = {
-        (n, c)
-        for n, c in zip(pairs["area_name_given"], pairs["area_code"], strict=True)
-        if str(n).strip().lower() != str(names.get(c, "")).lower()
-    }
-    bad = given[[(n, c) in wrong for n, c in zip(given["area_name_given"], given["area_code"], strict=True)]]
-    return each_row(
-        "code and name disagree",
-        "fail",
-        bad.drop_duplicates(["area_code", "area_name_given"]),
-        lambda r: f"code {r['area_given']} is {names.get(r['area_code'])}, but the row names '{r['area_name_given']}'.",
-        "Correct the code or the name so they agree.",
-        column=lambda r: "area_name",
-    )
+    dfe = "_name_column" in cells
+    if "area_name_given" in cells and not cells["area_name_given"].isna().all():
+        given = cells[cells["area_name_given"].notna() & cells["area_code"].notna()]
+        pairs = given[["area_name_given", "area_code"]].drop_duplicates()
+        wrong = {
+            (n, c)
+            for n, c in zip(pairs["area_name_given"], pairs["area_code"], strict=True)
+            if (
+                _plain_name(n) != _plain_name(names.get(c, ""))
+                if dfe
+                else str(n).strip().lower() != str(names.get(c, "")).lower()
+            )
+        }
+        bad = given[[(n, c) in wrong for n, c in zip(given["area_name_given"], given["area_code"], strict=True)]]
+        bad = bad.drop_duplicates(["area_code", "area_name_given"])
+        owner = {_plain_name(n): c for c, n in names.items()}
+        other = bad["area_name_given"].map(lambda n: owner.get(_plain_name(n))).fillna("")
+        clash = (other != "") & (other != bad["area_code"]) if dfe else pd.Series(True, index=bad.index)
+        for severity, rows in (("fail", bad[clash]), ("advisory", bad[~clash])):
+            problems += each_row(
+                "code and name disagree",
+                severity,
+                rows,
+                lambda r: (
+                    f"code {r['area_given']} is {names.get(r['area_code'])}, "
+                    f"but the row names '{r['area_name_given']}'."
+                ),
+                "Correct the code or the name so they agree."
+                if severity == "fail"
+                else "Check the row is for the council its code says (the name may only be spelt differently).",
+                column=lambda r: r.get("_name_column") or "area_name",
+            )
+    if "area_old_given" in cells and not cells["area_old_given"].isna().all():
+        old = dict(zip(ctx.areas["area_code"], ctx.areas["old_code"], strict=True))
+        given = cells[cells["area_old_given"].notna() & cells["area_code"].notna()]
+        pairs = given[["area_old_given", "area_code"]].drop_duplicates()
+        wrong = {
+            (o, c)
+            for o, c in zip(pairs["area_old_given"], pairs["area_code"], strict=True)
+            if old.get(c) is not None and str(o).strip() != str(old[c])
+        }
+        bad = given[[(o, c) in wrong for o, c in zip(given["area_old_given"], given["area_code"], strict=True)]]
+        problems += each_row(
+            "codes disagree",
+            "fail",
+            bad.drop_duplicates(["area_code", "area_old_given"]),
+            lambda r: (
+                f"new code {r['area_code']} is {names.get(r['area_code'])} (old code {old.get(r['area_code'])}), "
+                f"but the row's old code is {r['area_old_given']}."
+            ),
+            "Correct the old or the new code so they are the same council (download the file again from DfE).",
+            column=lambda r: "old_la_code",
+        )
+    return problems
+
+
+def _plain_name(name: object) -> str:
+    """A council's name for comparing spellings: letters and digits only, '&' as 'and', no 'City of'."""
+    text = str(name or "").lower().replace("&", "and")
+    text = "".join(ch for ch in text if ch.isalnum())
+    return text.replace("cityof", "").replace("countyof", "")
 
 
 def period_valid(cells: pd.DataFrame, ctx: Context) -> list[Problem]:

@@ -69,3 +69,27 @@ def test_the_command_line_scorecard_csv_is_formula_safe(data_copy, capsys):
     cells = [c for r in csv.reader(io.StringIO(capsys.readouterr().out)) for c in r]
     assert any("HYPERLINK" in c for c in cells)
     assert all(c.startswith("'=") for c in cells if "HYPERLINK" in c)  # text, not a formula, in Excel
+
+
+EES_HEAD = (
+    "time_period,time_identifier,geographic_level,country_code,country_name,region_code,region_name,"
+    "old_la_code,la_name,new_la_code,care_leaver_age,breakdown,care_leaver_count,care_leaver_percent\n"
+)
+BARNET = "2025,Reporting year,Local authority,E92000001,England,E13000002,Outer London,302,Barnet,E09000003,"
+USED = '19 to 21 years,"Total in education, employment or training",171,64\n'
+
+
+def test_a_dfe_council_name_only_spelt_differently_is_an_advisory_not_a_refusal():
+    data = (EES_HEAD + BARNET.replace(",Barnet,", ",London Borough of Barnet,") + USED).encode()
+    prepared = ingest.prepare(data, "activity.csv")
+    assert not prepared.failed and len(prepared.figures) == 1
+    (p,) = [p for p in prepared.problems if p.check == "code and name disagree"]
+    assert p.severity == "advisory" and (p.row, p.column) == (2, "la_name")
+
+
+def test_a_bad_cell_in_a_row_no_indicator_uses_is_listed_as_an_advisory():
+    other = BARNET + '19 to 21 years,"Some breakdown no recipe reads",12,sixty-four\n'
+    prepared = ingest.prepare((EES_HEAD + BARNET + USED + other).encode(), "activity.csv")
+    assert not prepared.failed and len(prepared.figures) == 1  # the used row is applied
+    (p,) = [p for p in prepared.problems if p.check == "unused row"]
+    assert p.severity == "advisory" and (p.row, p.column) == (3, "care_leaver_percent") and "sixty-four" in p.message

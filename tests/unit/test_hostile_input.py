@@ -272,6 +272,10 @@ def _big_cases(folder: Path) -> dict[str, str]:
             _parts(
                 _sheet("".join(f'<row r="{i}"><c r="A{i}"><v>1</v></c></row>' for i in range(1, 30_001)), "A1:SF30000")
             ),
+            "could not tell what kind of file",  # read as the 30,000 cells it holds, not padded to 15 million
+        ),
+        "two_cells_far_apart.xlsx": (  # A1 and SF300000: a reader would lay out the 150 million cells between
+            _parts(_sheet(f'<row r="1">{_cell("A1", "x")}</row><row r="300000">{_cell("SF300000", "x")}</row>')),
             "cells, more than any extract",
         ),
         "damaged_late_in_the_sheet.xlsx": (_parts(_sheet(rows, "A1:A3999")[:-40]), "cannot be read"),
