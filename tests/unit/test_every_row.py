@@ -93,3 +93,11 @@ def test_a_bad_cell_in_a_row_no_indicator_uses_is_listed_as_an_advisory():
     assert not prepared.failed and len(prepared.figures) == 1  # the used row is applied
     (p,) = [p for p in prepared.problems if p.check == "unused row"]
     assert p.severity == "advisory" and (p.row, p.column) == (3, "care_leaver_percent") and "sixty-four" in p.message
+
+
+def test_the_briefing_html_shows_planted_text_as_text():
+    from cpdata.briefing import briefing_html
+
+    planted = '<img src="https://evil.example/x.png">**bold**\u202eTENRAB\n# Heading'
+    out = briefing_html._e(planted)
+    assert "<img" not in out and "&lt;img" in out and "\u202e" not in out and "\n" not in out
