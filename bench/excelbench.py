@@ -24,13 +24,16 @@ def workbook(rows: int) -> bytes:
     wb = openpyxl.Workbook(write_only=True)
     ws = wb.create_sheet("Figures")
     ws.append(["indicator_id", "area_code", "period", "value", "source"])
-    codes = [f"E09000{n:03d}" for n in range(1, 34)] + [f"E08000{n:03d}" for n in range(1, 37)]
-    ids = ["cla_count", "cla_rate_per_10k", "care_leavers_eet_19_21"]
+    from cpdata.catalogue.catalogue import load_catalogue
+    from cpdata.store import queries
+
+    codes = list(queries.councils()["area_code"])  # every council held, so each row names a real one
+    ids = [i for i, ind in load_catalogue().indicators.items() if ind.unit == "count"][:20]
     n = 0
-    for year in range(1000, 3000):
+    for year in range(1900, 2026):
         for ind in ids:
             for code in codes:
-                ws.append([ind, code, str(year), (n * 37) % 900 / 10, "Council performance report"])
+                ws.append([ind, code, str(year), 100 + n % 7, "Council performance report"])
                 n += 1
                 if n == rows:
                     buf = io.BytesIO()
