@@ -159,12 +159,20 @@ def problems_table(prepared: ingest.Prepared) -> None:
     )
     # A plain table, so each problem and its fix can be read in full (a grid cuts long text short).
     text = ["Column", "Problem", "How to fix"]  # st.table reads its cells as Markdown: they quote the file
-    shown = problems_frame(prepared).assign(**{c: lambda f, c=c: f[c].map(md) for c in text})
+    shown = problems_frame(prepared).assign(**{c: lambda f, c=c: f[c].map(_shown) for c in text})
     st.table(
         shown.style.format(na_rep=""),
         hide_index=True,
         alt=f"Problems found in {prepared.filename}",
     )
+
+
+SHOWN_MAX = 500  # characters of one problem's text on the page: a cell quoted can be a megabyte long
+
+
+def _shown(text: str) -> str:
+    """A problem's text as the table shows it: plain text, and at most ``SHOWN_MAX`` characters."""
+    return md(text if len(text) <= SHOWN_MAX else text[: SHOWN_MAX - 1] + "…")
 
 
 def mapping_choices(prepared: ingest.Prepared) -> dict[str, str]:

@@ -46,3 +46,13 @@ def test_a_file_that_changes_nothing_says_so_and_offers_no_apply(data_copy):
     at.file_uploader[0].set_value(("same-again.csv", FIRST, "text/csv")).run()
     assert any("0 new, 0 changed" in i.value for i in at.info)
     assert not [b for b in at.button if b.label == "Apply this upload"]
+
+
+def test_a_megabyte_cell_quoted_in_problems_is_cut_short_on_the_page(data_copy):
+    at = _sign_in(_upload_page(), "Ana")
+    long_id = "x" * 900_000
+    data = "indicator_id,area_code,period,value\n" + "".join(f"{long_id}{i},E09000003,2025,5\n" for i in range(30))
+    at.file_uploader[0].set_value(("long.csv", data.encode(), "text/csv")).run()
+    assert not at.exception
+    cells = at.table[0].value["Problem"]
+    assert len(cells) and max(len(c) for c in cells) <= 600  # 30 problems, each a few hundred characters
