@@ -6,9 +6,9 @@ from cpdata.ui import downloads, session, ui
 from cpdata.ui.plain import md
 
 sel = session.selection()
-fw = sel["framework"]
+fw = sel.framework
 
-st.title(md(f"{sel['council_name']}: corporate parenting scorecard"))
+st.title(md(f"{sel.council_name}: corporate parenting scorecard"))
 ui.context_line(sel)
 ui.illustrative_banner()
 st.markdown(f"**{md(fw.title)}.** Each line: the latest figure, how it compares, and its direction of travel.")

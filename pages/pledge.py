@@ -6,9 +6,9 @@ from cpdata.ui import briefing_ui, session, ui
 from cpdata.ui.plain import md
 
 sel = session.selection()
-pledge = sel["framework"].pledge(st.session_state["pledge_id"])
+pledge = sel.framework.pledge(st.session_state["pledge_id"])
 
-st.title(md(f"{sel['framework'].pledge_word} {pledge.order}: {pledge.title}"))  # a council's framework file
+st.title(md(f"{sel.framework.pledge_word} {pledge.order}: {pledge.title}"))  # a council's framework file
 ui.context_line(sel)
 ui.illustrative_banner()
 briefing_ui.present_link(sel, pledge.id)
