@@ -253,7 +253,7 @@ def pack_section(sel: Selection, order: RunningOrder) -> None:
     pdf_col, html_col = st.columns(2)
     with pdf_col:
         if missing:
-            st.info(f"The PDF cannot be made on this server: {missing}. The HTML pack still works.")
+            st.info(md(f"The PDF cannot be made on this server: {missing}. The HTML pack still works."))
         elif st.button("Build the briefing PDF", key="bf_build_pdf", type="primary"):
             b = build(sel, order if order.pledges else None)
             bar = st.progress(0.0, text="Starting")
@@ -261,7 +261,7 @@ def pack_section(sel: Selection, order: RunningOrder) -> None:
                 pdf = briefing_pdf.pack_pdf(b, lambda f, text: bar.progress(f, text=text))
             except (ImportError, OSError) as exc:  # a library found but not loadable: say so, keep the page
                 bar.empty()
-                st.error(f"The PDF could not be made on this server ({exc}). The HTML pack still works.")
+                st.error(md(f"The PDF could not be made on this server ({exc}). The HTML pack still works."))
             else:
                 st.session_state["bf_pdf"] = (briefing_pdf.pdf_filename(b), pdf)
         if "bf_pdf" in st.session_state:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import streamlit as st
 from streamlit.errors import StreamlitSecretNotFoundError
 
+from cpdata.ui.plain import md
 from cpdata.uploads import auth
 
 SIGNED_OUT = "You were signed out because the password has been changed. Sign in again with the new one."
@@ -73,4 +74,4 @@ def editor_sign_in(current: dict) -> None:
             if refused is None:
                 remember("briefing_editor", name.strip(), current, EDITORS)
                 st.rerun()
-            st.error(refused)
+            st.error(md(refused))
