@@ -44,7 +44,7 @@ def text_is_plain(cells: pd.DataFrame, ctx: Context | None = None) -> list[Probl
         column = cells[name]
         if column.dtype.kind not in "OSUT":  # only text can hold a character
             continue
-        distinct = [v for v in pd.unique(column.to_numpy()) if isinstance(v, str)]
+        distinct = [v for v in column.unique() if isinstance(v, str)]  # unique() first: arrow strings stay arrow
         if not UNSAFE.search("".join(distinct)):
             continue
         bad = cells[column.isin([v for v in distinct if UNSAFE.search(v)])]
