@@ -18,7 +18,8 @@ from streamlit.testing.v1 import AppTest
 
 # A source label, name or cell as an attacker (or a careless paste) writes it.
 PLANTED = (
-    "**bold** [link](https://evil.example) ![img](https://evil.example/x.png) <b>x</b> www.evil.example\n# Heading"
+    "**bold** [link](https://evil.example) ![img](https://evil.example/x.png) <b>x</b> www.evil.example "
+    ":smile: :material/home:\n# Heading"
 )
 SEEN_AS = "**bold** [link](https://evil.example)"  # how the start of it must read on screen
 MARKER = "evil"

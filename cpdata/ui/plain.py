@@ -11,7 +11,8 @@ through ``md`` before it reaches one of them, so it is shown exactly as written:
   ``-``, ``+`` or ``1.`` that would start a list;
 * a web or e-mail address gets an invisible WORD JOINER (U+2060) after ``www``/before ``://`` and ``@``:
   GitHub-flavoured Markdown (which Streamlit uses) also turns bare addresses into links *after*
-  escapes are read, so no escape can stop it; the address still reads the same.
+  escapes are read, so no escape can stop it; the address still reads the same. The same for a
+  ``:shortcode:`` (Streamlit turns ``:smile:`` and ``:material/home:`` into an emoji or an icon).
 
 Elements that never interpret Markdown (``st.text``, ``st.code``, ``st.dataframe`` cells, selectbox
 options) need none of this.
@@ -26,7 +27,7 @@ from cpdata.core.plain_text import strip_unsafe
 JOINER = "\u2060"
 _ACTIVE = re.compile(r"([\\`*\[\]<>#&~|$])|(?<![0-9A-Za-z])_|_(?![0-9A-Za-z])")  # intraword _ means nothing
 _LIST_START = re.compile(r"^(\s*)([-+]|\d+)(?=[.)]|(?<=[-+]))")
-_ADDRESS = re.compile(r"(?i)(?<=\bwww)(?=\.)|(?=://)|(?=@)")
+_ADDRESS = re.compile(r"(?i)(?<=\bwww)(?=\.)|(?=://)|(?=@)|(?<=:)(?=[\w/+-]+:)")  # and :shortcode: (emoji, icons)
 
 
 def md(text: object) -> str:

@@ -37,6 +37,7 @@ def _inert(page) -> None:
     assert page.locator("h1, h2, h3, h4, h5, h6, blockquote", has_text="Heading").count() == 0
     text = page.locator('[data-testid="stMain"]').inner_text().replace("\u2060", "")
     assert SEEN_AS in text, "the planted text is shown as written"
+    assert ":smile: :material/home:" in text, "no emoji or icon is made of a :shortcode:"
 
 
 def test_a_planted_source_label_is_text_on_the_pledge_page(planted_server):
