@@ -18,9 +18,9 @@ from streamlit import dataframe_util
 from cpdata.catalogue.catalogue import load_catalogue
 from cpdata.core import config, fmt, periods, symbols
 from cpdata.figures import exports, provenance, survey_tables, trend, views
-from cpdata.figures.scorecard import comparison_lines, scorecard_rows
+from cpdata.figures.scorecard import comparison_lines, scorecard_rows, shown_columns
 from cpdata.store import store
-from cpdata.ui import downloads
+from cpdata.ui import downloads, literal
 from cpdata.ui.session import SN_CHOICES, data_version
 
 
@@ -282,8 +282,10 @@ def not_held_section(items: list[views.IndicatorView]) -> None:
 
 def scorecard(sel: dict, pledge, all_views: dict[str, views.IndicatorView]) -> None:
     """One pledge's lines of the overview, from views built once for the whole framework."""
-    table = scorecard_rows([all_views[i] for i in pledge.indicators])
-    st.dataframe(table, hide_index=True, width="stretch")
+    table = shown_columns(scorecard_rows([all_views[i] for i in pledge.indicators]))
+    # A static table: its cells wrap, so every column fits at 1440 px (a grid cut off "2024/2" and "Quartile (A be"),
+    # and it is a real HTML table for screen readers.
+    st.table(literal.table(table), hide_index=True)
     st.download_button(
         "Download this scorecard (CSV)",
         exports.safe_csv(exports.with_context(table, Area=sel["council_name"], Pledge=pledge.title)),

@@ -95,3 +95,18 @@ def test_choosing_a_council_with_its_own_framework_opens_it_and_the_user_can_swi
     assert at.session_state["framework"] == "barnet" and at.session_state["council"] == "E08000016"
     at.sidebar.selectbox(key="year").set_value(2024).run()  # another choice leaves the framework alone
     assert at.session_state["framework"] == "barnet"
+
+
+def test_scorecards_are_tables_that_show_only_columns_with_something_in_them():
+    """Item 4: the grid was cut off at 1440 px, and a pledge with nothing held still grew a "Basis" column."""
+    at = start(framework="barnsley", council="E08000016")
+    no_errors(at)
+    tables = {h.value: t.value for h, t in zip(at.header, at.table, strict=True)}
+    identity = next(t for h, t in tables.items() if "respect your identity" in h)
+    assert list(identity.columns) == ["Indicator", "Council"]
+    assert set(identity["Council"]) == {"no figures held yet"}
+    health = next(t for h, t in tables.items() if "healthy" in h)  # every figure published: no Basis column
+    assert "Basis" not in health.columns and "Quartile (A best)" in health.columns
+    home = next(t for h, t in tables.items() if "safe and caring home" in h)  # local figures: Basis says so
+    assert "local figure" in set(home["Basis"])
+    assert not at.dataframe  # no scrolling grid on the overview
