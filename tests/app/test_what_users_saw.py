@@ -110,3 +110,20 @@ def test_scorecards_are_tables_that_show_only_columns_with_something_in_them():
     home = next(t for h, t in tables.items() if "safe and caring home" in h)  # local figures: Basis says so
     assert "local figure" in set(home["Basis"])
     assert not at.dataframe  # no scrolling grid on the overview
+
+
+def test_the_big_screen_draws_the_next_screen_ahead(monkeypatch):
+    """Item 13: on a first run-through Page Down showed the faded previous screen ~2 s while charts were drawn."""
+    from cpdata.briefing import warm
+
+    cache = warm.ScreenCache()
+    monkeypatch.setattr(warm, "SCREENS", cache)
+    at = start(framework="barnet", council="E09000003")
+    at.query_params["screen"] = "cover"
+    open_page(at, "briefing")
+    no_errors(at)
+    cache._pool.shutdown(wait=True)  # the background drawing, finished
+    drawn = {screen for _, screen in cache._html}
+    assert {"cover", "dreams", "summary"} <= drawn, drawn
+    at.button(key="bf_next").click().run()  # Page Down: the pledge screen comes from what was drawn ahead
+    assert 'id="bf-dreams-title"' in "\n".join(str(h.proto.body) for h in at.get("html"))
