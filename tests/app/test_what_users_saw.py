@@ -127,3 +127,12 @@ def test_the_big_screen_draws_the_next_screen_ahead(monkeypatch):
     assert {"cover", "dreams", "summary"} <= drawn, drawn
     at.button(key="bf_next").click().run()  # Page Down: the pledge screen comes from what was drawn ahead
     assert 'id="bf-dreams-title"' in "\n".join(str(h.proto.body) for h in at.get("html"))
+
+
+def test_accessibility_statement_says_what_is_left():
+    """Item 19: the statement says axe runs with nothing left out, and names what remains."""
+    at = open_page(start(), "accessibility")
+    no_errors(at)
+    text = "\n".join(m.value for m in at.markdown)
+    assert "no rule and no part of the page" in " ".join(text.split())
+    assert "aria-current" in text and "presentation-role-conflict" in text
