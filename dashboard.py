@@ -40,7 +40,10 @@ briefings = [
     st.Page("pages/briefing_setup.py", title="Prepare a briefing", url_path="briefing-setup"),
     st.Page("pages/briefing.py", title="Briefing (big screen)", url_path="briefing"),
 ]
-analysts = [st.Page("pages/upload.py", title="Upload figures", url_path="upload")]
+analysts = [
+    st.Page("pages/upload.py", title="Upload figures", url_path="upload"),
+    st.Page("pages/frameworks.py", title="Edit frameworks", url_path="frameworks"),
+]
 sections = {
     "": [overview],
     f"{frameworks[active].pledge_word}s": list(pledge_pages),

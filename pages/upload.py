@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from cpdata.ui import session, ui, upload_ui
+from cpdata.ui import indicator_form, session, ui, upload_ui
 from cpdata.uploads import ees, ingest, readers
 
 session.ensure_routed()
@@ -53,4 +53,5 @@ if uploaded is not None:
     options.source = st.text_input("Source to record with these figures", value=f"Uploaded: {uploaded.name}")
     upload_ui.check_map_and_apply(data, uploaded.name, options, who)
 
+indicator_form.own_indicators(who)
 upload_ui.history_and_undo(who)

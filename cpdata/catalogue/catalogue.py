@@ -19,11 +19,20 @@ from cpdata.core.filestamps import Stamp, stamped
 CATALOGUE_FILE = config.PACKAGE_DIR / "catalogue" / "indicators.toml"
 FRAMEWORK_DIR = config.PACKAGE_DIR / "catalogue" / "frameworks"
 
-UNITS = {"percent", "rate_per_10k", "count", "score"}
+UNITS = {"percent", "rate_per_10k", "count", "score", "average"}
 POLARITIES = {"higher", "lower", "neither"}
 ID_PATTERN = re.compile(r"[a-z][a-z0-9_]{0,39}")
 # The URL paths of dashboard.py's pages other than pledges (a test checks this list against the router).
-PAGE_PATHS = ("overview", "context", "about-data", "accessibility", "briefing-setup", "briefing", "upload")
+PAGE_PATHS = (
+    "overview",
+    "context",
+    "about-data",
+    "accessibility",
+    "briefing-setup",
+    "briefing",
+    "upload",
+    "frameworks",
+)
 log = logging.getLogger(__name__)
 
 
@@ -94,6 +103,7 @@ class CatalogueError(ValueError):
 class Catalogue:
     indicators: dict[str, Indicator]
     bright_spots: dict[str, BrightSpotsMeasure]
+    own: frozenset[str] = frozenset()  # the ids a council added in its data folder
 
     def indicator(self, indicator_id: str) -> Indicator:
         try:
@@ -114,20 +124,27 @@ def _read_toml(path: Path) -> dict:
         raise CatalogueError(f"{path.name}: cannot be read ({exc.strerror or exc})") from exc
 
 
-@functools.cache
-def load_catalogue(path: Path = CATALOGUE_FILE) -> Catalogue:
-    data = _read_toml(path)
+def parse_indicators(data: dict, name: str, council: bool = True) -> dict[str, Indicator]:
+    """The ``[[indicator]]`` tables of one file, each checked (``council_indicators.check`` says how)."""
+    from cpdata.catalogue.council_indicators import check
+
     indicators: dict[str, Indicator] = {}
-    for raw in data.get("indicator", []):
-        try:
-            ind = Indicator(**raw)
-        except TypeError as exc:
-            raise CatalogueError(f"{path.name}: indicator {raw.get('id')!r}: {exc}") from exc
-        if ind.unit not in UNITS or ind.polarity not in POLARITIES:
-            raise CatalogueError(f"{path.name}: indicator {ind.id!r} has unit {ind.unit!r} / polarity {ind.polarity!r}")
+    raws = data.get("indicator", [])
+    if not isinstance(raws, list):
+        raise CatalogueError(f"{name}: 'indicator' must be a list of [[indicator]] tables")
+    for raw in raws:
+        ind = check(raw, name, council)
         if ind.id in indicators:
-            raise CatalogueError(f"{path.name}: indicator {ind.id!r} is listed twice")
+            raise CatalogueError(f"{name}: indicator {ind.id!r} is listed twice")
         indicators[ind.id] = ind
+    return indicators
+
+
+@functools.cache
+def shipped_catalogue(path: Path = CATALOGUE_FILE) -> Catalogue:
+    """The catalogue that ships in the package (a fault in it is our bug and raises)."""
+    data = _read_toml(path)
+    indicators = parse_indicators(data, path.name, council=False)
     measures = {}
     for raw in data.get("bright_spots_measure", []):
         m = BrightSpotsMeasure(**raw)
@@ -135,6 +152,28 @@ def load_catalogue(path: Path = CATALOGUE_FILE) -> Catalogue:
             raise CatalogueError(f"{path.name}: Bright Spots measure {m.id!r} has polarity {m.polarity!r}")
         measures[m.id] = m
     return Catalogue(indicators=indicators, bright_spots=measures)
+
+
+def catalogue_files(data_dir: Path | None = None) -> list[Path]:
+    """A council's own indicator files: ``<data folder>/catalogue/*.toml``."""
+    folder = (data_dir or config.data_dir()) / "catalogue"
+    return sorted(folder.glob("*.toml")) if folder.is_dir() else []
+
+
+def load_catalogue(data_dir: Path | None = None) -> Catalogue:
+    """The shipped catalogue with the data folder's own indicators beside it (read again when a file
+    changes); ``catalogue_problems`` says why any of the council's files was left out."""
+    from cpdata.catalogue.council_indicators import merged
+
+    files = catalogue_files(data_dir)
+    return merged(stamped(files))[0] if files else shipped_catalogue()
+
+
+def catalogue_problems(data_dir: Path | None = None) -> list[str]:
+    """Why any of the data folder's indicator files was left out, one line each (none when all loaded)."""
+    from cpdata.catalogue.council_indicators import merged
+
+    return list(merged(stamped(catalogue_files(data_dir)))[1])
 
 
 def parse_framework(data: dict, catalogue: Catalogue, name: str = "framework") -> Framework:
@@ -194,7 +233,7 @@ def _framework(data: dict, catalogue: Catalogue, name: str) -> Framework:
 def context_indicators() -> list[str]:
     """The context page's indicators, from ``catalogue/context.toml``."""
     ids = _read_toml(config.PACKAGE_DIR / "catalogue" / "context.toml")["indicators"]
-    catalogue = load_catalogue()
+    catalogue = shipped_catalogue()
     for i in ids:
         catalogue.indicator(i)
     return list(ids)
@@ -210,13 +249,14 @@ def framework_files(data_dir: Path | None = None) -> list[Path]:
 
 
 def load_frameworks(data_dir: Path | None = None) -> dict[str, Framework]:
-    """Every framework, parsed once per set of files (a changed or added file is read again)."""
-    return _parse_frameworks(stamped(framework_files(data_dir)))[0]
+    """Every framework, parsed once per set of files (a changed or added file is read again, and so is
+    every framework when the council's own indicators change, as a framework may name them)."""
+    return _parse_frameworks(stamped(framework_files(data_dir)), stamped(catalogue_files(data_dir)))[0]
 
 
 def framework_problems(data_dir: Path | None = None) -> list[str]:
     """Why any framework file in the data folder was left out, one line each (none when all loaded)."""
-    return list(_parse_frameworks(stamped(framework_files(data_dir)))[1])
+    return list(_parse_frameworks(stamped(framework_files(data_dir)), stamped(catalogue_files(data_dir)))[1])
 
 
 def pledge_url(framework_id: str, pledge_id: str) -> str:
@@ -235,15 +275,21 @@ def _clash(fw: Framework, loaded: dict[str, Framework]) -> str | None:
 
 
 @functools.lru_cache(maxsize=8)
-def _parse_frameworks(files: tuple[tuple[str, Stamp], ...]) -> tuple[dict[str, Framework], tuple[str, ...]]:
+def _parse_frameworks(
+    files: tuple[tuple[str, Stamp], ...], catalogue_stamps: tuple[tuple[str, Stamp], ...] = ()
+) -> tuple[dict[str, Framework], tuple[str, ...]]:
     """A council's own file that cannot be read is left out with a reason, so one bad file does not take
-    the dashboard down in front of a committee; a shipped file that cannot be read is our bug and raises."""
-    catalogue = load_catalogue()
+    the dashboard down in front of a committee; a shipped file that cannot be read is our bug and raises.
+    Shipped frameworks are checked against the shipped catalogue only; a council's against its own too."""
+    from cpdata.catalogue.council_indicators import merged
+
+    shipped = shipped_catalogue()
+    council = merged(catalogue_stamps)[0] if catalogue_stamps else shipped
     out: dict[str, Framework] = {}
     problems: list[str] = []
     for path in (Path(f) for f, _ in files):
         try:
-            fw = parse_framework(_read_toml(path), catalogue, path.name)
+            fw = parse_framework(_read_toml(path), shipped if path.parent == FRAMEWORK_DIR else council, path.name)
             if clash := _clash(fw, out):
                 raise CatalogueError(f"{path.name}: {clash}")
         except CatalogueError as exc:

@@ -44,8 +44,17 @@ def figure_with_meaning(value: object, symbol: str | None, unit: str, decimals: 
     return symbols.describe(symbol)
 
 
+UNIT_LABELS = {
+    "percent": "%",
+    "rate_per_10k": "rate per 10,000 children",
+    "count": "number",
+    "score": "score",
+    "average": "average",
+}
+
+
 def unit_label(unit: str) -> str:
-    return {"percent": "%", "rate_per_10k": "rate per 10,000 children", "count": "number", "score": "score"}[unit]
+    return UNIT_LABELS[unit]
 
 
 def difference(diff: float, unit: str, decimals: int) -> str:

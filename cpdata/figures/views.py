@@ -157,7 +157,7 @@ def indicator_views(
     data_dir: Path | None = None,
 ) -> list[IndicatorView]:
     """Views for many indicators from two queries (series, all councils' values)."""
-    catalogue = catalogue or load_catalogue()
+    catalogue = catalogue or load_catalogue(data_dir)
     name = queries.area(council, data_dir)["name"]
     data = queries.series(council, indicator_ids, sn_model, data_dir)
     published = [i for i in indicator_ids if catalogue.indicator(i).published]

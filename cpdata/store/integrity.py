@@ -71,7 +71,7 @@ def problems(root: Path, manifest: dict) -> list[str]:
 
 
 # Every folder the dashboard writes into with cpdata.core.atomic (a killed write leaves ``.<name>.<random>.tmp``).
-WRITTEN_FOLDERS = ("extracts", "reference", "recipes", "running_orders")
+WRITTEN_FOLDERS = ("extracts", "reference", "recipes", "running_orders", "catalogue", "frameworks")
 
 
 def leftovers(root: Path, manifest: dict) -> list[Path]:

@@ -10,6 +10,7 @@ from streamlit.runtime.pages_manager import PagesManager
 
 from cpdata.catalogue import catalogue
 from cpdata.catalogue.catalogue import Framework, load_frameworks
+from cpdata.catalogue.selection import Selection, url_params
 from cpdata.core import config, periods
 from cpdata.store import queries, store
 
@@ -153,14 +154,9 @@ def sidebar() -> None:
         if problems := framework_problems():
             files = "1 framework file" if len(problems) == 1 else f"{len(problems)} framework files"
             st.warning(f"{files} in the data folder could not be loaded: see About the data.")
+    state = st.session_state
     st.query_params.from_dict(
-        {
-            "framework": st.session_state["framework"],
-            "council": st.session_state["council"],
-            "year": str(st.session_state["year"] or ""),
-            "sn": st.session_state["sn"],
-            "band": "on" if st.session_state.get("band", True) else "off",
-        }
+        url_params(state["framework"], state["council"], state["year"], state["sn"], state.get("band", True))
     )
 
 
@@ -188,15 +184,15 @@ def ensure_routed() -> None:
         _framework_still_loaded()
 
 
-def selection() -> dict:
+def selection() -> Selection:
     """What the user has chosen, with the names pages need."""
     ensure_routed()
-    fw = frameworks()[st.session_state["framework"]]
     council = st.session_state["council"]
-    return {
-        "framework": fw,
-        "council": council,
-        "council_name": _councils(version=data_version(), data_dir=str(config.data_dir()))[council],
-        "year": st.session_state.get("year"),
-        "sn": st.session_state["sn"],
-    }
+    return Selection(
+        framework=frameworks()[st.session_state["framework"]],
+        council=council,
+        council_name=_councils(version=data_version(), data_dir=str(config.data_dir()))[council],
+        year=st.session_state.get("year"),
+        sn=st.session_state["sn"],
+        band=st.session_state.get("band", True),
+    )

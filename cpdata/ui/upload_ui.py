@@ -11,6 +11,7 @@ from streamlit.errors import StreamlitSecretNotFoundError
 
 from cpdata.catalogue.catalogue import load_catalogue
 from cpdata.store import store
+from cpdata.ui import indicator_form
 from cpdata.uploads import auth, ees, ingest, saved_recipes, shapes, surveys, uploads
 from cpdata.uploads.problems import counted
 
@@ -310,8 +311,10 @@ def check_map_and_apply(data: bytes, filename: str, options: ingest.Options, who
     unknown names matched, then its problems, what it would change, and Apply. Checks wait for the choice."""
     prepared = prepare(data, filename, options)
     if prepared.needs_recipe is not None:
+        if indicator_form.mapping_target():  # "a new indicator" as the mapping target: its form is open
+            return
         mapped = ees_mapping(prepared.needs_recipe, filename)
-        if mapped is None:
+        if mapped is None or not indicator_form.mapping_guard_ok(prepared.frame, mapped[0]):
             return
         options.recipe, options.save_recipe = mapped
         prepared = prepare(data, filename, options, frame=prepared.frame)

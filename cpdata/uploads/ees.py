@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from cpdata.catalogue.catalogue import catalogue_files, load_catalogue, shipped_catalogue
 from cpdata.core import config, periods, symbols
 from cpdata.core.filestamps import Stamp, stamped
 from cpdata.core.schema import ENGLAND
@@ -34,6 +35,10 @@ GEOGRAPHY_COLUMNS = [
     "la_name",
     "new_la_code",
 ]
+# ONS issued Barnsley and Sheffield new codes after their 2025 boundary change; DfE's workforce file uses
+# them for 2025, every other file (and the neighbour models) the earlier ones. One council stays one
+# area: the new code is read as the code the rest of the data uses.
+SUCCESSOR_CODES = {"E08000038": "E08000016", "E08000039": "E08000019"}
 log = logging.getLogger(__name__)
 
 
@@ -47,22 +52,30 @@ def recipe_files(data_dir: Path | None = None) -> list[Path]:
 def load_recipes(*, data_dir: Path | None = None) -> list[Recipe]:
     """Shipped recipes, then those saved in ``data_dir`` (the upload's data folder, not just the configured
     one) that can be used; ``recipe_problems`` says why any saved one was left out."""
-    return list(_read_recipes(stamped(recipe_files(data_dir)))[0])
+    return list(_read_recipes(*_keys(data_dir))[0])
+
+
+def _keys(data_dir: Path | None) -> tuple:
+    """The cache key: the recipe files, and the council's indicator files their indicators may be among."""
+    root = data_dir or config.data_dir()
+    return stamped(recipe_files(root)), stamped(catalogue_files(root)), str(root)
 
 
 def shipped_recipes() -> list[Recipe]:
     """The recipes that ship with the dashboard only (building the sample data must not depend on what
     analysts saved in a data folder)."""
-    return list(_read_recipes(stamped(sorted(RECIPE_DIR.glob("*.toml"))))[0])
+    return list(_read_recipes(stamped(sorted(RECIPE_DIR.glob("*.toml"))))[0])  # the shipped catalogue only
 
 
 def recipe_problems(data_dir: Path | None = None) -> list[str]:
     """One plain sentence for each saved recipe left out (which file, why, that it was skipped); none if all read."""
-    return list(_read_recipes(stamped(recipe_files(data_dir)))[1])
+    return list(_read_recipes(*_keys(data_dir))[1])
 
 
 @functools.lru_cache(maxsize=8)
-def _read_recipes(files: tuple[tuple[str, Stamp], ...]) -> tuple[tuple[Recipe, ...], tuple[str, ...]]:
+def _read_recipes(
+    files: tuple[tuple[str, Stamp], ...], catalogue_stamps: tuple = (), root: str = ""
+) -> tuple[tuple[Recipe, ...], tuple[str, ...]]:
     """Every recipe, read once per set of files (an edited, replaced or added file is read again).
 
     Saved recipes are all read on every EES upload, so one that cannot be used (hand-edited, or saved
@@ -70,9 +83,11 @@ def _read_recipes(files: tuple[tuple[str, Stamp], ...]) -> tuple[tuple[Recipe, .
     recipe that cannot be used is our bug and raises.
     """
     recipes, problems = [], []
+    shipped = shipped_catalogue()
+    council = load_catalogue(Path(root)) if root else shipped
     for path in (Path(f) for f, _ in files):
         try:
-            recipes.append(read_recipe(path))
+            recipes.append(read_recipe(path, shipped if path.parent == RECIPE_DIR else council))
         except RecipeFileError as exc:
             if path.parent == RECIPE_DIR:
                 raise RecipeFileError(f"shipped recipe {path.name}: {exc}") from None
@@ -125,7 +140,7 @@ def area_codes(df: pd.DataFrame) -> pd.Series:
         at = level == name
         if at.any():  # a file with no rows at a level need not have its code column
             codes = codes.mask(at, df[column])
-    return codes.where(codes != "")
+    return codes.replace(SUCCESSOR_CODES).where(codes != "")
 
 
 def _pick_version(df: pd.DataFrame, recipe: Recipe) -> pd.DataFrame:
@@ -227,6 +242,7 @@ def areas_in(df: pd.DataFrame) -> pd.DataFrame:
     """The areas an EES file names, with both codes and region, for the reference table."""
     df = df.fillna("").astype(str)
     la = df[df["geographic_level"] == "Local authority"]
+    la = la.assign(new_la_code=la["new_la_code"].replace(SUCCESSOR_CODES))
     out = la[["new_la_code", "old_la_code", "la_name", "region_code", "region_name"]].drop_duplicates()
     out.columns = ["area_code", "old_code", "name", "region_code", "region_name"]
     out["level"] = "local_authority"

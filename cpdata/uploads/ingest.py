@@ -123,12 +123,12 @@ def prepare(
     areas = queries.areas(data_dir)
     cells = lookups.resolve(cells, areas)
     held = lookups.held(cells, data_dir)
-    ctx = Context(load_catalogue(), areas, held, lookups.sn_means(data_dir), options.percent_scale)
+    ctx = Context(load_catalogue(data_dir), areas, held, lookups.sn_means(data_dir), options.percent_scale)
     problems += checks.run(cells, ctx)
     prepared = Prepared(filename, shape, problems, cells, unmatched=unmatched, frame=df, held=held, areas=areas)
     if not prepared.failed:
         scale = "proportion" if options.percent_scale == "proportion" else "percent"
-        prepared.figures = tidy.finalise(cells, "pending", scale)
+        prepared.figures = tidy.finalise(cells, "pending", scale, ctx.catalogue)
         if options.recipe is not None and options.save_recipe:
             prepared.recipe_to_save = options.recipe
     return prepared

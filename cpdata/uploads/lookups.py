@@ -11,6 +11,7 @@ import pandas as pd
 
 from cpdata.store import queries
 from cpdata.uploads.cell_values import each_distinct, year_or_none
+from cpdata.uploads.ees import SUCCESSOR_CODES
 
 
 def resolve(cells: pd.DataFrame, areas: pd.DataFrame) -> pd.DataFrame:
@@ -43,4 +44,7 @@ def area_lookup(areas: pd.DataFrame) -> dict[str, str]:
         if isinstance(r.old_code, str) and r.old_code:
             lookup.setdefault(r.old_code.lower(), r.area_code)
         lookup.setdefault(r.name.lower(), r.area_code)
+    for new, held in SUCCESSOR_CODES.items():  # a council's reissued code names the area held
+        if held.lower() in lookup:
+            lookup.setdefault(new.lower(), held)
     return lookup

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from cpdata.catalogue.catalogue import load_catalogue
+from cpdata.catalogue.catalogue import Catalogue, load_catalogue
 
 
 @dataclass(frozen=True)
@@ -114,8 +114,9 @@ def recipe_from_toml(raw: dict, stem: str) -> Recipe:
     )
 
 
-def read_recipe(path: Path) -> Recipe:
-    """One recipe file, checked; a RecipeFileError says plainly why it cannot be used."""
+def read_recipe(path: Path, catalogue: Catalogue | None = None) -> Recipe:
+    """One recipe file, checked against ``catalogue`` (the data folder's, by default); a RecipeFileError
+    says plainly why it cannot be used."""
     try:
         raw = tomllib.loads(path.read_bytes().decode("utf-8"))
     except OSError as exc:
@@ -125,7 +126,7 @@ def read_recipe(path: Path) -> Recipe:
     except tomllib.TOMLDecodeError as exc:
         raise RecipeFileError(f"it is not valid TOML ({exc})") from None
     recipe = recipe_from_toml(raw, path.stem)
-    known = load_catalogue().indicators
+    known = (catalogue or load_catalogue()).indicators
     if unknown := [i.id for i in recipe.indicators if i.id not in known]:
         raise RecipeFileError(f"it names {', '.join(map(repr, unknown))}, not an indicator in the catalogue")
     return recipe

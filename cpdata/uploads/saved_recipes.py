@@ -27,7 +27,7 @@ from cpdata.store import store
 from cpdata.uploads import ees, recipe_format
 
 MAX_NAME = 120
-MAX_SAVED = 200  # each is read on every EES upload; a folder this full wants tidying by hand
+MAX_SAVED = config.MAX_SAVED  # each is read on every EES upload
 
 
 class RecipeError(ValueError):
@@ -41,16 +41,25 @@ def recipe_from_choice(
     value: str,
     publication: str,
     numerator: str | None = None,
+    denominator: str | None = None,
 ) -> ees.Recipe:
-    """A recipe made in the page from an analyst's choices (no code)."""
-    match = tuple(sorted({value, *filters, *([numerator] if numerator else [])}))
+    """A recipe made from an analyst's choices (no code), in the page or with ``cpdata map``: the same one.
+    A denominator is read from the same row as the figure."""
+    match = tuple(sorted({value, *filters, *(c for c in (numerator, denominator) if c)}))
     return ees.Recipe(
         name=name,
         file="",
         publication=publication,
         match_columns=match,
         indicators=(
-            recipe_format.IndicatorRecipe(id=indicator, filters=dict(filters), value=value, numerator=numerator),
+            recipe_format.IndicatorRecipe(
+                id=indicator,
+                filters=dict(filters),
+                value=value,
+                numerator=numerator,
+                denominator=denominator,
+                denominator_filters={} if denominator else None,
+            ),
         ),
         match_values=tuple(filters.items()),
     )
@@ -88,7 +97,7 @@ def toml_text(recipe: ees.Recipe) -> str:
     return "\n".join(lines) + "\n"
 
 
-def validate(recipe: ees.Recipe) -> None:
+def validate(recipe: ees.Recipe, data_dir: Path | None = None) -> None:
     """Refuse a recipe whose name is empty, long or holds control characters, or that names an
     indicator the catalogue does not know (its figures would fail every upload it recognised)."""
     name = recipe.name.strip()
@@ -98,7 +107,7 @@ def validate(recipe: ees.Recipe) -> None:
         raise RecipeError("a recipe's name cannot hold control characters")
     if not recipe.indicators or not recipe.match_columns:
         raise RecipeError("a recipe needs at least one indicator and the columns that recognise its files")
-    known = load_catalogue().indicators
+    known = load_catalogue(data_dir).indicators
     unknown = [i.id for i in recipe.indicators if i.id not in known]
     if unknown:
         raise RecipeError(f"{', '.join(map(repr, unknown))} is not an indicator in the catalogue")
@@ -119,7 +128,7 @@ def _body(recipe: ees.Recipe) -> bytes:
 
 def save(recipe: ees.Recipe, data_dir: Path | None = None) -> Path:
     """Write an analyst's recipe atomically under a free name (never over another); returns its file."""
-    validate(recipe)
+    validate(recipe, data_dir)
     body = _body(recipe)
     root = data_dir or config.data_dir()
     folder = root / "recipes"

@@ -9,12 +9,14 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from cpdata.catalogue.catalogue import load_catalogue
+from cpdata.catalogue.catalogue import Catalogue, load_catalogue
 from cpdata.core import schema, symbols
 from cpdata.uploads.cell_values import parse_cells
 
 
-def finalise(cells: pd.DataFrame, extract_id: str, percent_scale: str = "percent") -> pd.DataFrame:
+def finalise(
+    cells: pd.DataFrame, extract_id: str, percent_scale: str = "percent", catalogue: Catalogue | None = None
+) -> pd.DataFrame:
     """Checked cells -> tidy figures. Symbols stay symbols; a blank value publishes nothing.
 
     Column by column (each distinct cell parsed once); the figures are those the row-by-row
@@ -31,7 +33,7 @@ def finalise(cells: pd.DataFrame, extract_id: str, percent_scale: str = "percent
     rows = cells[held]
     values = _numbers_or_none(value["value"].to_numpy()[held])
     if percent_scale == "proportion":
-        catalogue = load_catalogue()
+        catalogue = catalogue or load_catalogue()
         units = rows["indicator_id"].map({i: ind.unit for i, ind in catalogue.indicators.items()}).to_numpy()
         values = [
             round(v * 100, 6) if v is not None and u == "percent" else v for v, u in zip(values, units, strict=True)

@@ -160,6 +160,7 @@ def test_the_page_saves_the_mapping_of_a_file_with_a_long_odd_name(data_copy, fu
     at.file_uploader[0].set_value(("\x1b" + "p" * 300 + ".csv", PEPS, "text/csv")).run()
     at.selectbox(key="ees_ind").set_value("cla_pep").run()
     at.selectbox(key="ees_f_measure").set_value("PEPs").run()
+    at.checkbox(key="polarity_ok_cla_pep").check().run()  # the mapping guard asks for the polarity
     next(b for b in at.button if b.label == "Apply this upload").click().run()
     assert not at.exception and any(s.value.startswith("Applied as upload_") for s in at.success)
     if full:
