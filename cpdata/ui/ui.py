@@ -229,20 +229,21 @@ def indicator_block(v: views.IndicatorView, sel: Selection) -> None:
                 mime="text/csv",
                 key=f"csv_{ind.id}",
             )
-            st.download_button(
-                "Download the chart (PNG, print resolution)",
-                functools.partial(downloads.png, ind, parts.data, v.target, sel.council_name),
-                file_name=f"{ind.id}_{sel.council}.png",
-                mime="image/png",
-                key=f"png_{ind.id}",
-            )
-            st.download_button(
-                "Download the chart (SVG, for Word and print)",
-                functools.partial(downloads.svg, ind, parts.data, v.target, sel.council_name),
-                file_name=f"{ind.id}_{sel.council}.svg",
-                mime="image/svg+xml",
-                key=f"svg_{ind.id}",
-            )
+            if not lone:  # no picture of a lone dot either: the table says it
+                st.download_button(
+                    "Download the chart (PNG, print resolution)",
+                    functools.partial(downloads.png, ind, parts.data, v.target, sel.council_name),
+                    file_name=f"{ind.id}_{sel.council}.png",
+                    mime="image/png",
+                    key=f"png_{ind.id}",
+                )
+                st.download_button(
+                    "Download the chart (SVG, for Word and print)",
+                    functools.partial(downloads.svg, ind, parts.data, v.target, sel.council_name),
+                    file_name=f"{ind.id}_{sel.council}.svg",
+                    mime="image/svg+xml",
+                    key=f"svg_{ind.id}",
+                )
             st.download_button(
                 "Download these figures (Excel)",
                 functools.partial(downloads.indicator_xlsx, v, sel),

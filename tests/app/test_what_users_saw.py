@@ -72,6 +72,8 @@ def test_one_year_held_is_said_instead_of_a_lone_dot():
     charts = at.get("vega_lite_chart")
     assert len(charts) == len(at.metric) - 2  # Personal Education Plans, and GCSE 5+ (its other years are c)
     assert "Personal Education Plan" in " ".join(blocks)
+    pngs = [b for b in at.get("download_button") if "PNG" in b.proto.label]
+    assert len(pngs) == len(charts)  # no picture of a lone dot to download either
 
 
 def test_a_link_with_only_the_council_opens_its_own_framework():
