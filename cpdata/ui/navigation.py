@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from cpdata.ui import literal
+from cpdata.ui.plain import md
 
 
 def sidebar_links(sections: dict[str, list[st.Page]], current: st.Page) -> None:
@@ -21,9 +21,8 @@ def sidebar_links(sections: dict[str, list[st.Page]], current: st.Page) -> None:
             if not pages:
                 continue
             if label:  # body-coloured text: a caption's grey on the sidebar's grey fails contrast (axe)
-                st.markdown(f"**{literal.text(label)}**")
+                st.markdown(f"**{md(label)}**")
             for page in pages:  # titles come from council files too: literal text
                 here = page.url_path == current.url_path
                 # Streamlit shades the current page's link (colour alone, and no aria-current): say it in words too.
-                title = literal.text(page.title)
-                st.page_link(page, label=f"**{title}** (this page)" if here else title)
+                st.page_link(page, label=f"**{md(page.title)}** (this page)" if here else md(page.title))
