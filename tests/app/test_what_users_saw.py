@@ -34,8 +34,9 @@ def test_briefing_picker_marks_only_indicators_with_no_figure():
 
 def test_start_link_keeps_the_saved_order_after_building_the_pack(data_copy):
     """Item 10: after "Build the briefing pack" the start link lost order=, so the bookmark showed the default."""
-    at = start(framework="barnsley", council="E08000016")
-    open_page(at, "briefing-setup")
+    from test_briefing_pages import setup_page  # signed in as a briefing editor: saving needs the role
+
+    at = setup_page(framework="barnsley", council="E08000016")
     at.multiselect(key="bf_pledges_barnsley_").set_value(["future", "healthy"]).run()
     at.text_input[0].input("Committee Q3")
     at.button[0].click().run()
