@@ -122,6 +122,7 @@ def _checks(at, name: str) -> dict:
         screen = name.removeprefix("briefing-")
         out["screen_shown"] = f'id="bf-{screen}-title"' in html
         out["screen_charts"] = html.count('class="bf-chart"')
+        out["screen_one_year_notes"] = html.count("bf-lone")  # a tile with one year held says so instead
         out["ok"] = fine and out["screen_shown"] and out["sidebar_pickers"] == 0  # the big screen has no sidebar
     else:
         out["ok"] = fine and out["title"] is not None and out["sidebar_pickers"] >= 4

@@ -63,6 +63,17 @@ def scorecard_rows(items: list[IndicatorView]) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+def shown_columns(table: pd.DataFrame) -> pd.DataFrame:
+    """The scorecard as a pledge shows it: no column that is ``-`` on every line (a pledge with no figures held
+    is its indicators and "no figures held yet"), and a Basis column only where some figure is a local one."""
+    if table.empty:
+        return table
+    keep = [c for c in table.columns if c in ("Indicator", "Council") or (table[c] != "-").any()]
+    if "Basis" in keep and not (table["Basis"] == "local figure").any():
+        keep.remove("Basis")
+    return table[keep]
+
+
 def _model(v: IndicatorView) -> str:
     """Which neighbour group the mean is of, and why where it is not the model in force."""
     if v.sn_basis != "computed" or not v.sn_model:

@@ -10,7 +10,7 @@ import pandas as pd
 
 from cpdata.catalogue.catalogue import Catalogue, load_catalogue
 from cpdata.core import fmt
-from cpdata.figures import compare
+from cpdata.figures import compare, disclosure
 from cpdata.store import queries
 
 
@@ -40,11 +40,17 @@ def _significance(r) -> str:
 
 
 def bright_spots_display(df: pd.DataFrame, council_name: str) -> pd.DataFrame:
-    """The survey table as shown: percentages beside the comparator, the difference in words."""
+    """The survey table as shown: percentages beside the comparator, the difference in words.
+
+    The council's own survey results follow the briefings' disclosure rule on the pages too: a percentage of
+    fewer than ``disclosure.min_base()`` who answered is not shown, nor a count of 1 to 5 respondents."""
     rows = []
     for r in df.itertuples(index=False):
         diff = ""
-        if not fmt.is_missing(r.comparator_percent) and not fmt.is_missing(r.percent):
+        answered = None if fmt.is_missing(r.answered) else r.answered
+        pct = disclosure.protect(r.percent, "percent", 0, None, answered)
+        respondents = disclosure.protect(r.respondents, "count", 0)
+        if not pct.withheld and not fmt.is_missing(r.comparator_percent) and not fmt.is_missing(r.percent):
             gap = fmt.half_up(fmt.exact(r.percent) - fmt.exact(r.comparator_percent), 0)
             word = compare.versus(r.percent, r.comparator_percent, r.polarity, 0)
             diff = f"{gap:+} points ({word})" if word else f"{gap:+} points"
@@ -53,13 +59,15 @@ def bright_spots_display(df: pd.DataFrame, council_name: str) -> pd.DataFrame:
                 "Measure": r.measure,
                 "Survey": f"{r.survey} {r.wave}",
                 "Who answered": r.age_band,
-                council_name: fmt.figure(r.percent, None, "percent", 0),
+                council_name: pct.text if pct.withheld else fmt.figure(r.percent, None, "percent", 0),
                 "Comparator": r.comparator or "-",
                 "Comparator %": fmt.figure(r.comparator_percent, None, "percent", 0),
                 "Difference": diff or "-",
-                "Significant at 95%": _significance(r),
+                "Significant at 95%": "-" if pct.withheld else _significance(r),
                 "Bright Spot": "★ Bright Spot of practice" if r.bright_spot else "",
-                "Survey respondents": "-" if fmt.is_missing(r.respondents) else f"{int(r.respondents)}",
+                "Survey respondents": "-"
+                if fmt.is_missing(r.respondents)
+                else (respondents.text if respondents.withheld else f"{int(r.respondents)}"),
             }
         )
     return pd.DataFrame(rows)

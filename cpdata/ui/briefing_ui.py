@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from cpdata.briefing import briefing, briefing_html, briefing_pdf, running_orders
+from cpdata.briefing import briefing, briefing_html, briefing_pdf, running_orders, warm
 from cpdata.briefing.running_orders import RunningOrder
 from cpdata.catalogue.catalogue import load_catalogue
 from cpdata.catalogue.selection import Selection
@@ -33,12 +33,6 @@ def _briefing(version: str, data_dir: str, fw_id: str, council: str, year: int |
     """Built once per data version and choice of screens; every presenter's click is then instant."""
     fw = session.frameworks()[fw_id]
     return briefing.build(fw, council, year, sn, _order_from_key(order) if order else None)
-
-
-@st.cache_data(max_entries=256, show_spinner=False)
-def _screen(version: str, data_dir: str, fw_id: str, council: str, year: int | None, sn: str, order: tuple, key: str):
-    b = _briefing(version, data_dir, fw_id, council, year, sn, order)
-    return briefing_html.screen_html(b, key, briefing_html.images_for(b, key, "svg"))
 
 
 def _order_from_key(key: tuple) -> RunningOrder:
@@ -68,8 +62,20 @@ def build(sel: Selection, order: RunningOrder | None) -> briefing.Briefing:
 
 
 def screen_html(sel: Selection, order: RunningOrder | None, key: str) -> str:
+    """The screen, drawn ahead where it could be (``warm``); the screens around it are then queued to be drawn.
+
+    A screen not drawn yet is drawn under a spinner, so the room sees that the next screen is coming rather
+    than the faded previous one."""
     args = (session.data_version(), str(config.data_dir()), sel.framework.id, sel.council, sel.year, sel.sn)
-    return _screen(*args, order.key() if order else (), key)
+    brief_key = (*args, order.key() if order else ())
+    b = _briefing(*brief_key)
+    if warm.SCREENS.ready(brief_key, key):
+        html = warm.SCREENS.get(brief_key, b, key)
+    else:
+        with st.spinner("Drawing this screen's charts…"):
+            html = warm.SCREENS.get(brief_key, b, key)
+    warm.SCREENS.warm(brief_key, b, key)
+    return html
 
 
 def current_key(b: briefing.Briefing) -> str:

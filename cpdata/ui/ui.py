@@ -22,7 +22,7 @@ from cpdata.catalogue.selection import Selection
 from cpdata.core import config, fmt, periods, symbols
 from cpdata.core.schema import SN_DECIMALS
 from cpdata.figures import exports, provenance, survey_tables, trend, views
-from cpdata.figures.scorecard import comparison_lines, scorecard_rows
+from cpdata.figures.scorecard import comparison_lines, scorecard_rows, shown_columns
 from cpdata.ui import downloads
 from cpdata.ui.plain import md
 from cpdata.ui.session import SN_CHOICES, data_version
@@ -256,10 +256,10 @@ def indicator_block(v: views.IndicatorView, sel: Selection) -> None:
         more = st.expander("Numbers behind the chart, and definition", key=f"more_{ind.id}", on_change="rerun")
         with more:
             if more.open:
-                _numbers_behind(v, sel, parts)
+                _numbers_behind(v, sel, parts, bool(lone))
 
 
-def _numbers_behind(v: views.IndicatorView, sel, parts: BlockParts) -> None:
+def _numbers_behind(v: views.IndicatorView, sel, parts: BlockParts, lone: bool) -> None:
     ind = v.indicator
     st.dataframe(parts.history, hide_index=True, width="stretch")
     st.download_button(
@@ -269,20 +269,21 @@ def _numbers_behind(v: views.IndicatorView, sel, parts: BlockParts) -> None:
         mime="text/csv",
         key=f"csv_{ind.id}",
     )
-    st.download_button(
-        "Download the chart (PNG, print resolution)",
-        functools.partial(downloads.png, ind, parts.data, v.target, sel.council_name),
-        file_name=f"{ind.id}_{sel.council}.png",
-        mime="image/png",
-        key=f"png_{ind.id}",
-    )
-    st.download_button(
-        "Download the chart (SVG, for Word and print)",
-        functools.partial(downloads.svg, ind, parts.data, v.target, sel.council_name),
-        file_name=f"{ind.id}_{sel.council}.svg",
-        mime="image/svg+xml",
-        key=f"svg_{ind.id}",
-    )
+    if not lone:  # no picture of a lone dot either: the table says it
+        st.download_button(
+            "Download the chart (PNG, print resolution)",
+            functools.partial(downloads.png, ind, parts.data, v.target, sel.council_name),
+            file_name=f"{ind.id}_{sel.council}.png",
+            mime="image/png",
+            key=f"png_{ind.id}",
+        )
+        st.download_button(
+            "Download the chart (SVG, for Word and print)",
+            functools.partial(downloads.svg, ind, parts.data, v.target, sel.council_name),
+            file_name=f"{ind.id}_{sel.council}.svg",
+            mime="image/svg+xml",
+            key=f"svg_{ind.id}",
+        )
     st.download_button(
         "Download these figures (Excel)",
         functools.partial(downloads.indicator_xlsx, v, sel),
@@ -333,8 +334,10 @@ def not_held_section(items: list[views.IndicatorView]) -> None:
 
 def scorecard(sel: Selection, pledge, all_views: dict[str, views.IndicatorView]) -> None:
     """One pledge's lines of the overview, from views built once for the whole framework."""
-    table = scorecard_rows([all_views[i] for i in pledge.indicators])
-    st.dataframe(table, hide_index=True, width="stretch")
+    table = shown_columns(scorecard_rows([all_views[i] for i in pledge.indicators]))
+    # A static table: its cells wrap, so every column fits at 1440 px (a grid cut off "2024/2" and "Quartile (A be"),
+    # and it is a real HTML table for screen readers.
+    st.table(table.map(md), hide_index=True)  # st.table renders Markdown in its cells
     st.download_button(
         "Download this scorecard (CSV)",
         exports.scorecard_csv(table, [all_views[i].source for i in pledge.indicators], pledge.title, _context(sel)),

@@ -48,7 +48,7 @@ def test_overview_is_the_default_page():
     at = start()
     no_errors(at)
     assert at.title[0].value == "Barnet: corporate parenting scorecard"
-    assert len(at.dataframe) == len(load_frameworks()["barnet"].pledges)
+    assert len(at.table) == len(load_frameworks()["barnet"].pledges)  # one scorecard table per pledge
 
 
 @pytest.mark.parametrize("framework", list(COUNCILS))

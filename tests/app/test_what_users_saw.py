@@ -34,8 +34,9 @@ def test_briefing_picker_marks_only_indicators_with_no_figure():
 
 def test_start_link_keeps_the_saved_order_after_building_the_pack(data_copy):
     """Item 10: after "Build the briefing pack" the start link lost order=, so the bookmark showed the default."""
-    at = start(framework="barnsley", council="E08000016")
-    open_page(at, "briefing-setup")
+    from test_briefing_pages import setup_page  # signed in as a briefing editor: saving needs the role
+
+    at = setup_page(framework="barnsley", council="E08000016")
     at.multiselect(key="bf_pledges_barnsley_").set_value(["future", "healthy"]).run()
     at.text_input[0].input("Committee Q3")
     at.button[0].click().run()
@@ -72,6 +73,8 @@ def test_one_year_held_is_said_instead_of_a_lone_dot():
     charts = at.get("vega_lite_chart")
     assert len(charts) == len(at.metric) - 2  # Personal Education Plans, and GCSE 5+ (its other years are c)
     assert "Personal Education Plan" in " ".join(blocks)
+    pngs = [b for b in at.get("download_button") if "PNG" in b.proto.label]
+    assert len(pngs) == len(charts)  # no picture of a lone dot to download either
 
 
 def test_a_link_with_only_the_council_opens_its_own_framework():
@@ -95,3 +98,44 @@ def test_choosing_a_council_with_its_own_framework_opens_it_and_the_user_can_swi
     assert at.session_state["framework"] == "barnet" and at.session_state["council"] == "E08000016"
     at.sidebar.selectbox(key="year").set_value(2024).run()  # another choice leaves the framework alone
     assert at.session_state["framework"] == "barnet"
+
+
+def test_scorecards_are_tables_that_show_only_columns_with_something_in_them():
+    """Item 4: the grid was cut off at 1440 px, and a pledge with nothing held still grew a "Basis" column."""
+    at = start(framework="barnsley", council="E08000016")
+    no_errors(at)
+    tables = {h.value: t.value for h, t in zip(at.header, at.table, strict=True)}
+    identity = next(t for h, t in tables.items() if "respect your identity" in h)
+    assert list(identity.columns) == ["Indicator", "Council"]
+    assert set(identity["Council"]) == {"no figures held yet"}
+    health = next(t for h, t in tables.items() if "healthy" in h)  # every figure published: no Basis column
+    assert "Basis" not in health.columns and "Quartile (A best)" in health.columns
+    home = next(t for h, t in tables.items() if "safe and caring home" in h)  # local figures: Basis says so
+    assert "local figure" in set(home["Basis"])
+    assert not at.dataframe  # no scrolling grid on the overview
+
+
+def test_the_big_screen_draws_the_next_screen_ahead(monkeypatch):
+    """Item 13: on a first run-through Page Down showed the faded previous screen ~2 s while charts were drawn."""
+    from cpdata.briefing import warm
+
+    cache = warm.ScreenCache()
+    monkeypatch.setattr(warm, "SCREENS", cache)
+    at = start(framework="barnet", council="E09000003")
+    at.query_params["screen"] = "cover"
+    open_page(at, "briefing")
+    no_errors(at)
+    cache._pool.shutdown(wait=True)  # the background drawing, finished
+    drawn = {screen for _, screen in cache._html}
+    assert {"cover", "dreams", "summary"} <= drawn, drawn
+    at.button(key="bf_next").click().run()  # Page Down: the pledge screen comes from what was drawn ahead
+    assert 'id="bf-dreams-title"' in "\n".join(str(h.proto.body) for h in at.get("html"))
+
+
+def test_accessibility_statement_says_what_is_left():
+    """Item 19: the statement says axe runs with nothing left out, and names what remains."""
+    at = open_page(start(), "accessibility")
+    no_errors(at)
+    text = "\n".join(m.value for m in at.markdown)
+    assert "no rule and no part of the page" in " ".join(text.split())
+    assert "aria-current" in text and "presentation-role-conflict" in text

@@ -144,3 +144,16 @@ def test_a_published_count_of_1_to_5_is_shown_as_dfe_published_it():
     rows.loc[at, ["basis", "symbol"]] = ["published", None]
     shown = views.indicator_view(v.indicator, rows, {}, "E09000002", "Barking and Dagenham", None)
     assert (shown.value, shown.shown(), shown.basis) == (3, "3", "published")
+
+
+def test_bright_spots_on_the_pages_follow_the_disclosure_rule():
+    """Item 8, for the council's own survey results: a percentage of 4 who answered, and 3 respondents, are not
+    shown on a page open to anyone on the intranet."""
+    df = survey_tables.bright_spots_table("E09000003", list(load_catalogue().bright_spots))
+    small = df.head(2).copy()
+    small["answered"] = [4, 40]
+    small["respondents"] = [3, 40]
+    shown = survey_tables.bright_spots_display(small, "Barnet")
+    assert shown.loc[0, "Barnet"] == "not shown" and shown.loc[0, "Survey respondents"] == "fewer than 6"
+    assert shown.loc[0, "Difference"] == "-" and shown.loc[0, "Significant at 95%"] == "-"
+    assert shown.loc[1, "Barnet"].endswith("%") and shown.loc[1, "Survey respondents"] == "40"
