@@ -10,7 +10,7 @@ import streamlit as st
 
 from cpdata.catalogue.catalogue import pledge_url
 from cpdata.store import store
-from cpdata.ui import errors, session
+from cpdata.ui import errors, navigation, session
 
 st.set_page_config(page_title="Corporate parenting dashboard", page_icon="🏠", layout="wide")
 
@@ -51,14 +51,19 @@ sections = {
     "More": more,
     "Analysts": analysts,
 }
-current = st.navigation(sections, expanded=True)  # every link shown, none behind "View more"
+# Registered without Streamlit's sidebar menu (its section markup is an invalid list); our own links instead.
+current = st.navigation([overview, *pledge_pages, *more, *briefings, *analysts], position="hidden")
+chosen = session.take_framework_choice()  # the sidebar changed the framework (or a council brought its own)
 if current in pledge_pages:
     fw_id, pledge_id = pledge_pages[current]
+    if fw_id != active and chosen:  # chosen on another framework's pledge page: open the new framework
+        st.switch_page(overview)
     if fw_id != active:  # a link to another framework's pledge: show that framework
         st.session_state["framework"] = fw_id
         st.rerun()
     st.session_state["pledge_id"] = pledge_id
 with errors.shown_plainly(), store.pinned():  # one data version per run; a plain message and reference on error
     if current != briefings[1]:  # the big screen has no sidebar; its URL carries the choices
+        navigation.sidebar_links({k: [p for p in v if p.visibility != "hidden"] for k, v in sections.items()}, current)
         session.sidebar()
     current.run()

@@ -86,11 +86,15 @@ def upload_first_view(data_dir: Path, log) -> dict:
     ind, period = UPLOAD_ROW
     csv.write_text(f"indicator_id,area_code,period,value\n{ind},E09000003,{period},91\n", encoding="utf-8")
     env = {k: v for k, v in os.environ.items() if not k.startswith("CPDATA_")} | {"CPDATA_DIR": str(data_dir)}
+
+    async def visit(base: str, keep_text: bool = False) -> protocol.Run:
+        run, s = await protocol.open_page(base, DREAMS, keep_text=keep_text)
+        await s.close()
+        return run
+
     with protocol.serve(data_dir, log=log) as base:
-        before, s = asyncio.run(protocol.open_page(base, DREAMS))
-        asyncio.run(s.close())
-        warm_run, s = asyncio.run(protocol.open_page(base, DREAMS))
-        asyncio.run(s.close())
+        before = asyncio.run(visit(base))
+        warm_run = asyncio.run(visit(base))
         t0 = time.perf_counter()
         subprocess.run(
             [sys.executable, "-m", "cpdata", "load", str(csv), "--by", "bench"],
@@ -101,20 +105,37 @@ def upload_first_view(data_dir: Path, log) -> dict:
             stderr=subprocess.STDOUT,
         )
         apply_s = time.perf_counter() - t0
-        after, s = asyncio.run(protocol.open_page(base, DREAMS, keep_text=True))
-        asyncio.run(s.close())
-        again, s = asyncio.run(protocol.open_page(base, DREAMS))
-        asyncio.run(s.close())
-    shows = any("91%" in t for t in after.texts)
+        after = asyncio.run(visit(base, keep_text=True))
+        again = asyncio.run(visit(base))
     return {
         "first_run_after_start_s": before.seconds,
         "warm_before_s": warm_run.seconds,
         "apply_s": apply_s,
         "first_view_after_s": after.seconds,
         "second_view_after_s": again.seconds,
-        "shows_new_figure": shows,
+        "shows_new_figure": any("91%" in t for t in after.texts),
         "errors": after.errors,
     }
+
+
+def deploy_load(data_dir: Path, workers: int, levels_arg: str, quick: bool, log) -> dict:
+    """The same load through nginx in front of ``workers`` processes (``cpdata.ops.serve``), each warmed
+    directly first. The protocol client sends no cookie, so nginx spreads its sessions over the workers."""
+    from cpdata.ops import launch, serve
+
+    if not Path(serve.NGINX).exists():
+        return {"missing": "nginx not installed (apt-get install nginx)"}
+    levels = [int(x) for x in levels_arg.split(",") if x]
+    opens, steps = _counts(levels, quick)
+    cluster = serve.start(workers=workers, port=launch.free_port(), data_dir=data_dir, log=log)
+    try:
+        kinds = ["page", "year", "council"]
+        for p in cluster.worker_ports:
+            asyncio.run(warm(f"http://127.0.0.1:{p}", BARNET_PLEDGES, kinds))
+        out = {"workers": workers, "load": asyncio.run(load(cluster.url, BARNET_PLEDGES, kinds, levels, opens, steps))}
+    finally:
+        cluster.stop()
+    return out
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -124,6 +145,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--levels", default="1,5,20,50")
     ap.add_argument("--peer-levels", default="1,5,20")
     ap.add_argument("--upload-data", action="append", default=[], help="LABEL=FOLDER: first view after an upload")
+    ap.add_argument("--deploy-data", help="also load deploy/'s set-up (nginx and --deploy-workers) on this folder")
+    ap.add_argument("--deploy-workers", type=int, default=2)
+    ap.add_argument("--deploy-levels", default="50")
     ap.add_argument("--quick", action="store_true")
     ap.add_argument("--out", required=True)
     args = ap.parse_args(argv)
@@ -148,6 +172,8 @@ def main(argv: list[str] | None = None) -> int:
         with protocol.serve(Path(args.data), log=log) as base:  # ours on the same single page, for the ratio
             asyncio.run(warm(base, [DREAMS], ["council"]))
             result["ours_dreams"] = asyncio.run(load(base, [DREAMS], ["council"], plevels, opens, steps))
+    if args.deploy_data:
+        result["deploy"] = deploy_load(Path(args.deploy_data), args.deploy_workers, args.deploy_levels, args.quick, log)
     for spec in args.upload_data:
         label, folder = spec.split("=", 1)
         result.setdefault("upload", {})[label] = upload_first_view(Path(folder), log)

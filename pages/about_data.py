@@ -31,7 +31,7 @@ st.header("Symbols")
 st.markdown("A symbol is never a zero: such years are gaps in charts and are left out of averages.")
 st.dataframe(provenance.symbols_table(), hide_index=True, width="stretch")
 
-st.header(f"Statistical neighbours of {sel['council_name']}")
+st.header(f"Statistical neighbours of {sel.council_name}")
 st.markdown(
     "The Department for Education names, for each council, the ten most similar councils. The neighbours' "
     "figure is the simple mean of their published figures, to one decimal place, leaving out any neighbour "
@@ -42,4 +42,4 @@ left, right = st.columns(2)
 for col, model in ((left, "2021"), (right, "2025")):
     with col:
         st.subheader(f"{model} model")
-        st.dataframe(provenance.neighbours_table(sel["council"], model), hide_index=True, width="stretch")
+        st.dataframe(provenance.neighbours_table(sel.council, model), hide_index=True, width="stretch")

@@ -6,7 +6,7 @@ from cpdata.catalogue.catalogue import context_indicators
 from cpdata.ui import session, ui
 
 sel = session.selection()
-st.title(f"Children in care in {sel['council_name']}: context")
+st.title(f"Children in care in {sel.council_name}: context")
 ui.context_line(sel)
 ui.illustrative_banner()
 st.markdown("Numbers in care, the rate per 10,000 children, starting and ceasing, and where children live.")

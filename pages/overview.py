@@ -5,9 +5,9 @@ import streamlit as st
 from cpdata.ui import downloads, session, ui
 
 sel = session.selection()
-fw = sel["framework"]
+fw = sel.framework
 
-st.title(f"{sel['council_name']}: corporate parenting scorecard")
+st.title(f"{sel.council_name}: corporate parenting scorecard")
 ui.context_line(sel)
 ui.illustrative_banner()
 st.markdown(f"**{fw.title}.** Each line: the latest figure, how it compares, and its direction of travel.")

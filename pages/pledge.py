@@ -5,9 +5,9 @@ import streamlit as st
 from cpdata.ui import briefing_ui, gaps, session, ui
 
 sel = session.selection()
-pledge = sel["framework"].pledge(st.session_state["pledge_id"])
+pledge = sel.framework.pledge(st.session_state["pledge_id"])
 
-st.title(f"{sel['framework'].pledge_word} {pledge.order}: {pledge.title}")
+st.title(f"{sel.framework.pledge_word} {pledge.order}: {pledge.title}")
 ui.context_line(sel)
 ui.illustrative_banner()
 briefing_ui.present_link(sel, pledge.id)

@@ -171,6 +171,12 @@ def _check_store(args: argparse.Namespace) -> int:
     return 1 if report.problems else 0
 
 
+def _serve(args: argparse.Namespace) -> int:
+    from cpdata.ops import serve
+
+    return serve.main(args)
+
+
 def _build(args: argparse.Namespace) -> int:
     from cpdata.ops import build_sample
 
@@ -214,5 +220,13 @@ def main(argv: list[str] | None = None) -> int:
     bs.add_argument("--source", default=str(config.REPO_DIR.parent / "shared" / "data"))
     bs.add_argument("--out", default=str(config.SAMPLE_DATA_DIR))
     bs.set_defaults(func=_build)
+    sv = sub.add_parser("serve", help="several dashboard processes behind nginx (see deploy/README.md)")
+    sv.add_argument("--workers", type=int, default=2, help="Streamlit processes (about one per core)")
+    sv.add_argument("--port", type=int, default=8501, help="the port nginx listens on")
+    sv.add_argument("--address", default="127.0.0.1", help="the address nginx listens on (0.0.0.0: every one)")
+    sv.add_argument("--sticky", choices=["cookie", "ip"], default="cookie", help="how a browser keeps its worker")
+    sv.add_argument("--run-dir", help="where nginx's configuration and logs go (default: a new temporary folder)")
+    sv.add_argument("streamlit_args", nargs="*", help="after --: more options for each worker's streamlit run")
+    sv.set_defaults(func=_serve)
     args = parser.parse_args(argv)
     return args.func(args)

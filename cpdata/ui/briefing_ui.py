@@ -11,6 +11,7 @@ import streamlit as st
 from cpdata.briefing import briefing, briefing_html, briefing_pdf, running_orders
 from cpdata.briefing.running_orders import RunningOrder
 from cpdata.catalogue.catalogue import load_catalogue
+from cpdata.catalogue.selection import Selection
 from cpdata.core import config
 from cpdata.ui import session, ui
 
@@ -44,29 +45,29 @@ def _order_from_key(key: tuple) -> RunningOrder:
     return RunningOrder(name, fw, pledges, dict(pairs))
 
 
-def _saved(sel: dict) -> dict[str, RunningOrder]:
-    return running_orders.saved(sel["framework"])
+def _saved(sel: Selection) -> dict[str, RunningOrder]:
+    return running_orders.saved(sel.framework)
 
 
-def running_order(sel: dict) -> RunningOrder | None:
+def running_order(sel: Selection) -> RunningOrder | None:
     """The saved order named in the URL, else this session's draft, else None (the default order)."""
     slug = st.query_params.get("order")
     if slug:
         found = _saved(sel).get(slug)
         if found is None:
-            st.warning(f"No saved running order called {slug!r} for {sel['framework'].title}: showing the default.")
+            st.warning(f"No saved running order called {slug!r} for {sel.framework.title}: showing the default.")
         return found
     draft = st.session_state.get(DRAFT)
-    return draft if draft is not None and draft.framework == sel["framework"].id else None
+    return draft if draft is not None and draft.framework == sel.framework.id else None
 
 
-def build(sel: dict, order: RunningOrder | None) -> briefing.Briefing:
-    args = (session.data_version(), str(config.data_dir()), sel["framework"].id, sel["council"], sel["year"], sel["sn"])
+def build(sel: Selection, order: RunningOrder | None) -> briefing.Briefing:
+    args = (session.data_version(), str(config.data_dir()), sel.framework.id, sel.council, sel.year, sel.sn)
     return _briefing(*args, order.key() if order else ())
 
 
-def screen_html(sel: dict, order: RunningOrder | None, key: str) -> str:
-    args = (session.data_version(), str(config.data_dir()), sel["framework"].id, sel["council"], sel["year"], sel["sn"])
+def screen_html(sel: Selection, order: RunningOrder | None, key: str) -> str:
+    args = (session.data_version(), str(config.data_dir()), sel.framework.id, sel.council, sel.year, sel.sn)
     return _screen(*args, order.key() if order else (), key)
 
 
@@ -83,18 +84,9 @@ def _picked() -> None:
     _go(st.session_state["bf_pick"])
 
 
-def keep_query(sel: dict, key: str) -> None:
+def keep_query(sel: Selection, key: str) -> None:
     """The URL carries everything needed to reopen this exact screen."""
-    params = {
-        "framework": sel["framework"].id,
-        "council": sel["council"],
-        "year": str(sel["year"] or ""),
-        "sn": sel["sn"],
-        "screen": key,
-    }
-    if st.query_params.get("order"):
-        params["order"] = st.query_params["order"]
-    st.query_params.from_dict(params)
+    st.query_params.from_dict(sel.url_params(screen=key, order=st.query_params.get("order", "")))
 
 
 def hide_chrome() -> None:
@@ -143,9 +135,9 @@ def controls(b: briefing.Briefing, key: str) -> None:
         st.page_link("pages/overview.py", label="Leave briefing")
 
 
-def choose_order(sel: dict) -> RunningOrder:
+def choose_order(sel: Selection) -> RunningOrder:
     """Pledges and indicators for the briefing, starting from a saved running order or the default."""
-    fw = sel["framework"]
+    fw = sel.framework
     saved = _saved(sel)
     start = st.selectbox(
         "Start from",
@@ -183,10 +175,10 @@ def choose_order(sel: dict) -> RunningOrder:
     return draft
 
 
-def held_indicators(sel: dict) -> set[str]:
+def held_indicators(sel: Selection) -> set[str]:
     """Every indicator of the framework with a figure for this council and year (not only the default
     screens' indicators: the picker marked every other one "(no figure)", figures or not)."""
-    return {v.indicator.id for v in ui.views_for(sel, sel["framework"].indicator_ids()) if v.period is not None}
+    return {v.indicator.id for v in ui.views_for(sel, sel.framework.indicator_ids()) if v.period is not None}
 
 
 def _default_from(b: briefing.Briefing) -> RunningOrder:
@@ -195,7 +187,7 @@ def _default_from(b: briefing.Briefing) -> RunningOrder:
     return RunningOrder("", b.framework.id, pledges, {s.key: tuple(t.indicator.id for t in s.tiles) for s in b.screens})
 
 
-def save_form(sel: dict, order: RunningOrder) -> str | None:
+def save_form(sel: Selection, order: RunningOrder) -> str | None:
     """Save the choices under a name; returns the saved order's slug (for the link)."""
     with st.form("bf_save", border=True):
         name = st.text_input("Name this running order to reuse it next quarter", value=order.name, max_chars=60)
@@ -203,7 +195,7 @@ def save_form(sel: dict, order: RunningOrder) -> str | None:
             return None
     try:
         named = RunningOrder(name.strip(), order.framework, order.pledges, order.indicators)
-        running_orders.save(named, sel["framework"])
+        running_orders.save(named, sel.framework)
     except running_orders.RunningOrderError as exc:
         st.error(f"Not saved: {exc}.")
         return None
@@ -214,7 +206,7 @@ def save_form(sel: dict, order: RunningOrder) -> str | None:
     return running_orders.slug(named.name)
 
 
-def saved_slug(sel: dict, order: RunningOrder) -> str | None:
+def saved_slug(sel: Selection, order: RunningOrder) -> str | None:
     """The saved running order with exactly these screens (the one named like the draft first), if any:
     the start link carries it on every run, not only on the run that saved it."""
     same = [s for s, o in _saved(sel).items() if (o.pledges, o.key()[3]) == (order.pledges, order.key()[3])]
@@ -222,18 +214,14 @@ def saved_slug(sel: dict, order: RunningOrder) -> str | None:
     return (named or same or [None])[0]
 
 
-def start_link(sel: dict, slug: str | None, order: RunningOrder | None = None) -> None:
+def start_link(sel: Selection, slug: str | None, order: RunningOrder | None = None) -> None:
     """The big screen with these choices; ``order=`` names the saved running order that matches them."""
-    params = {"framework": sel["framework"].id, "council": sel["council"], "sn": sel["sn"], "screen": "cover"}
-    if sel["year"]:
-        params["year"] = str(sel["year"])
     slug = slug or (saved_slug(sel, order) if order is not None and order.pledges else None)
-    if slug:
-        params["order"] = slug
+    params = sel.url_params(screen="cover", order=slug or "")
     st.page_link("pages/briefing.py", label="Start the briefing (full screen)", icon="▶️", query_params=params)
 
 
-def pack_section(sel: dict, order: RunningOrder) -> None:
+def pack_section(sel: Selection, order: RunningOrder) -> None:
     """Build the offline pack (HTML) or the PDF with progress shown; each download keeps the last one built."""
     st.header("Briefing pack")
     st.markdown(
@@ -273,11 +261,9 @@ def pack_section(sel: dict, order: RunningOrder) -> None:
             )
 
 
-def present_link(sel: dict, screen: str) -> None:
+def present_link(sel: Selection, screen: str) -> None:
     """From a pledge page straight to its briefing screen."""
-    params = {"framework": sel["framework"].id, "council": sel["council"], "sn": sel["sn"], "screen": screen}
-    if sel["year"]:
-        params["year"] = str(sel["year"])
+    params = sel.url_params(screen=screen)
     st.page_link(
         "pages/briefing.py", label="Present this on a big screen (briefing mode)", icon="🖥️", query_params=params
     )

@@ -10,6 +10,7 @@ from streamlit.runtime.pages_manager import PagesManager
 
 from cpdata.catalogue import catalogue
 from cpdata.catalogue.catalogue import Framework, load_frameworks
+from cpdata.catalogue.selection import Selection, url_params
 from cpdata.core import config, periods
 from cpdata.store import queries, store
 
@@ -68,6 +69,34 @@ def _default_framework(fws: dict[str, Framework]) -> str:
     return config.default_framework() if config.default_framework() in fws else next(iter(fws))
 
 
+def own_framework(council: str, fws: dict[str, Framework]) -> str | None:
+    """The framework a council wrote for itself (its ``council_code``), if one is loaded: the first, in the
+    frameworks' order, when it has several."""
+    return next((fw_id for fw_id, fw in fws.items() if fw.council_code == council), None)
+
+
+FRAMEWORK_CHOSEN = "_framework_chosen"  # set when the sidebar changed the framework (see take_framework_choice)
+
+
+def _council_chosen() -> None:
+    """A council with a framework of its own opens with it (the Framework picker can still switch away)."""
+    own = own_framework(st.session_state["council"], frameworks())
+    if own is not None and own != st.session_state.get("framework"):
+        st.session_state["framework"] = own
+        st.session_state[FRAMEWORK_CHOSEN] = True
+
+
+def _framework_chosen() -> None:
+    st.session_state[FRAMEWORK_CHOSEN] = True
+
+
+def take_framework_choice() -> bool:
+    """Whether the sidebar changed the framework since the last run (then cleared). The router uses it to tell
+    a person choosing another framework on a pledge page (go to the new framework) from a link to another
+    framework's pledge (show that framework)."""
+    return bool(st.session_state.pop(FRAMEWORK_CHOSEN, False))
+
+
 def _framework_still_loaded() -> None:
     """A framework whose file was removed or broke since the session chose it gives way to the default."""
     if st.session_state["framework"] not in (fws := frameworks()):
@@ -85,10 +114,14 @@ def init_state() -> None:
         return
     qp = st.query_params
     fws = frameworks()
-    st.session_state["framework"] = qp.get("framework") if qp.get("framework") in fws else _default_framework(fws)
     options = _councils(version=data_version(), data_dir=str(config.data_dir()))
     council = _resolve_council(qp.get("council"), options) or _resolve_council(config.default_council(), options)
     st.session_state["council"] = council or next(iter(options))
+    # The link's framework, else the council's own (?council=E09000002 opens Barking and Dagenham's), else the default.
+    if qp.get("framework") in fws:
+        st.session_state["framework"] = qp.get("framework")
+    else:
+        st.session_state["framework"] = own_framework(st.session_state["council"], fws) or _default_framework(fws)
     st.session_state["sn"] = qp.get("sn") if qp.get("sn") in SN_CHOICES else "auto"
     year = qp.get("year")
     st.session_state["year"] = int(year) if year and year.isdigit() else None
@@ -102,8 +135,12 @@ def sidebar() -> None:
     fws = frameworks()
     options = _councils(version=version, data_dir=root)
     with st.sidebar:
-        st.selectbox("Council", list(options), key="council", format_func=lambda c: options.get(c, c))
-        st.selectbox("Framework", list(fws), key="framework", format_func=lambda f: fws[f].title)
+        st.selectbox(
+            "Council", list(options), key="council", format_func=lambda c: options.get(c, c), on_change=_council_chosen
+        )
+        st.selectbox(
+            "Framework", list(fws), key="framework", format_func=lambda f: fws[f].title, on_change=_framework_chosen
+        )
         fw = fws[st.session_state["framework"]]
         years = _years(
             version=version, data_dir=root, council=st.session_state["council"], ids=tuple(fw.indicator_ids())
@@ -117,14 +154,9 @@ def sidebar() -> None:
         if problems := framework_problems():
             files = "1 framework file" if len(problems) == 1 else f"{len(problems)} framework files"
             st.warning(f"{files} in the data folder could not be loaded: see About the data.")
+    state = st.session_state
     st.query_params.from_dict(
-        {
-            "framework": st.session_state["framework"],
-            "council": st.session_state["council"],
-            "year": str(st.session_state["year"] or ""),
-            "sn": st.session_state["sn"],
-            "band": "on" if st.session_state.get("band", True) else "off",
-        }
+        url_params(state["framework"], state["council"], state["year"], state["sn"], state.get("band", True))
     )
 
 
@@ -152,15 +184,15 @@ def ensure_routed() -> None:
         _framework_still_loaded()
 
 
-def selection() -> dict:
+def selection() -> Selection:
     """What the user has chosen, with the names pages need."""
     ensure_routed()
-    fw = frameworks()[st.session_state["framework"]]
     council = st.session_state["council"]
-    return {
-        "framework": fw,
-        "council": council,
-        "council_name": _councils(version=data_version(), data_dir=str(config.data_dir()))[council],
-        "year": st.session_state.get("year"),
-        "sn": st.session_state["sn"],
-    }
+    return Selection(
+        framework=frameworks()[st.session_state["framework"]],
+        council=council,
+        council_name=_councils(version=data_version(), data_dir=str(config.data_dir()))[council],
+        year=st.session_state.get("year"),
+        sn=st.session_state["sn"],
+        band=st.session_state.get("band", True),
+    )

@@ -16,6 +16,7 @@ import streamlit as st
 from streamlit import dataframe_util
 
 from cpdata.catalogue.catalogue import load_catalogue
+from cpdata.catalogue.selection import Selection
 from cpdata.core import config, fmt, periods, symbols
 from cpdata.figures import exports, provenance, survey_tables, trend, views
 from cpdata.figures.scorecard import comparison_lines, scorecard_rows
@@ -56,15 +57,15 @@ def bright_spots_parts(
     return SurveyParts(table, "; ".join(sorted(set(df["source"]))))
 
 
-def views_for(sel: dict, ids: list[str]) -> list[views.IndicatorView]:
+def views_for(sel: Selection, ids: list[str]) -> list[views.IndicatorView]:
     # Keyword arguments: Streamlit looks up the signature for each positional argument of a cached call.
     return cached_views(
         version=data_version(),
         data_dir=str(config.data_dir()),
-        council=sel["council"],
+        council=sel.council,
         ids=tuple(ids),
-        year=sel["year"],
-        sn=sel["sn"],
+        year=sel.year,
+        sn=sel.sn,
     )
 
 
@@ -73,10 +74,10 @@ def _lower_first(label: str) -> str:
     return label[:1].lower() + label[1:]
 
 
-def context_line(sel: dict) -> None:
-    year = periods.label(sel["year"]) if sel["year"] else "all years"
+def context_line(sel: Selection) -> None:
+    year = periods.label(sel.year) if sel.year else "all years"
     st.caption(
-        f"{sel['council_name']} · {year} · compared with {_lower_first(SN_CHOICES[sel['sn']])} and England · "
+        f"{sel.council_name} · {year} · compared with {_lower_first(SN_CHOICES[sel.sn])} and England · "
         f"data as at {provenance.as_at()} (version {data_version()[:8]}; see About the data)"
     )
 
@@ -150,7 +151,7 @@ def chart_parts(
     )
 
 
-def indicator_block(v: views.IndicatorView, sel: dict) -> None:
+def indicator_block(v: views.IndicatorView, sel: Selection) -> None:
     """Headline, sentence, comparisons, chart and the numbers behind it, for one indicator."""
     ind = v.indicator
     with st.container(border=True):
@@ -162,12 +163,12 @@ def indicator_block(v: views.IndicatorView, sel: dict) -> None:
         left, right = st.columns([2, 3], gap="large")
         with left:
             delta, colour = _delta(v)
-            label = f"{sel['council_name']}, {v.year_label}"
+            label = f"{sel.council_name}, {v.year_label}"
             same = bool(v.change) and v.change["direction"] == "same"
             figure = v.shown() if v.value is not None else symbols.short(v.symbol)  # the sentence says why
             st.metric(label, figure, delta, delta_color=colour, delta_arrow="off" if same else "auto")
             if v.stale:
-                st.caption(v.stale_note(sel["council_name"]))
+                st.caption(v.stale_note(sel.council_name))
             st.markdown(v.sentence)
             lines = comparison_lines(v)
             st.markdown("\n".join(f"- {x}" for x in lines))
@@ -198,12 +199,12 @@ def indicator_block(v: views.IndicatorView, sel: dict) -> None:
             parts = chart_parts(
                 version=data_version(),
                 data_dir=str(config.data_dir()),
-                council=sel["council"],
+                council=sel.council,
                 indicator_id=ind.id,
-                year=sel["year"],
-                sn=sel["sn"],
-                band=st.session_state.get("band", True),
-                council_name=sel["council_name"],
+                year=sel.year,
+                sn=sel.sn,
+                band=sel.band,
+                council_name=sel.council_name,
                 _view=v,
             )
             if lone := trend.one_year_note(parts.data):  # a lone dot beside other series' lines reads as a trend
@@ -216,28 +217,28 @@ def indicator_block(v: views.IndicatorView, sel: dict) -> None:
             st.download_button(
                 "Download these figures (CSV)",
                 parts.csv,
-                file_name=f"{ind.id}_{sel['council']}.csv",
+                file_name=f"{ind.id}_{sel.council}.csv",
                 mime="text/csv",
                 key=f"csv_{ind.id}",
             )
             st.download_button(
                 "Download the chart (PNG, print resolution)",
-                functools.partial(downloads.png, ind, parts.data, v.target, sel["council_name"]),
-                file_name=f"{ind.id}_{sel['council']}.png",
+                functools.partial(downloads.png, ind, parts.data, v.target, sel.council_name),
+                file_name=f"{ind.id}_{sel.council}.png",
                 mime="image/png",
                 key=f"png_{ind.id}",
             )
             st.download_button(
                 "Download the chart (SVG, for Word and print)",
-                functools.partial(downloads.svg, ind, parts.data, v.target, sel["council_name"]),
-                file_name=f"{ind.id}_{sel['council']}.svg",
+                functools.partial(downloads.svg, ind, parts.data, v.target, sel.council_name),
+                file_name=f"{ind.id}_{sel.council}.svg",
                 mime="image/svg+xml",
                 key=f"svg_{ind.id}",
             )
             st.download_button(
                 "Download these figures (Excel)",
-                functools.partial(downloads.indicator_xlsx, v, dict(sel)),
-                file_name=f"{ind.id}_{sel['council']}.xlsx",
+                functools.partial(downloads.indicator_xlsx, v, sel),
+                file_name=f"{ind.id}_{sel.council}.xlsx",
                 mime=downloads.XLSX,
                 key=f"xlsx_{ind.id}",
             )
@@ -249,21 +250,21 @@ def _definition(v: views.IndicatorView) -> None:
     st.markdown(f"**Definition.** {ind.definition}  \n**Source publication:** {ind.source}")
 
 
-def bright_spots_section(sel: dict, measure_ids: list[str]) -> None:
+def bright_spots_section(sel: Selection, measure_ids: list[str]) -> None:
     if not measure_ids:
         return
     st.header("Bright Spots: what children and young people told us")
     parts = bright_spots_parts(
         version=data_version(),
         data_dir=str(config.data_dir()),
-        council=sel["council"],
+        council=sel.council,
         ids=tuple(measure_ids),
-        council_name=sel["council_name"],
+        council_name=sel.council_name,
     )
     if parts.table is None:
         cat = load_catalogue()
         names = ", ".join(cat.bright_spots[m].title for m in measure_ids)
-        st.info(f"No Bright Spots results held for {sel['council_name']} for: {names}. Analysts can upload them.")
+        st.info(f"No Bright Spots results held for {sel.council_name} for: {names}. Analysts can upload them.")
         return
     st.dataframe(parts.table, hide_index=True, width="stretch")
     st.caption(f"★ marks a result the survey report calls a Bright Spot of practice. Source: {parts.sources}.")
@@ -282,21 +283,21 @@ def not_held_section(items: list[views.IndicatorView]) -> None:
     st.markdown("\n".join(f"- **{v.indicator.short_title}**: {v.indicator.definition}" for v in items))
 
 
-def scorecard(sel: dict, pledge, all_views: dict[str, views.IndicatorView]) -> None:
+def scorecard(sel: Selection, pledge, all_views: dict[str, views.IndicatorView]) -> None:
     """One pledge's lines of the overview, from views built once for the whole framework."""
     table = scorecard_rows([all_views[i] for i in pledge.indicators])
     st.dataframe(table, hide_index=True, width="stretch")
     st.download_button(
         "Download this scorecard (CSV)",
-        exports.safe_csv(exports.with_context(table, Area=sel["council_name"], Pledge=pledge.title)),
-        file_name=f"scorecard_{pledge.id}_{sel['council']}.csv",
+        exports.safe_csv(exports.with_context(table, Area=sel.council_name, Pledge=pledge.title)),
+        file_name=f"scorecard_{pledge.id}_{sel.council}.csv",
         mime="text/csv",
         key=f"score_{pledge.id}",
     )
     st.download_button(
         "Download this scorecard (Excel)",
-        functools.partial(downloads.scorecard_xlsx, [pledge], all_views, dict(sel), f"Scorecard: {pledge.title}"),
-        file_name=f"scorecard_{pledge.id}_{sel['council']}.xlsx",
+        functools.partial(downloads.scorecard_xlsx, [pledge], all_views, sel, f"Scorecard: {pledge.title}"),
+        file_name=f"scorecard_{pledge.id}_{sel.council}.xlsx",
         mime=downloads.XLSX,
         key=f"score_xlsx_{pledge.id}",
     )

@@ -82,6 +82,10 @@ def test_changing_council_year_and_comparator_changes_the_figures():
     first = (at.metric[0].value, at.metric[0].delta)
     at.sidebar.selectbox(key="council").set_value("E08000016").run()
     no_errors(at)
+    # Barnsley has a framework of its own: choosing it opens that framework's overview (issue 18 item 3) ...
+    assert at.session_state["framework"] == "barnsley"
+    assert at.title[0].value == "Barnsley: corporate parenting scorecard"
+    open_page(at, "barnet-dreams")  # ... and Barnet's pledge 1 is still a click (or a link) away
     assert at.metric[0].label == "Barnsley, 2024/25"
     assert (at.metric[0].value, at.metric[0].delta) != first  # both 64% in 2024/25; the change differs
     assert "of Barnsley's care leavers aged 19 to 21" in text_of(at)

@@ -11,10 +11,11 @@ from test_app import no_errors, open_page, start
 
 from cpdata.briefing import briefing_pdf
 from cpdata.catalogue.catalogue import load_frameworks, pledge_url
+from cpdata.catalogue.selection import Selection
 from cpdata.figures import views
 from cpdata.ui import downloads
 
-SEL = {"council": "E09000003", "council_name": "Barnet", "year": None, "sn": "auto"}
+SEL = Selection(load_frameworks()["barnet"], "E09000003", "Barnet", year=None, sn="auto")
 
 
 def _labels(at) -> list[str]:

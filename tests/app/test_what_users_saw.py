@@ -72,3 +72,26 @@ def test_one_year_held_is_said_instead_of_a_lone_dot():
     charts = at.get("vega_lite_chart")
     assert len(charts) == len(at.metric) - 2  # Personal Education Plans, and GCSE 5+ (its other years are c)
     assert "Personal Education Plan" in " ".join(blocks)
+
+
+def test_a_link_with_only_the_council_opens_its_own_framework():
+    """Item 3: ``?council=E09000002`` opened Barnet's framework for Barking and Dagenham."""
+    at = start(council="E09000002")
+    no_errors(at)
+    assert at.session_state["framework"] == "barking_dagenham"
+    assert "Barking and Dagenham Corporate Parenting Strategy" in at.markdown[0].value
+    assert start(council="E09000004").session_state["framework"] == "barnet"  # Bexley has none: the default
+
+
+def test_choosing_a_council_with_its_own_framework_opens_it_and_the_user_can_switch_back():
+    """Item 3: choosing Barnsley kept Barnet's framework ("Barnsley: ... Barnet Corporate Parenting Strategy")."""
+    at = start()
+    at.sidebar.selectbox(key="council").set_value("E08000016").run()
+    no_errors(at)
+    assert at.title[0].value == "Barnsley: corporate parenting scorecard"
+    assert at.session_state["framework"] == "barnsley"
+    assert "Barnsley Children in Care and Care Leavers Strategy" in at.markdown[0].value
+    at.sidebar.selectbox(key="framework").set_value("barnet").run()
+    assert at.session_state["framework"] == "barnet" and at.session_state["council"] == "E08000016"
+    at.sidebar.selectbox(key="year").set_value(2024).run()  # another choice leaves the framework alone
+    assert at.session_state["framework"] == "barnet"

@@ -1,7 +1,8 @@
 """axe-core on every page (each shipped council) and the upload page's states: no serious or critical violations.
 
-Every violation of any impact is written to test-artifacts/axe/<page>.json. Two named lists below
-set some nodes aside from the assertion; each entry says why. Nothing else is excluded.
+axe runs on the whole document with every rule it has (plus WCAG 2.2's target size): no rule and no element
+is excluded, Streamlit's own chrome included. Every violation of any impact is written to
+test-artifacts/axe/<page>.json.
 """
 
 from __future__ import annotations
@@ -22,22 +23,6 @@ EET = "care_leavers_eet_19_21"
 AXE_RUN = "async () => await axe.run(document, {resultTypes: ['violations'], rules: {'target-size': {enabled: true}}})"
 FAILING_IMPACTS = {"serious", "critical"}
 
-# Streamlit's own chrome, which the app cannot change: rule id -> the container its nodes sit in.
-STREAMLIT_CHROME = {
-    # st.navigation with sections draws <ul data-testid="stSidebarNavItems"> whose children are
-    # section <div>s holding the <li> links (Streamlit 1.67), so axe flags the list and each item.
-    "list": '[data-testid="stSidebarNav"]',
-    "listitem": '[data-testid="stSidebarNav"]',
-}
-
-# Violations in the app's own content, reported and not yet fixed: rule id -> selector of the
-# offending elements. Empty: the contrast of extract ids in captions was fixed (plain text now).
-KNOWN_APP_ISSUES: dict[str, str] = {}
-
-
-class KnownAppIssue(AssertionError):
-    """Only violations listed in KNOWN_APP_ISSUES are left."""
-
 
 def _pages() -> list:
     """Every page of each shipped council's framework, opened as test_page opens it (it reuses the tab)."""
@@ -53,21 +38,9 @@ def _pages() -> list:
     return params
 
 
-CLASSIFY = """([targets, chrome, known]) => targets.map(([rule, target]) => {
-    const el = target.length === 1 ? document.querySelector(target[0]) : null;
-    if (!el) return 'unknown';
-    if (chrome[rule] && el.closest(chrome[rule])) return 'chrome';
-    if (known[rule] && el.matches(known[rule])) return 'known';
-    return 'app';
-})"""
-
-
-def audit(page, axe_script, name: str) -> None:
-    """Run axe-core on the page as it is now; write every violation to test-artifacts/axe/<name>.json.
-
-    Fails on serious or critical violations in the app's own content (or on nodes it cannot place);
-    the named Streamlit chrome is reported in the file only.
-    """
+def serious_violations(page, axe_script, name: str) -> list[str]:
+    """Run axe-core on the whole page as it is now, nothing excluded; write every violation to
+    test-artifacts/axe/<name>.json and return the serious or critical ones as ``rule: selector`` lines."""
     page.add_script_tag(path=str(axe_script))
     result = page.evaluate(AXE_RUN)
     violations = result["violations"]
@@ -76,16 +49,18 @@ def audit(page, axe_script, name: str) -> None:
         json.dumps({"url": page.url, "axe": result["testEngine"]["version"], "violations": violations}, indent=2),
         encoding="utf-8",
     )
-    failing = [v for v in violations if v["impact"] in FAILING_IMPACTS]
-    nodes = [(v["id"], n["target"]) for v in failing for n in v["nodes"]]
-    kinds = page.evaluate(CLASSIFY, [nodes, STREAMLIT_CHROME, KNOWN_APP_ISSUES]) if nodes else []
-    found: dict[str, list[str]] = {}
-    for (rule, target), kind in zip(nodes, kinds, strict=True):
-        found.setdefault(kind, []).append(f"{rule}: {' '.join(target)}")
-    for kind in ("app", "unknown"):
-        assert kind not in found, f"serious/critical axe violations on {name} ({kind}): {found[kind]}"
-    if "known" in found:
-        raise KnownAppIssue(f"known app violations on {name}: {found['known']}")
+    return [
+        f"{v['id']} ({v['impact']}): {' '.join(n['target'])}"
+        for v in violations
+        if v["impact"] in FAILING_IMPACTS
+        for n in v["nodes"]
+    ]
+
+
+def audit(page, axe_script, name: str) -> None:
+    """Fails on any serious or critical violation anywhere on the page."""
+    found = serious_violations(page, axe_script, name)
+    assert not found, f"serious/critical axe violations on {name}: {found}"
 
 
 @pytest.mark.parametrize(("council", "name", "path"), _pages())

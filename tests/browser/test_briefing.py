@@ -7,7 +7,6 @@ headline at least three times the body text) and saved to test-artifacts/screens
 
 from __future__ import annotations
 
-import json
 import re
 
 import pytest
@@ -15,8 +14,8 @@ import pytest
 from cpdata.briefing import briefing, briefing_html
 from cpdata.catalogue.catalogue import load_frameworks
 
-from .conftest import AXE_DIR, COUNCILS, SCREENSHOTS, TIMEOUT_MS, wait_for_app
-from .test_accessibility import CLASSIFY, STREAMLIT_CHROME
+from .conftest import COUNCILS, SCREENSHOTS, TIMEOUT_MS, wait_for_app
+from .test_accessibility import serious_violations
 
 pytestmark = pytest.mark.browser
 
@@ -95,6 +94,7 @@ def test_every_screen_fits_and_page_down_steps_through(server, browser, framewor
 
 
 def test_briefing_screens_pass_axe(server, browser, axe_script):
+    """The big screen and the prepare page, with nothing excluded (Streamlit's chrome included)."""
     ctx = browser.new_context(viewport={"width": 1920, "height": 1080})
     try:
         page = ctx.new_page()
@@ -102,16 +102,8 @@ def test_briefing_screens_pass_axe(server, browser, axe_script):
         for path in ("/briefing?framework=barnet&council=E09000003&screen=dreams", "/briefing-setup"):
             wait_for_app(page, server + path)
             page.wait_for_function("() => [...document.querySelectorAll('.bf-chart img')].every(i => i.complete)")
-            page.add_script_tag(path=str(axe_script))
-            result = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
             name = re.sub(r"\W+", "_", path.split("?")[0].strip("/"))
-            AXE_DIR.mkdir(parents=True, exist_ok=True)
-            (AXE_DIR / f"{name}.json").write_text(json.dumps(result["violations"], indent=2), encoding="utf-8")
-            failing = [v for v in result["violations"] if v["impact"] in ("serious", "critical")]
-            nodes = [(v["id"], n["target"]) for v in failing for n in v["nodes"]]
-            kinds = page.evaluate(CLASSIFY, [nodes, STREAMLIT_CHROME, {}]) if nodes else []
-            bad = [node for node, kind in zip(nodes, kinds, strict=True) if kind != "chrome"]
-            found[path] = bad
+            found[path] = serious_violations(page, axe_script, name)
         assert not any(found.values()), found
     finally:
         ctx.close()

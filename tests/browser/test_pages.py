@@ -126,7 +126,9 @@ def test_page(app, case: PageCase):
     expect(page.locator("h1").first).to_have_text(case.title)
     assert_no_error(page)
     assert urlparse(page.url).path == case.path, page.url
-    expect(page.locator('[data-testid="stSidebarNavLink"][aria-current="page"]')).to_have_count(1)
+    # our own page links (issue 18 item 19): exactly one says it is this page, in words as well as shading
+    here = page.locator('[data-testid="stSidebar"] [data-testid="stPageLink-NavLink"]', has_text="(this page)")
+    expect(here).to_have_count(1)
     main = page.locator('[data-testid="stMain"]')
     charts = page.locator('[data-testid="stVegaLiteChart"]')
     metrics = page.locator('[data-testid="stMetric"]')
@@ -188,9 +190,19 @@ def test_shared_link_then_sidebar_council(app):
     picker.click()
     picker.fill("Barking")
     page.get_by_role("option", name="Barking and Dagenham").click()
-    expect(page.locator('[data-testid="stMetricLabel"]').first).to_have_text("Barking and Dagenham, 2022/23")
-    for part in ("council=E09000002", "year=2023", "sn=2021"):
+    # A council with a framework of its own opens with it (issue 18 item 3): its overview, year and comparator kept.
+    expect(page.locator("h1").first).to_have_text("Barking and Dagenham: corporate parenting scorecard")
+    for part in ("framework=barking_dagenham", "council=E09000002", "year=2023", "sn=2021"):
         expect(page).to_have_url(re.compile(re.escape(part)))
+    expect(page.get_by_role("combobox", name="Framework")).to_have_value(re.compile("^Barking and Dagenham"))
+    assert_no_error(page)
+    # The user can still switch: Barnet's framework for Barking and Dagenham's figures, from its pledge 1.
+    picker = page.get_by_role("combobox", name="Framework")
+    picker.click()
+    page.get_by_role("option", name=re.compile("^Barnet")).click()
+    expect(page).to_have_url(re.compile("framework=barnet&"))
+    page.locator('[data-testid="stSidebar"]').get_by_role("link", name="1. Fulfil your dreams").click()
+    expect(page.locator('[data-testid="stMetricLabel"]').first).to_have_text("Barking and Dagenham, 2022/23")
     assert headline(page) == ("Barking and Dagenham, 2022/23", "56%")
     assert_no_error(page)
 

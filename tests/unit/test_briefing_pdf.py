@@ -20,8 +20,10 @@ from pdfminer.layout import LTChar, LTFigure, LTTextContainer
 from test_briefing import COUNCILS, RULE, SMALL, YEARS, _planted_briefing
 
 from cpdata.briefing import briefing, briefing_html, briefing_pdf
+from cpdata.briefing.running_orders import RunningOrder
 from cpdata.catalogue.catalogue import load_frameworks
-from cpdata.figures import disclosure
+from cpdata.figures import disclosure, views
+from cpdata.figures.trend import one_year_note
 
 
 @pytest.fixture(autouse=True)
@@ -84,7 +86,14 @@ def test_one_landscape_page_per_screen_with_every_title_and_headline_figure_as_t
     for screen, (text, _charts) in zip(b.screens, pages, strict=True):
         assert _flat(screen.title) in text, screen.key
         for tile in screen.tiles:
-            for words in (tile.indicator.short_title, tile.figure, tile.sentence, *tile.badges):
+            lone = one_year_note(tile.chart)
+            for words in (
+                tile.indicator.short_title,
+                tile.figure,
+                tile.sentence,
+                *tile.badges,
+                *([lone] if lone else []),
+            ):
                 assert _flat(words) in text, (screen.key, words)
             figures += 1
         for line in screen.lines:
@@ -108,7 +117,8 @@ def test_title_language_tags_and_embedded_fonts(pdfs):
     tags = _tags(root["/StructTreeRoot"])
     assert tags.count("/H1") == len(b.screens)  # a heading per page
     figures = [alt for tag, alt in zip(tags, _alts(root["/StructTreeRoot"]), strict=True) if tag == "/Figure"]
-    assert len(figures) == sum(len(s.tiles) for s in b.screens)
+    charted = [t for s in b.screens for t in s.tiles if not one_year_note(t.chart)]  # one year: said in words
+    assert len(figures) == len(charted) >= 4
     assert all(str(alt).startswith("Line chart of ") for alt in figures)  # each chart's text alternative
     assert b"pdfuaid" in pdf or b"pdfuaid" in _xmp(reader)  # says it is PDF/UA-1
     fonts = _fonts(reader)
@@ -212,3 +222,15 @@ def test_progress_is_reported_and_the_file_name_says_council_framework_and_date(
     assert steps[-2][1] == "Laying out the pages"
     name = briefing_pdf.pdf_filename(b, today=datetime.date(2026, 11, 23))
     assert name == "barking-and-dagenham_barking-dagenham_2026-11-23.pdf"
+
+
+def test_a_full_screen_of_six_tiles_keeps_its_foot_on_the_page():
+    """Six tiles are the most a screen holds: the statement of the disclosure rule still fits under them."""
+    fw = load_frameworks()["barnet"]
+    chosen = views.indicator_views("E09000003", list(fw.pledge("dreams").indicators), None)
+    held = [v.indicator.id for v in chosen if v.period is not None]
+    order = RunningOrder("six", "barnet", ("dreams",), {"dreams": tuple(held[:6])})
+    b = briefing.build(fw, "E09000003", None, order=order)
+    assert len(b.screen("dreams").tiles) == 6
+    (text, _charts) = _pages(briefing_pdf.pack_pdf(b))[1]
+    assert RULE in text and text.endswith("the council's own reports.")

@@ -1,0 +1,35 @@
+"""The sidebar's page links, drawn by the dashboard itself rather than by ``st.navigation``'s sidebar menu.
+
+``st.navigation`` with sections draws a ``<ul>`` whose children are section ``<div>``s holding the ``<li>``
+links (Streamlit 1.67): invalid list markup that screen readers announce wrongly (axe-core's ``list`` and
+``listitem`` rules, serious). So the router registers its pages with ``position="hidden"`` and this draws
+each section as a plain label followed by ``st.page_link`` links, in the same order; keyboard users tab
+through the links in reading order, then the pickers.
+"""
+
+from __future__ import annotations
+
+import re
+
+import streamlit as st
+
+_MARKDOWN = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:&])")
+
+
+def _plain(text: str) -> str:
+    """A section label (a framework's ``pledge_word`` comes from a council's file) as literal Markdown text."""
+    return _MARKDOWN.sub(r"\\\1", text)
+
+
+def sidebar_links(sections: dict[str, list[st.Page]], current: st.Page) -> None:
+    """One label per section (none for an empty label) and a link per page; the current page's link says so."""
+    with st.sidebar, st.container(key="page_links"):
+        for label, pages in sections.items():
+            if not pages:
+                continue
+            if label:  # body-coloured text: a caption's grey on the sidebar's grey fails contrast (axe)
+                st.markdown(f"**{_plain(label)}**")
+            for page in pages:  # titles come from council files too: literal text
+                here = page.url_path == current.url_path
+                # Streamlit shades the current page's link (colour alone, and no aria-current): say it in words too.
+                st.page_link(page, label=f"**{_plain(page.title)}** (this page)" if here else _plain(page.title))
