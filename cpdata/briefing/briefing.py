@@ -21,7 +21,7 @@ from cpdata.figures import compare, disclosure, provenance, sentences, views
 from cpdata.figures.scorecard import VERDICT_MARK
 from cpdata.figures.survey_tables import bright_spots_table
 from cpdata.figures.trend import SERIES_NAMES, chart_data
-from cpdata.store import queries, store
+from cpdata.store import queries
 
 CHART_YEARS = 5  # a simple chart: the last five years, labels readable across a room
 
@@ -241,10 +241,7 @@ def build(
     held = {i for i, v in all_views.items() if v.period is not None}
     order = order or default_order(framework, held)
     name = queries.area(council, data_dir)["name"]
-    manifest = store.read_manifest(data_dir)
-    illustrative = bool(manifest.get("illustrative")) or any(
-        e.get("active") and e.get("illustrative") for e in manifest["extracts"]
-    )
+    illustrative = provenance.illustrative(data_dir)
     periods_shown = [v.period for v in all_views.values() if v.period is not None]
     year_label = periods.label(year) if year else (periods.label(max(periods_shown)) if periods_shown else "")
     pledge_screens = []

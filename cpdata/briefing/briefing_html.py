@@ -69,6 +69,7 @@ body{margin:0;background:#505a5f}
 .bf-pack .bf-screen{--u:0.13333in;width:13.333in;height:7.5in;overflow:hidden;margin:0 auto .25in;
   break-after:page;page-break-after:always}
 .bf-pack .bf-dense .bf-chart img{max-height:calc(var(--u)*8.6);object-fit:contain}
+.bf-pack .bf-key li{flex:none;white-space:nowrap}
 @media print{body{background:#fff}.bf-pack .bf-screen{margin:0}}
 """
 

@@ -12,24 +12,31 @@ out: the only URLs allowed are the ``data:`` ones of the pack's own charts.
 
 from __future__ import annotations
 
+import ctypes.util
 import datetime as dt
+import functools
+import importlib.util
 from collections.abc import Callable
 
 from cpdata.briefing import briefing_html
 from cpdata.briefing.briefing import Briefing
 
 INSTALL_HINT = "apt-get install -y libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-liberation"
+NATIVE = ("gobject-2.0", "pango-1.0", "pangoft2-1.0", "harfbuzz", "fontconfig")  # what WeasyPrint loads
 CHARTS_SHARE = 0.8  # of the progress bar: drawing the charts; the rest is laying out the pages
 
 
+@functools.lru_cache(maxsize=1)
 def unavailable() -> str | None:
-    """Why a PDF cannot be made on this server (WeasyPrint or Pango missing), or None when it can."""
-    try:
-        import weasyprint  # noqa: F401  (loads Pango through cffi: an OSError when it is not installed)
-    except ImportError:
+    """Why a PDF cannot be made on this server (WeasyPrint or Pango missing), or None when it can.
+
+    Looked up without importing WeasyPrint (about a second): the setup page asks on every first view.
+    """
+    if importlib.util.find_spec("weasyprint") is None:
         return "the PDF library (weasyprint) is not installed: python -m pip install -r requirements.txt"
-    except OSError as exc:
-        return f"the PDF library cannot find Pango ({exc}); on Debian or Ubuntu: {INSTALL_HINT}"
+    missing = [name for name in NATIVE if ctypes.util.find_library(name) is None]
+    if missing:
+        return f"the PDF library cannot find {', '.join(missing)}; on Debian or Ubuntu: {INSTALL_HINT}"
     return None
 
 

@@ -18,7 +18,7 @@ from cpdata.store import store
 
 MAX_INDICATORS = 6  # a screen read from across a room holds no more
 DEFAULT_INDICATORS = 4
-MAX_SAVED = 200
+MAX_SAVED = config.MAX_SAVED
 NAME_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9 ,.'()&-]{0,59}$")
 
 

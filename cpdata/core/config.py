@@ -15,6 +15,9 @@ SAMPLE_DATA_DIR = REPO_DIR / "sample_data"
 
 DEFAULT_COUNCIL = "E09000003"  # Barnet
 DEFAULT_FRAMEWORK = "barnet"
+# Saved recipes and running orders: each folder holds at most this many (every one is read when the list
+# is; a folder this full wants tidying by hand).
+MAX_SAVED = 200
 
 
 def data_dir() -> Path:

@@ -17,6 +17,7 @@ BASES = ("published", "local")
 FIGURE_KEY = ("indicator_id", "area_code", "period", "figure_type", "basis")
 # And one Bright Spots result.
 SURVEY_KEY = ("area_code", "survey", "wave", "age_band", "measure_id")
+SN_DECIMALS = 1  # the neighbours' mean is computed and shown to one decimal place, as DfE's LAIT does
 ENGLAND = "E92000001"  # England's area code (DfE's country code), the national comparator
 
 FIGURES = pa.schema(

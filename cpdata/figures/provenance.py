@@ -31,10 +31,18 @@ def extracts_table(data_dir: Path | None = None) -> pd.DataFrame:
 
 
 def as_at(data_dir: Path | None = None) -> str:
-    """The date of the newest active extract: what "as at" means on screen."""
-    manifest = store.read_manifest(data_dir)
-    dates = [e.get("applied_at", "") for e in manifest["extracts"] if e.get("active")]
+    """The date of the newest active extract of the version being shown: what "as at" means on screen."""
+    dates = [e.get("applied_at", "") for e in store.manifest(data_dir)["extracts"] if e.get("active")]
     return max(dates)[:10] if dates else "no data held"
+
+
+def illustrative(data_dir: Path | None = None) -> bool:
+    """Whether the version being shown holds figures that are not published ones (synthetic data, marked
+    so in the manifest or on an active extract): every page and the briefing pack then say so."""
+    manifest = store.manifest(data_dir)
+    return bool(manifest.get("illustrative")) or any(
+        e.get("active") and e.get("illustrative") for e in manifest["extracts"]
+    )
 
 
 def frameworks_table(frameworks: Mapping[str, Framework]) -> pd.DataFrame:

@@ -61,13 +61,8 @@ def scorecard_rows(items: list[IndicatorView]) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-VERDICT_MARK = {
-    "better": "✔ better than",
-    "worse": "✖ worse than",
-    "in line": "= in line with",
-    "higher": "▲ higher than",
-    "lower": "▼ lower than",
-}
+# The same marks in a sentence: "✔ better than statistical neighbours", "= in line with England".
+VERDICT_MARK = {word: f"{mark} {'with' if word == 'in line' else 'than'}" for word, mark in MARKS.items()}
 
 
 def comparison_lines(v: IndicatorView) -> list[str]:

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from cpdata.catalogue.catalogue import Indicator
 from cpdata.core import fmt, periods, symbols
+from cpdata.core.schema import SN_DECIMALS
 from cpdata.figures import compare
-
-SN_DECIMALS = 1  # neighbour means are published to one decimal place, as in LAIT
 
 
 def _value(ind: Indicator, value: float, decimals: int | None = None) -> str:

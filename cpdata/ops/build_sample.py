@@ -204,16 +204,17 @@ def build(shared_data: Path, out_dir: Path) -> dict:
     counts: dict[str, int] = {}
 
     def add(df: pd.DataFrame, kind: str, extract_id: str, source_file: Path, description: str) -> None:
-        table = schema.to_table(df, schema.FIGURES if kind == "figures" else schema.BRIGHT_SPOTS)
-        meta = {
-            "id": extract_id,
-            "source_file": source_file.name,
-            "sha256": sha256(source_file),
-            "applied_by": "sample data build",
-            "description": description,
-        }
-        store.add_extract(table, kind, meta, out_dir)
-        counts[extract_id] = table.num_rows
+        entry = store.add_frame(
+            df,
+            kind,
+            extract_id=extract_id,
+            source_file=source_file.name,
+            sha256=sha256(source_file),
+            applied_by="sample data build",
+            description=description,
+            data_dir=out_dir,
+        )
+        counts[extract_id] = entry["rows"]
 
     for file, (df, recipe) in ees_frames.items():
         extract_id = "dfe_" + Path(file).stem

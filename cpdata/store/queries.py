@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from cpdata.core.schema import ENGLAND, FIGURE_KEY
+from cpdata.core.schema import ENGLAND, FIGURE_KEY, SN_DECIMALS
 from cpdata.store import store
 
 SN_MODELS = ("auto", "2021", "2025")
@@ -115,7 +115,7 @@ sn AS (
     SELECT m.indicator_id, m.period, m.sn_model,
       count(s.neighbour_code) AS sn_size,
       count(f.value) AS sn_n,
-      round(avg(f.value), 1) AS sn_mean,
+      round(avg(f.value), $sn_decimals) AS sn_mean,
       median(f.value) AS sn_median,
       min(f.value) AS sn_min, max(f.value) AS sn_max
     FROM model m
@@ -176,6 +176,17 @@ ORDER BY h.indicator_id, h.period
 )
 
 
+def _series_params(council: str, indicator_ids: list[str], sn_model: str) -> dict:
+    return {
+        "council": council,
+        "ids": list(indicator_ids),
+        "choice": sn_model,
+        "from2025": MODEL_2025_FROM,
+        "england": ENGLAND,
+        "sn_decimals": SN_DECIMALS,
+    }
+
+
 def series(
     council: str, indicator_ids: list[str], sn_model: str = "auto", data_dir: Path | None = None
 ) -> pd.DataFrame:
@@ -190,14 +201,7 @@ def series(
         raise ValueError(f"sn_model must be one of {SN_MODELS}")
     if not indicator_ids:
         return pd.DataFrame()
-    params = {
-        "council": council,
-        "ids": list(indicator_ids),
-        "choice": sn_model,
-        "from2025": MODEL_2025_FROM,
-        "england": ENGLAND,
-    }
-    df = _df(SERIES_SQL, params, data_dir)
+    df = _df(SERIES_SQL, _series_params(council, indicator_ids, sn_model), data_dir)
     use_pub = df["pub_held"].fillna(0) > 0
     df["basis"] = use_pub.map({True: "published", False: "local"}).where(use_pub | (df["local_held"].fillna(0) > 0))
     for col in ("value", "symbol", "source", "extract", "numerator"):
@@ -320,7 +324,7 @@ model AS (
     + MODEL_FOR_YEAR.format(period="h.period")
     + """ AS sn_model
     FROM held h LEFT JOIN has x USING (area_code))
-SELECT m.indicator_id, m.area_code, m.period, round(avg(f.value), 1) AS sn_mean
+SELECT m.indicator_id, m.area_code, m.period, round(avg(f.value), $sn_decimals) AS sn_mean
 FROM model m
 LEFT JOIN sn_models s ON s.model = m.sn_model AND s.area_code = m.area_code
 LEFT JOIN figures f ON f.indicator_id = m.indicator_id AND f.period = m.period
@@ -346,5 +350,6 @@ def sn_means(keys: pd.DataFrame, data_dir: Path | None = None) -> pd.DataFrame:
         "choice": "auto",
         "from2025": MODEL_2025_FROM,
         "england": ENGLAND,
+        "sn_decimals": SN_DECIMALS,
     }
     return _df(SN_MEANS_SQL, params, data_dir)[out]

@@ -33,6 +33,7 @@ from pathlib import Path
 from typing import IO
 
 import duckdb
+import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
@@ -51,11 +52,13 @@ class StoreError(RuntimeError):
 
 @dataclass(frozen=True)
 class Snapshot:
-    """One data version: its token and its database (queries take cursors from it)."""
+    """One data version: its token, its database (queries take cursors from it) and its manifest (what
+    "as at" and "illustrative" are read from, so they describe the very figures shown; read only)."""
 
     root: str
     token: str
     db: duckdb.DuckDBPyConnection
+    manifest: dict
 
 
 _pin: contextvars.ContextVar[Snapshot | None] = contextvars.ContextVar("cpdata_store_pin", default=None)
@@ -176,6 +179,36 @@ def add_extract(table: pa.Table, kind: str, meta: dict, data_dir: Path | None = 
     return entry
 
 
+def add_frame(
+    frame: pd.DataFrame,
+    kind: str,
+    *,
+    extract_id: str,
+    source_file: str,
+    sha256: str,
+    applied_by: str,
+    description: str,
+    data_dir: Path | None = None,
+    **more: str,
+) -> dict:
+    """A frame of figures (or survey results) in its kind's shape, made an extract with the record every
+    extract carries: where it came from (file name and hash), who applied it, what it holds (and ``more``,
+    e.g. the upload's shape). One place for the sample data build and uploads alike."""
+    from cpdata.core import schema
+
+    shape = schema.FIGURES if kind == "figures" else schema.BRIGHT_SPOTS
+    table = schema.to_table(frame.assign(extract_id=extract_id), shape)
+    meta = {
+        "id": extract_id,
+        "source_file": Path(source_file).name,
+        "sha256": sha256,
+        "applied_by": applied_by,
+        "description": description,
+        **more,
+    }
+    return add_extract(table, kind, meta, data_dir)
+
+
 def active_files(manifest: dict, kind: str, root: Path) -> list[tuple[str, int, Path]]:
     return [(e["id"], e["seq"], root / e["file"]) for e in manifest["extracts"] if e["kind"] == kind and e["active"]]
 
@@ -203,8 +236,8 @@ def _load(con: duckdb.DuckDBPyConnection, name: str, files: list[tuple[str, int,
 
 
 @functools.lru_cache(maxsize=4)
-def _database(root: str, token: str, body: bytes) -> duckdb.DuckDBPyConnection:
-    """The database of the version whose manifest is ``body`` (``token`` is its hash)."""
+def _database(root: str, token: str, body: bytes) -> tuple[duckdb.DuckDBPyConnection, dict]:
+    """The database of the version whose manifest is ``body`` (``token`` is its hash), and that manifest."""
     from cpdata.core import schema
     from cpdata.store import integrity
 
@@ -235,7 +268,7 @@ def _database(root: str, token: str, body: bytes) -> duckdb.DuckDBPyConnection:
     # Everything is in memory now: no file access from queries, and no one can change that.
     con.execute("SET enable_external_access = false")
     con.execute("SET lock_configuration = true")
-    return con
+    return con, manifest
 
 
 def snapshot(data_dir: Path | None = None) -> Snapshot:
@@ -247,8 +280,14 @@ def snapshot(data_dir: Path | None = None) -> Snapshot:
     body = _manifest_bytes(root)
     token = _token(body)
     with _lock:
-        db = _database(str(root), token, body)
-    return Snapshot(str(root), token, db)
+        db, manifest = _database(str(root), token, body)
+    return Snapshot(str(root), token, db, manifest)
+
+
+def manifest(data_dir: Path | None = None) -> dict:
+    """The manifest of the version being read (the pinned one during a page run): unlike
+    ``read_manifest``, never a newer one than the figures on screen came from. Read only."""
+    return snapshot(data_dir).manifest
 
 
 def cursor(data_dir: Path | None = None) -> duckdb.DuckDBPyConnection:

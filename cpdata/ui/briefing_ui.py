@@ -237,8 +237,13 @@ def pack_section(sel: Selection, order: RunningOrder) -> None:
         elif st.button("Build the briefing PDF", key="bf_build_pdf", type="primary"):
             b = build(sel, order if order.pledges else None)
             bar = st.progress(0.0, text="Starting")
-            pdf = briefing_pdf.pack_pdf(b, lambda f, text: bar.progress(f, text=text))
-            st.session_state["bf_pdf"] = (briefing_pdf.pdf_filename(b), pdf)
+            try:
+                pdf = briefing_pdf.pack_pdf(b, lambda f, text: bar.progress(f, text=text))
+            except (ImportError, OSError) as exc:  # a library found but not loadable: say so, keep the page
+                bar.empty()
+                st.error(f"The PDF could not be made on this server ({exc}). The HTML pack still works.")
+            else:
+                st.session_state["bf_pdf"] = (briefing_pdf.pdf_filename(b), pdf)
         if "bf_pdf" in st.session_state:
             name, data = st.session_state["bf_pdf"]
             st.download_button(

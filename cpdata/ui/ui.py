@@ -18,9 +18,9 @@ from streamlit import dataframe_util
 from cpdata.catalogue.catalogue import load_catalogue
 from cpdata.catalogue.selection import Selection
 from cpdata.core import config, fmt, periods, symbols
+from cpdata.core.schema import SN_DECIMALS
 from cpdata.figures import exports, provenance, survey_tables, trend, views
 from cpdata.figures.scorecard import comparison_lines, scorecard_rows
-from cpdata.store import store
 from cpdata.ui import downloads
 from cpdata.ui.session import SN_CHOICES, data_version
 
@@ -84,9 +84,7 @@ def context_line(sel: Selection) -> None:
 
 def illustrative_banner() -> None:
     """Anything that is not a published figure says so on screen."""
-    manifest = store.read_manifest()
-    made_up = [e["id"] for e in manifest["extracts"] if e.get("active") and e.get("illustrative")]
-    if manifest.get("illustrative") or made_up:
+    if provenance.illustrative():
         st.warning("Illustrative data: some figures here are synthetic, not published statistics.", icon="⚠️")
 
 
@@ -189,7 +187,7 @@ def indicator_block(v: views.IndicatorView, sel: Selection) -> None:
                 )
             elif v.sn_published is not None:
                 notes.append(
-                    f"The council's own table gives {fmt.number(v.sn_published, ind.unit, 1)} "
+                    f"The council's own table gives {fmt.number(v.sn_published, ind.unit, SN_DECIMALS)} "
                     f"for its neighbours ({v.sn_published_source})."
                 )
             if v.sn_n is not None and v.sn_basis == "computed":

@@ -27,7 +27,7 @@ from cpdata.store import store
 from cpdata.uploads import ees, recipe_format
 
 MAX_NAME = 120
-MAX_SAVED = 200  # each is read on every EES upload; a folder this full wants tidying by hand
+MAX_SAVED = config.MAX_SAVED  # each is read on every EES upload
 
 
 class RecipeError(ValueError):

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from cpdata.core import config, schema
+from cpdata.core import config
 from cpdata.store import store
 from cpdata.uploads import saved_recipes
 from cpdata.uploads.ingest import Prepared
@@ -51,24 +51,25 @@ def apply(prepared: Prepared, data: bytes, who: str, data_dir: Path | None = Non
         raise UploadRefused("The upload holds no figures to apply.")
     sha256 = hashlib.sha256(data).hexdigest()
     extract_id = extract_id_for(sha256, dt.datetime.now(dt.UTC))
-    target = schema.BRIGHT_SPOTS if prepared.kind == "bright_spots" else schema.FIGURES
-    table = schema.to_table(prepared.figures.assign(extract_id=extract_id), target)
-    meta = {
-        "id": extract_id,
-        "source_file": Path(prepared.filename).name,
-        "sha256": sha256,
-        "applied_by": who,
-        "description": f"Upload ({prepared.shape}) of {Path(prepared.filename).name}",
-        "shape": prepared.shape,
-    }
+    more = {"shape": prepared.shape}
     root = _writable(data_dir)
     with store.writer_lock(root):
         if prepared.recipe_to_save is not None:
             try:
-                meta["recipe_saved"] = saved_recipes.save(prepared.recipe_to_save, root).name
+                more["recipe_saved"] = saved_recipes.save(prepared.recipe_to_save, root).name
             except (saved_recipes.RecipeError, OSError) as exc:
-                meta["recipe_not_saved"] = str(exc)
-        return store.add_extract(table, prepared.kind, meta, root)
+                more["recipe_not_saved"] = str(exc)
+        return store.add_frame(
+            prepared.figures,
+            prepared.kind,
+            extract_id=extract_id,
+            source_file=prepared.filename,
+            sha256=sha256,
+            applied_by=who,
+            description=f"Upload ({prepared.shape}) of {Path(prepared.filename).name}",
+            data_dir=root,
+            **more,
+        )
 
 
 def undo(extract_id: str, who: str, data_dir: Path | None = None) -> dict:

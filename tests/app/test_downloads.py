@@ -67,3 +67,23 @@ def test_setup_page_builds_the_briefing_pdf_with_its_file_name():
     no_errors(at)
     pdf = [label for label in _labels(at) if ".pdf" in label]
     assert pdf and pdf[0].startswith("Download barnet_barnet_") and "MB)" in pdf[0]
+
+
+def test_without_pango_the_setup_page_says_what_to_install_and_keeps_the_html_pack(monkeypatch):
+    import ctypes.util
+
+    real = ctypes.util.find_library
+    monkeypatch.setattr(ctypes.util, "find_library", lambda name: None if "pango" in name else real(name))
+    briefing_pdf.unavailable.cache_clear()
+    try:
+        reason = briefing_pdf.unavailable()
+        assert reason and "pango-1.0, pangoft2-1.0" in reason and "apt-get install -y libpango-1.0-0" in reason
+        at = start(framework="barnet", council="E09000003")
+        open_page(at, "briefing-setup")
+        no_errors(at)
+        assert any("The PDF cannot be made on this server" in i.value for i in at.info)
+        assert not [b for b in at.button if b.key == "bf_build_pdf"]
+        at.button(key="bf_build").click().run()  # the HTML pack is still built
+        assert any(".html" in label for label in _labels(at))
+    finally:
+        briefing_pdf.unavailable.cache_clear()

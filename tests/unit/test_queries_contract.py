@@ -69,11 +69,7 @@ def test_every_query_runs_against_an_empty_database(empty_folder, name):
 def test_the_series_query_returns_the_columns_it_declares(empty_folder):
     for root in (empty_folder, config.SAMPLE_DATA_DIR):
         assert tuple(queries.series(COUNCIL, ["cla_count"], data_dir=root).columns) == queries.SERIES_COLUMNS
-        raw = queries._df(
-            queries.SERIES_SQL,
-            {"council": COUNCIL, "ids": ["cla_count"], "choice": "auto", "from2025": 2025, "england": schema.ENGLAND},
-            root,
-        )
+        raw = queries._df(queries.SERIES_SQL, queries._series_params(COUNCIL, ["cla_count"], "auto"), root)
         assert tuple(raw.columns) == queries.SERIES_SQL_COLUMNS
 
 
