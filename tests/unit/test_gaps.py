@@ -40,3 +40,11 @@ def test_the_template_for_a_pledge_holds_exactly_its_indicators_and_the_council(
     figs = prepared.figures
     assert list(figs["indicator_id"]) == [pledge.indicators[0]] and figs["value"].iloc[0] == 61.0
     assert figs["basis"].iloc[0] == "local"
+
+
+def test_a_briefing_tile_of_an_old_figure_says_latest_held():
+    from cpdata.briefing import briefing
+
+    pep, eet = views.indicator_views(BARNSLEY, ["cla_pep", "care_leavers_eet_19_21"], 2025)
+    assert briefing.tile(pep, "Barnsley").year == "latest held: 2021/22"
+    assert briefing.tile(eet, "Barnsley").year == "2024/25"

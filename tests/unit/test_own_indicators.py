@@ -5,10 +5,12 @@ England; bad ids, units, polarities, clashes and contradicting mappings are refu
 from __future__ import annotations
 
 import csv
+import dataclasses
 import io
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 from cpdata.catalogue import catalogue
@@ -214,3 +216,24 @@ def test_a_council_framework_may_name_the_councils_own_indicator(data_copy):
     (data_copy / "frameworks" / "ours.toml").unlink()
     assert cli.main(["indicator", "remove", "cla_went_missing"]) == 0
     assert "cla_went_missing" not in load_catalogue().indicators
+
+
+def test_map_saves_the_very_recipe_the_page_makes(data_copy, tmp_path):
+    from cpdata.uploads import ees, recipe_format, saved_recipes
+
+    path = tmp_path / "la_cla_missing.csv"
+    dfe_shaped_file(path)
+    assert cli.main(ADD) == 0
+    assert cli.main(_map_args(path, "--polarity-confirmed", "--name", "Went missing from DfE")) == 0
+    (saved,) = (data_copy / "recipes").glob("*.toml")
+    page = saved_recipes.recipe_from_choice(
+        "Went missing from DfE",
+        "cla_went_missing",
+        {"cla_group": GROUP, "missing_status": MISSING},
+        "children_percent",
+        "DfE: Explore Education Statistics",
+        "children_count",
+    )
+    assert recipe_format.read_recipe(saved) == dataclasses.replace(page, file=saved.stem + ".csv")
+    df = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+    assert ees.find_recipe(df).name == "Went missing from DfE"
