@@ -117,3 +117,13 @@ def test_the_form_offers_every_unit():
     from cpdata.ui import indicator_form
 
     assert set(indicator_form.UNIT_WORDS) == UNITS
+
+
+def test_about_the_data_says_why_a_council_indicator_file_was_left_out(data_copy):
+    (data_copy / "catalogue").mkdir()
+    (data_copy / "catalogue" / "ours.toml").write_text('[[indicator]]\nid = "cla_count"\n')
+    at = open_page(
+        AppTest.from_file(str(Path(__file__).parents[2] / "dashboard.py"), default_timeout=60).run(), "about-data"
+    )
+    assert not at.exception
+    assert any("ours.toml" in t.value and "has no 'title'" in t.value for t in at.text)
