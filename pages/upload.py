@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from cpdata.ui import indicator_form, session, ui, upload_ui
+from cpdata.ui import indicator_form, session, ui, upload_templates, upload_ui
 from cpdata.uploads import ees, ingest, readers
 
 session.ensure_routed()
@@ -17,7 +17,7 @@ who = upload_ui.analyst()
 if who is None:
     st.stop()
 st.caption(f"Signed in as analyst: {who}")
-upload_ui.template_downloads()
+upload_templates.template_downloads()
 
 st.header("Check and apply a file")
 for problem in ees.recipe_problems():  # a saved recipe that cannot be used is skipped; say which and why

@@ -17,7 +17,7 @@ from cpdata.briefing.running_orders import RunningOrder
 from cpdata.briefing.running_orders import default as default_order
 from cpdata.catalogue.catalogue import Framework, Indicator, load_catalogue
 from cpdata.core import fmt, periods, symbols
-from cpdata.figures import compare, disclosure, provenance, sentences, views
+from cpdata.figures import comparators, compare, disclosure, provenance, sentences, views
 from cpdata.figures.scorecard import VERDICT_MARK
 from cpdata.figures.survey_tables import bright_spots_table
 from cpdata.figures.trend import SERIES_NAMES, chart_data
@@ -108,7 +108,9 @@ def _badges(v: views.IndicatorView, sn: disclosure.Safe, england: disclosure.Saf
     out = []
     for word, name, safe in ((v.vs_sn, "neighbours", sn), (v.vs_england, "England", england)):
         if word and not safe.withheld:
-            out.append(f"{VERDICT_MARK[word]} {name} ({safe.text})")
+            computed = name == "neighbours" and v.sn_basis == "computed"
+            text = comparators.counted(safe.text, v.sn_n, v.sn_size) if computed else safe.text
+            out.append(f"{VERDICT_MARK[word]} {name} ({text})")
     if v.quartile and v.rank:
         out.append(f"Quartile {v.quartile} (rank {v.rank} of {v.ranked})")
     if v.target is not None and v.target_status:

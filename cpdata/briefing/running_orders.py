@@ -14,6 +14,7 @@ from pathlib import Path
 
 from cpdata.catalogue.catalogue import Framework
 from cpdata.core import atomic, config
+from cpdata.core.datafolder import DataFolder
 from cpdata.store import store
 
 MAX_INDICATORS = 6  # a screen read from across a room holds no more
@@ -39,7 +40,7 @@ class RunningOrder:
 
 
 def folder(data_dir: Path | None = None) -> Path:
-    return (data_dir or config.data_dir()) / "running_orders"
+    return DataFolder.of(data_dir).running_orders
 
 
 def slug(name: str) -> str:

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from cpdata.core import config
+from cpdata.core.datafolder import DataFolder
 from cpdata.core.filestamps import Stamp, stamped
 
 CATALOGUE_FILE = config.PACKAGE_DIR / "catalogue" / "indicators.toml"
@@ -156,7 +157,7 @@ def shipped_catalogue(path: Path = CATALOGUE_FILE) -> Catalogue:
 
 def catalogue_files(data_dir: Path | None = None) -> list[Path]:
     """A council's own indicator files: ``<data folder>/catalogue/*.toml``."""
-    folder = (data_dir or config.data_dir()) / "catalogue"
+    folder = DataFolder.of(data_dir).catalogue
     return sorted(folder.glob("*.toml")) if folder.is_dir() else []
 
 
@@ -242,7 +243,7 @@ def context_indicators() -> list[str]:
 def framework_files(data_dir: Path | None = None) -> list[Path]:
     """Shipped frameworks, then any the deployment's data folder adds."""
     files = sorted(FRAMEWORK_DIR.glob("*.toml"))
-    extra = (data_dir or config.data_dir()) / "frameworks"
+    extra = DataFolder.of(data_dir).frameworks
     if extra.is_dir():
         files += sorted(extra.glob("*.toml"))
     return files

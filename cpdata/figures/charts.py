@@ -121,6 +121,7 @@ def trend(ind: Indicator, data: pd.DataFrame, target: float | None = None, band:
         rule = alt.Chart(alt.Data(values=[{"target": float(target), "label": label}]))
         layers.append(rule.mark_rule(strokeDash=[4, 4], color="#CC79A7", strokeWidth=2).encode(y="target:Q"))
         layers.append(rule.mark_text(align="left", dx=4, dy=-6, color="#8B3A6B").encode(y="target:Q", text="label:N"))
+    layers += _group_change_marks(data, x)
     suppressed = data[data["series"].isin([COUNCIL, LOCAL]) & data["value"].isna() & data["symbol"].notna()]
     if not suppressed.empty:
         layers.append(
@@ -134,6 +135,27 @@ def trend(ind: Indicator, data: pd.DataFrame, target: float | None = None, band:
             )
         )
     return alt.layer(*layers).properties(title=ind.short_title, height=260)
+
+
+def _group_changes(data: pd.DataFrame) -> pd.DataFrame:
+    if "group_change" not in data:  # long forms made elsewhere (briefings, the benchmark's peer) have none
+        return pd.DataFrame(columns=["year", "group_change"])
+    return data[(data["series"] == NEIGHBOURS) & data["group_change"].notna()]
+
+
+def _group_change_marks(data: pd.DataFrame, x: alt.X) -> list:
+    """A dotted rule at each year the neighbour group changes model (the line may jump there)."""
+    marks = _group_changes(data)
+    if marks.empty:
+        return []
+    base = alt.Chart(_json_safe(marks[["year", "group_change"]]))
+    tip = [alt.Tooltip("year:N", title="Year"), alt.Tooltip("group_change:N", title="Neighbours")]
+    return [
+        base.mark_rule(strokeDash=[1, 3], color=STYLE[NEIGHBOURS][0], strokeWidth=2).encode(x=x, tooltip=tip),
+        base.mark_text(align="left", baseline="top", dx=3, dy=2, fontSize=10, color="#7A5300").encode(
+            x=x, y=alt.value(0), text=alt.value("new neighbour group")
+        ),
+    ]
 
 
 def has_gaps(data: pd.DataFrame) -> bool:
@@ -161,6 +183,8 @@ def caption(ind: Indicator, data: pd.DataFrame, band: bool = True) -> str:
         notes.append("Gaps are years with no figure or a suppressed one (its symbol is shown at the top), not zero.")
     if band and not _band(data).empty:
         notes.append("Shaded band: range of the statistical neighbours.")
+    for year, change in zip(*(_group_changes(data)[c] for c in ("year", "group_change")), strict=True):
+        notes.append(f"Dotted line at {year}: {change}, so their line can jump because the group changed.")
     if LOCAL in set(drawn["series"]):
         notes.append("Local figures come from the council's own reports and are not DfE published statistics.")
     notes.append(f"{fmt.unit_label(ind.unit).capitalize()}; {POLARITY_WORDS[ind.polarity]}.")

@@ -1,4 +1,5 @@
-"""Judging figures: better or worse by polarity, direction of travel, rank, quartile, targets.
+"""Judging figures: better or worse by polarity, direction of travel, targets (rank and quartile:
+``cpdata.figures.ranking``).
 
 Figures are compared as they are displayed (rounded to the indicator's decimals), so the
 words never contradict the numbers beside them.
@@ -7,26 +8,22 @@ words never contradict the numbers beside them.
 from __future__ import annotations
 
 import math
+from decimal import Decimal
 
-import pandas as pd
-
-from cpdata.core.fmt import half_up, is_missing
-
-QUARTILE_BANDS = ("A", "B", "C", "D")
-
-
-def _rounded(value: float, decimals: int) -> float:
-    return float(half_up(value, decimals))
+from cpdata.core.fmt import exact, half_up, is_missing
 
 
 def versus(value: object, other: object, polarity: str, decimals: int, other_decimals: int | None = None) -> str | None:
     """``better``, ``worse``, ``in line`` (within the rounding of the council's figure),
-    ``higher``/``lower`` for neutral indicators, or None when either figure is missing."""
+    ``higher``/``lower`` for neutral indicators, or None when either figure is missing.
+
+    Exact decimals: 64 against 64.5 is worse (half a point is not within the rounding), 64
+    against 64.4 in line."""
     if is_missing(value) or is_missing(other):
         return None
-    a = _rounded(value, decimals)  # type: ignore[arg-type]
-    b = _rounded(other, decimals if other_decimals is None else other_decimals)  # type: ignore[arg-type]
-    if abs(a - b) < 10**-decimals / 2 - 1e-9:
+    a = half_up(value, decimals)
+    b = half_up(other, decimals if other_decimals is None else other_decimals)
+    if abs(a - b) < Decimal(1).scaleb(-decimals) / 2:
         return "in line"
     higher = a > b
     if polarity == "neither":
@@ -35,13 +32,13 @@ def versus(value: object, other: object, polarity: str, decimals: int, other_dec
 
 
 def change(latest: object, previous: object, polarity: str, decimals: int) -> dict | None:
-    """Change since the previous year: amount, direction (up/down/same) and whether it is an improvement."""
+    """Change since the previous year, between the figures as shown: amount (an exact Decimal),
+    direction (up/down/same) and whether it is an improvement."""
     if is_missing(latest) or is_missing(previous):
         return None
-    diff = _rounded(latest, decimals) - _rounded(previous, decimals)  # type: ignore[arg-type]
-    diff = round(diff, decimals)
+    diff = half_up(latest, decimals) - half_up(previous, decimals)
     if diff == 0:
-        return {"diff": 0.0, "direction": "same", "judgement": "no change"}
+        return {"diff": Decimal(0), "direction": "same", "judgement": "no change"}
     direction = "up" if diff > 0 else "down"
     if polarity == "neither":
         judgement = "up" if diff > 0 else "down"
@@ -54,28 +51,9 @@ def target_status(value: object, target: object, polarity: str, decimals: int) -
     """``met`` / ``not met`` (by polarity), None where no target or no figure."""
     if is_missing(target) or is_missing(value) or polarity == "neither":
         return None
-    v, t = _rounded(value, decimals), float(target)  # type: ignore[arg-type]
+    v, t = half_up(value, decimals), exact(target)
     ok = v >= t if polarity == "higher" else v <= t
     return "met" if ok else "not met"
-
-
-def ranks(values: pd.Series, polarity: str) -> pd.Series:
-    """DfE's way: rank 1 is best by polarity; ties share the lowest rank (1, 1, 3); missing -> NA."""
-    if polarity == "neither":
-        return pd.Series(pd.NA, index=values.index, dtype="Int64")
-    numeric = pd.to_numeric(values, errors="coerce")
-    return numeric.rank(method="min", ascending=(polarity == "lower")).astype("Int64")
-
-
-def quartile(rank: object, n: int) -> str | None:
-    """Quartile band A (best quarter) to D from a rank among ``n`` councils with a figure."""
-    if rank is None or rank is pd.NA or n <= 0 or is_missing(rank):
-        return None
-    position = int(rank) / n  # type: ignore[arg-type]
-    for band, upper in zip(QUARTILE_BANDS, (0.25, 0.5, 0.75, 1.0), strict=True):
-        if position <= upper:
-            return band
-    return "D"
 
 
 def two_proportion_test(p1: float, n1: float, p2: float, n2: float) -> dict | None:
@@ -93,14 +71,3 @@ def two_proportion_test(p1: float, n1: float, p2: float, n2: float) -> dict | No
     z = (a - b) / se
     p = math.erfc(abs(z) / math.sqrt(2))
     return {"z": z, "p": p, "significant": p < 0.05}
-
-
-def rank_of(council: str, table: pd.DataFrame, polarity: str) -> tuple[int | None, int, str | None]:
-    """(rank, number of councils ranked, quartile band) for one council in a table of all
-    councils' figures (columns area_code, value). Rank is None where it does not apply."""
-    valued = table[table["value"].notna()]
-    n = len(valued)
-    if polarity == "neither" or council not in set(valued["area_code"]):
-        return None, n, None
-    r = ranks(valued.set_index("area_code")["value"], polarity)[council]
-    return int(r), n, quartile(int(r), n)

@@ -30,6 +30,7 @@ def scorecard_rows(items: list[IndicatorView]) -> pd.DataFrame:
                     "Change on year before": "-",
                     "Quartile (A best)": "-",
                     "Basis": "-",
+                    "Neighbours' model": "-",
                 }
             )
             continue
@@ -56,9 +57,17 @@ def scorecard_rows(items: list[IndicatorView]) -> pd.DataFrame:
                 "Change on year before": change,
                 "Quartile (A best)": f"{v.quartile} ({v.rank}/{v.ranked})" if v.quartile else "-",
                 "Basis": "published" if v.basis == "published" else "local figure",
+                "Neighbours' model": _model(v),
             }
         )
     return pd.DataFrame(rows)
+
+
+def _model(v: IndicatorView) -> str:
+    """Which neighbour group the mean is of, and why where it is not the model in force."""
+    if v.sn_basis != "computed" or not v.sn_model:
+        return "-" if v.sn_basis is None else "as published"
+    return f"{v.sn_model} model" + (f" ({v.sn_note})" if v.sn_note else "")
 
 
 # The same marks in a sentence: "✔ better than statistical neighbours", "= in line with England".
@@ -74,12 +83,15 @@ def comparison_lines(v: IndicatorView) -> list[str]:
         elif word:
             lines.append(f"{VERDICT_MARK[word]} {name} ({v.shown(col)})")
         else:
-            why = (
-                "a count, not comparable"
-                if v.indicator.unit == "count" and col == "england"
-                else "no council figure to compare"
-            )
+            if v.indicator.unit == "count" and col == "england":
+                why = "a count, not comparable"
+            elif col == "sn" and v.sn_too_few and v.value is not None:
+                why = "too few neighbours with a figure to say better or worse"
+            else:
+                why = "no council figure to compare"
             lines.append(f"{name[0].upper()}{name[1:]}: {v.shown(col)} ({why})")
+    if v.sn_note:
+        lines.append(v.sn_note)
     if v.rank is not None:
         lines.append(f"Rank {v.rank} of {v.ranked} councils (1 is best) · quartile {v.quartile} (A is best)")
     if v.target is not None:

@@ -45,9 +45,9 @@ def bright_spots_display(df: pd.DataFrame, council_name: str) -> pd.DataFrame:
     for r in df.itertuples(index=False):
         diff = ""
         if not fmt.is_missing(r.comparator_percent) and not fmt.is_missing(r.percent):
-            gap = float(r.percent) - float(r.comparator_percent)
+            gap = fmt.half_up(fmt.exact(r.percent) - fmt.exact(r.comparator_percent), 0)
             word = compare.versus(r.percent, r.comparator_percent, r.polarity, 0)
-            diff = f"{gap:+.0f} points ({word})" if word else f"{gap:+.0f} points"
+            diff = f"{gap:+} points ({word})" if word else f"{gap:+} points"
         rows.append(
             {
                 "Measure": r.measure,

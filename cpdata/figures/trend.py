@@ -10,6 +10,7 @@ import pandas as pd
 
 from cpdata.catalogue.catalogue import Indicator
 from cpdata.core import fmt, periods, symbols
+from cpdata.figures import comparators
 
 SERIES_NAMES = {
     "council": "Council",
@@ -47,6 +48,7 @@ def history_table(ind: Indicator, rows: pd.DataFrame) -> pd.DataFrame:
     out["Neighbours with a figure"] = (
         rows["sn_n"].fillna(0).astype(int).astype(str) + " of " + rows["sn_size"].fillna(0).astype(int).astype(str)
     )
+    out["Neighbours' model"] = [_model(r) for r in rows.itertuples(index=False)]
     out["Region"] = [
         fmt.figure(v, s, ind.unit, ind.decimals) for v, s in zip(rows["region"], rows["region_symbol"], strict=True)
     ]
@@ -55,6 +57,15 @@ def history_table(ind: Indicator, rows: pd.DataFrame) -> pd.DataFrame:
     out["Source"] = rows["source"].fillna("").to_numpy()
     out["Extract"] = rows["extract"].fillna("").to_numpy()
     return out.reset_index(drop=True)
+
+
+def _model(r) -> str:
+    """The neighbour model of a year's mean, and why where it is not the one in force."""
+    if getattr(r, "sn_basis", None) != "computed" or not isinstance(r.sn_model, str):
+        return ""
+    if bool(getattr(r, "sn_fallback", False)):
+        return f"{r.sn_model} (the council is not in the {r.sn_in_force} model in force)"
+    return r.sn_model
 
 
 def chart_data(rows: pd.DataFrame) -> pd.DataFrame:
@@ -72,6 +83,7 @@ def chart_data(rows: pd.DataFrame) -> pd.DataFrame:
                 "source": _series_source(key, rows),
                 "sn_min": rows["sn_min"].to_numpy(dtype="float64") if key == "sn" else None,
                 "sn_max": rows["sn_max"].to_numpy(dtype="float64") if key == "sn" else None,
+                "group_change": _group_changes(rows) if key == "sn" else None,
             }
         )
         frames.append(part)
@@ -82,14 +94,29 @@ def chart_data(rows: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
+def _group_changes(rows: pd.DataFrame) -> list[str | None]:
+    """On the first year of a new neighbour group, what changed (the chart marks it)."""
+    changes = {
+        p: f"the neighbours change from DfE's {a} model to its {b} model" for p, a, b in comparators.model_changes(rows)
+    }
+    return [changes.get(int(p)) for p in rows["period"]]
+
+
 def _series_source(key: str, rows: pd.DataFrame) -> list[str]:
     if key in ("council", "local"):
         return [s if isinstance(s, str) else "" for s in rows[f"{'pub' if key == 'council' else 'local'}_source"]]
     if key == "sn":
         return [
-            f"Mean of {int(n)} neighbours' published figures ({m} model)" if b == "computed" else (src or "")
-            for n, m, b, src in zip(
-                rows["sn_n"].fillna(0), rows["sn_model"], rows["sn_basis"], rows["sn_published_source"], strict=True
+            f"Mean of {int(n)} of {int(size)} neighbours' published figures ({m} model)"
+            if b == "computed"
+            else (src or "")
+            for n, size, m, b, src in zip(
+                rows["sn_n"].fillna(0),
+                rows["sn_size"].fillna(0),
+                rows["sn_model"],
+                rows["sn_basis"],
+                rows["sn_published_source"],
+                strict=True,
             )
         ]
     if key == "england":

@@ -15,7 +15,7 @@ import pandas as pd
 
 from cpdata.catalogue.catalogue import Catalogue, Indicator, load_catalogue
 from cpdata.core import fmt, periods
-from cpdata.figures import compare, disclosure, sentences
+from cpdata.figures import comparators, compare, disclosure, ranking, sentences
 from cpdata.figures.trend import history_table
 from cpdata.store import queries
 
@@ -37,7 +37,9 @@ class IndicatorView:
     sn: float | None = None
     sn_basis: str | None = None
     sn_n: int | None = None
+    sn_size: int | None = None
     sn_model: str | None = None
+    sn_note: str | None = None  # why the neighbours come from the model not in force, where they do
     sn_published: float | None = None
     sn_published_source: str | None = None
     region: float | None = None
@@ -86,8 +88,15 @@ class IndicatorView:
     def shown(self, col: str = "value") -> str:
         """A figure as text in the indicator's unit (``-`` when none)."""
         ind = self.indicator
-        decimals = sentences.SN_DECIMALS if col == "sn" and self.sn_basis == "computed" else ind.decimals
-        return fmt.figure(getattr(self, col), self.symbol if col == "value" else None, ind.unit, decimals)
+        computed = col == "sn" and self.sn_basis == "computed"
+        decimals = sentences.SN_DECIMALS if computed else ind.decimals
+        text = fmt.figure(getattr(self, col), self.symbol if col == "value" else None, ind.unit, decimals)
+        return comparators.counted(text, self.sn_n, self.sn_size) if computed else text
+
+    @property
+    def sn_too_few(self) -> bool:
+        """A computed neighbours' mean of too few councils to judge by (see ``comparators``)."""
+        return self.sn_basis == "computed" and comparators.too_few(self.sn_n)
 
 
 def _clean(v: object) -> object:
@@ -146,6 +155,7 @@ def indicator_view(
         sn=_clean(row["sn"]),
         sn_basis=row["sn_basis"] if isinstance(row["sn_basis"], str) else None,
         sn_n=int(row["sn_n"]) if not fmt.is_missing(row["sn_n"]) else None,
+        sn_size=int(row["sn_size"]) if not fmt.is_missing(row["sn_size"]) else None,
         sn_model=row["sn_model"],
         sn_published=_clean(row["sn_published"]),
         sn_published_source=row["sn_published_source"] if isinstance(row["sn_published_source"], str) else None,
@@ -157,9 +167,12 @@ def indicator_view(
         rows=rows,
         year_shown=year,
     )
+    if v.sn_basis == "computed" and bool(row.get("sn_fallback", False)):
+        v.sn_note = comparators.model_note(council_name, period, v.sn_model)
     sn_dec = sentences.SN_DECIMALS if v.sn_basis == "computed" else ind.decimals
     v.change = compare.change(v.value, previous, ind.polarity, ind.decimals)
-    v.vs_sn = compare.versus(v.value, v.sn, ind.polarity, ind.decimals, sn_dec)
+    judged_sn = None if v.sn_too_few else v.sn  # too few neighbours with a figure: shown, not judged
+    v.vs_sn = compare.versus(v.value, judged_sn, ind.polarity, ind.decimals, sn_dec)
     # A council's count is not comparable with England's (or its neighbours' totals with its own size).
     if ind.unit != "count":
         v.vs_england = compare.versus(v.value, v.england, ind.polarity, ind.decimals)
@@ -167,8 +180,8 @@ def indicator_view(
     if v.basis == "published":
         table = all_values.get((ind.id, period))
         if table is not None:
-            v.rank, v.ranked, v.quartile = compare.rank_of(council, table, ind.polarity)
-    v.sentence = sentences.headline(ind, council_name, period, v.value, v.symbol, v.sn, v.england, previous)
+            v.rank, v.ranked, v.quartile = ranking.rank_of(council, table, ind.polarity)
+    v.sentence = sentences.headline(ind, council_name, period, v.value, v.symbol, judged_sn, v.england, previous)
     return v
 
 

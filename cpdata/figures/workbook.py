@@ -95,6 +95,9 @@ def scorecard_sheet(items: list[IndicatorView]) -> pd.DataFrame:
                 "Council": rounded(v.value, ind.decimals),
                 "Council symbol": v.symbol or "",
                 "Neighbours": rounded(v.sn, sn_dec),
+                # The count goes with a mean of fewer than ten, as on screen (cpdata.figures.comparators).
+                "Neighbours with a figure": v.sn_n if v.sn_basis == "computed" else None,
+                "Neighbours in the group": v.sn_size if v.sn_basis == "computed" else None,
                 "vs neighbours": MARKS.get(v.vs_sn, "-"),
                 "England": rounded(v.england, ind.decimals),
                 "vs England": MARKS.get(v.vs_england, "-"),

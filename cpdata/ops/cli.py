@@ -41,18 +41,34 @@ def _refuse_unless_writable() -> int | None:
 
 
 def _scorecard(args: argparse.Namespace) -> int:
+    from cpdata.core import fmt
+    from cpdata.figures import exports
     from cpdata.store import queries
 
-    try:
-        council = queries.resolve_area(args.council)
-    except KeyError as exc:
-        print(f"error: {exc.args[0]}", file=sys.stderr)
-        return 2
-    df = queries.scorecard_table(council, year=args.year, sn_model=args.sn_model)
-    if args.format == "csv":
-        df.to_csv(sys.stdout, index=False)
+    if args.council.strip().lower() == "all":
+        from cpdata.figures import all_councils
+
+        df = fmt.exact_columns(all_councils.scorecard(args.year, args.sn_model), queries.FIGURE_COLUMNS)
+        name = "every council"
     else:
-        print(df.to_string(index=False))
+        try:
+            council = queries.resolve_area(args.council)
+        except KeyError as exc:
+            print(f"error: {exc.args[0]}", file=sys.stderr)
+            return 2
+        card = queries.scorecard_table(council, year=args.year, sn_model=args.sn_model)
+        df = fmt.exact_columns(card, queries.FIGURE_COLUMNS)
+        name = queries.area(council)["name"]
+    if args.format == "csv":
+        exports.safe_frame(df).to_csv(sys.stdout, index=False)
+    else:
+        print(df.astype(object).where(df.notna(), "").to_string(index=False))  # no figure: blank, not None
+        fallback = df[df["sn_model_note"] != ""]
+        if not fallback.empty and "council_name" not in df:
+            years = ", ".join(str(p) for p in sorted(set(fallback["period"])))
+            print(f"\nNote: {name} is {fallback['sn_model_note'].iloc[0]} (years ending {years}).")
+        elif not fallback.empty:
+            print(f"\nNote: {len(fallback)} rows use the other neighbour model; see sn_model_note.")
     return 0
 
 
@@ -190,7 +206,9 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m cpdata", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
     sc = sub.add_parser("scorecard", help="every indicator with data: council, neighbours, region, England")
-    sc.add_argument("--council", required=True, help="old (302) or new (E09000003) code, or name")
+    sc.add_argument(
+        "--council", required=True, help="old (302) or new (E09000003) code, or name; 'all' for every council"
+    )
     sc.add_argument("--year", type=int, help="year ending, e.g. 2021 for 2020/21 (default: every year)")
     sc.add_argument("--sn-model", choices=["auto", "2021", "2025"], default="auto")
     sc.add_argument("--format", choices=["table", "csv"], default="table")

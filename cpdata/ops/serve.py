@@ -33,6 +33,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from cpdata.core import config
+from cpdata.core.datafolder import DataFolder
 from cpdata.ops import launch
 
 NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
@@ -163,7 +164,7 @@ def start(
     run_dir = Path(run_dir or tempfile.mkdtemp(prefix="cpdata-serve-"))
     run_dir.mkdir(parents=True, exist_ok=True)
     env = dict(os.environ)
-    env["CPDATA_DIR"] = str(data_dir or config.data_dir())
+    env["CPDATA_DIR"] = str(DataFolder.of(data_dir).root)
     env.setdefault("STREAMLIT_SERVER_COOKIE_SECRET", secrets.token_hex(32))
     cluster = Cluster(url=f"http://{address}:{port}", run_dir=run_dir)
     try:

@@ -19,11 +19,12 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from cpdata.core import config, schema
+from cpdata.core import datafolder, schema
+from cpdata.core.datafolder import DataFolder
 from cpdata.store import store
 
 log = logging.getLogger(__name__)
-ORPHANED = "orphaned"
+ORPHANED = datafolder.ORPHANED
 FIX = (
     "Restore the file from a backup (or rebuild the sample data); an upload can instead be taken "
     "out with: python -m cpdata undo UPLOAD_ID"
@@ -115,7 +116,7 @@ def tidy(root: Path) -> Report:
 
 def check(data_dir: Path | None = None, repair: bool = True) -> Report:
     """The whole folder: leftovers (tidied if ``repair``) and problems, for operators and tests."""
-    root = Path(data_dir) if data_dir else config.data_dir()
+    root = DataFolder.of(data_dir).root
     try:
         manifest = store.read_manifest(root)
     except store.StoreError as exc:

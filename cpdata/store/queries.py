@@ -3,6 +3,13 @@
 Statistical-neighbour comparators are computed here the way DfE's LAIT does: the simple
 mean of the ten neighbours' published figures, to one decimal place, leaving out
 neighbours with no figure; the median, range and count come with it.
+
+The arithmetic is exact: each stored figure is cast to ``DECIMAL`` (the cast rounds the stored
+binary double to the nearest 6-decimal value, which is the decimal that was published), the sum
+is a ``DECIMAL`` and the mean is rounded half away from zero in integer arithmetic (DuckDB's
+``avg`` and decimal division return binary doubles, which turn 19.65 into 19.6499... and so
+round it down). Results reach pandas as the nearest double to the exact decimal, whose ``repr``
+is that decimal, so ``cpdata.core.fmt`` recovers it exactly.
 """
 
 from __future__ import annotations
@@ -12,7 +19,7 @@ from pathlib import Path
 import pandas as pd
 
 from cpdata.core.schema import ENGLAND, FIGURE_KEY, SN_DECIMALS
-from cpdata.store import store
+from cpdata.store import exact_sql, store
 
 SN_MODELS = ("auto", "2021", "2025")
 MODEL_2025_FROM = 2025  # the May 2025 model is used from 2024/25 onwards
@@ -80,7 +87,10 @@ SERIES_OWN = (
 SERIES_SN = ("sn_model", "sn_size", "sn_n", "sn_mean", "sn_median", "sn_min", "sn_max")
 SERIES_COMP = ("england", "england_symbol", "england_source", "region", "region_symbol")
 SERIES_SQL_COLUMNS = ("indicator_id", "period", *SERIES_OWN, *SERIES_SN, *SERIES_COMP)
-SERIES_DERIVED = ("basis", "value", "symbol", "source", "extract", "numerator", "sn", "sn_basis", "england_basis")
+SERIES_DERIVED = (
+    *("basis", "value", "symbol", "source", "extract", "numerator", "sn", "sn_basis", "england_basis"),
+    *("sn_in_force", "sn_fallback"),
+)
 SERIES_COLUMNS = (*SERIES_SQL_COLUMNS, *SERIES_DERIVED)
 
 
@@ -96,36 +106,8 @@ MODEL_FOR_YEAR = """CASE WHEN $choice <> 'auto' THEN $choice
            WHEN {period} >= $from2025 AND coalesce(x.has25, false) THEN '2025'
            WHEN coalesce(x.has21, false) THEN '2021' ELSE '2025' END"""
 
-SERIES_SQL = (
-    """
-WITH council AS (SELECT area_code, region_code FROM areas WHERE area_code = $council),
-held AS (
-    SELECT DISTINCT f.indicator_id, f.period FROM figures f, council c
-    WHERE f.indicator_id IN (SELECT unnest($ids::VARCHAR[]))
-      AND f.area_code IN (c.area_code, c.region_code, $england)),
-has AS (SELECT
-    bool_or(model = '2021') AS has21, bool_or(model = '2025') AS has25
-    FROM sn_models WHERE area_code = $council),
-model AS (
-    SELECT h.indicator_id, h.period, """
-    + MODEL_FOR_YEAR.format(period="h.period")
-    + """ AS sn_model
-    FROM held h, has x),
-sn AS (
-    SELECT m.indicator_id, m.period, m.sn_model,
-      count(s.neighbour_code) AS sn_size,
-      count(f.value) AS sn_n,
-      round(avg(f.value), $sn_decimals) AS sn_mean,
-      median(f.value) AS sn_median,
-      min(f.value) AS sn_min, max(f.value) AS sn_max
-    FROM model m
-    LEFT JOIN sn_models s ON s.model = m.sn_model AND s.area_code = $council
-    LEFT JOIN figures f ON f.indicator_id = m.indicator_id AND f.period = m.period
-         AND f.area_code = s.neighbour_code AND f.figure_type = 'value' AND f.basis = 'published'
-    GROUP BY ALL),
-own AS (
-    SELECT f.indicator_id, f.period,
-      any_value(f.value) FILTER (f.figure_type = 'value' AND f.basis = 'published') AS pub_value,
+# The council's own figures for a year, from its rows of ``figures f`` (SERIES_OWN, in order).
+OWN_AGGREGATES = """      any_value(f.value) FILTER (f.figure_type = 'value' AND f.basis = 'published') AS pub_value,
       any_value(f.symbol) FILTER (f.figure_type = 'value' AND f.basis = 'published') AS pub_symbol,
       any_value(f.source) FILTER (f.figure_type = 'value' AND f.basis = 'published') AS pub_source,
       any_value(f.extract_id) FILTER (f.figure_type = 'value' AND f.basis = 'published') AS pub_extract,
@@ -146,7 +128,45 @@ own AS (
       any_value(f.source) FILTER (f.figure_type = 'national') AS england_published_source,
       any_value(f.value) FILTER (f.figure_type = 'target') AS target,
       any_value(f.source) FILTER (f.figure_type = 'target') AS target_source
-    FROM figures f WHERE f.area_code = $council AND f.indicator_id IN (SELECT unnest($ids::VARCHAR[]))
+"""
+# The neighbours' figures for a year, from ``sn_models s`` joined to their ``figures f``.
+SN_AGGREGATES = f"""
+      count(s.neighbour_code) AS sn_size,
+      count(f.value) AS sn_n,
+      {exact_sql.mean("f.value", SN_DECIMALS)} AS sn_mean,
+      median(CAST({exact_sql.exact("f.value")} AS DECIMAL(18,7))) AS sn_median,
+      min({exact_sql.exact("f.value")}) AS sn_min, max({exact_sql.exact("f.value")}) AS sn_max
+"""
+
+SERIES_SQL = (
+    """
+WITH council AS (SELECT area_code, region_code FROM areas WHERE area_code = $council),
+held AS (
+    SELECT DISTINCT f.indicator_id, f.period FROM figures f, council c
+    WHERE f.indicator_id IN (SELECT unnest($ids::VARCHAR[]))
+      AND f.area_code IN (c.area_code, c.region_code, $england)),
+has AS (SELECT
+    bool_or(model = '2021') AS has21, bool_or(model = '2025') AS has25
+    FROM sn_models WHERE area_code = $council),
+model AS (
+    SELECT h.indicator_id, h.period, """
+    + MODEL_FOR_YEAR.format(period="h.period")
+    + """ AS sn_model
+    FROM held h, has x),
+sn AS (
+    SELECT m.indicator_id, m.period, m.sn_model,
+"""
+    + SN_AGGREGATES
+    + """    FROM model m
+    LEFT JOIN sn_models s ON s.model = m.sn_model AND s.area_code = $council
+    LEFT JOIN figures f ON f.indicator_id = m.indicator_id AND f.period = m.period
+         AND f.area_code = s.neighbour_code AND f.figure_type = 'value' AND f.basis = 'published'
+    GROUP BY ALL),
+own AS (
+    SELECT f.indicator_id, f.period,
+"""
+    + OWN_AGGREGATES
+    + """    FROM figures f WHERE f.area_code = $council AND f.indicator_id IN (SELECT unnest($ids::VARCHAR[]))
     GROUP BY ALL),
 comp AS (
     SELECT f.indicator_id, f.period,
@@ -183,7 +203,6 @@ def _series_params(council: str, indicator_ids: list[str], sn_model: str) -> dic
         "choice": sn_model,
         "from2025": MODEL_2025_FROM,
         "england": ENGLAND,
-        "sn_decimals": SN_DECIMALS,
     }
 
 
@@ -201,7 +220,11 @@ def series(
         raise ValueError(f"sn_model must be one of {SN_MODELS}")
     if not indicator_ids:
         return pd.DataFrame()
-    df = _df(SERIES_SQL, _series_params(council, indicator_ids, sn_model), data_dir)
+    return _derive(_df(SERIES_SQL, _series_params(council, indicator_ids, sn_model), data_dir), sn_model)
+
+
+def _derive(df: pd.DataFrame, sn_model: str) -> pd.DataFrame:
+    """SERIES_DERIVED from a series query's rows: the figures to compare, chosen, and the model rule."""
     use_pub = df["pub_held"].fillna(0) > 0
     df["basis"] = use_pub.map({True: "published", False: "local"}).where(use_pub | (df["local_held"].fillna(0) > 0))
     for col in ("value", "symbol", "source", "extract", "numerator"):
@@ -214,19 +237,28 @@ def series(
         has_england | df["england_published"].notna()
     )
     df["england"] = df["england"].where(has_england, df["england_published"])
+    # The model in force for the year, and whether the other one was used because the council is not in it.
+    df["sn_in_force"] = ["2025" if p >= MODEL_2025_FROM else "2021" for p in df["period"]]
+    df["sn_fallback"] = computed & (sn_model == "auto") & (df["sn_model"] != df["sn_in_force"])
     return df
 
 
 def scorecard_table(
     council: str, year: int | None = None, sn_model: str = "auto", data_dir: Path | None = None
 ) -> pd.DataFrame:
-    """The command line's scorecard: one row per indicator and year held."""
+    """The command line's scorecard: one row per indicator and year held (``fmt.exact_columns``
+    turns its FIGURE_COLUMNS into the decimals they stand for, to print)."""
     from cpdata.catalogue.catalogue import load_catalogue
 
     ids = list(load_catalogue(data_dir).indicators)
     df = series(council, ids, sn_model, data_dir)
     if year is not None:
         df = df[df["period"] == year]
+    return _scorecard_frame(df)
+
+
+def _scorecard_frame(df: pd.DataFrame) -> pd.DataFrame:
+    """The scorecard's columns (their names are the command line's contract) from derived series rows."""
     out = pd.DataFrame(
         {
             "indicator_id": df["indicator_id"],
@@ -245,9 +277,119 @@ def scorecard_table(
             "england_published": df["england_published"],
             "target": df["target"],
             "source": df["source"],
+            "sn_group_size": df["sn_size"].astype("Int64"),
+            "sn_model_note": [
+                f"not in the {f} model in force for this year; the {m} model is used" if fb else ""
+                for fb, f, m in zip(df["sn_fallback"], df["sn_in_force"], df["sn_model"], strict=True)
+            ],
         }
     )
     return out.reset_index(drop=True)
+
+
+# The series query for every council at once (current and former): the same parts as SERIES_SQL, each
+# keyed by council too, so the all-councils scorecard is one query, not one per council.
+ALL_SERIES_SQL = (
+    """
+WITH council AS (
+    SELECT area_code AS council_code, region_code FROM areas WHERE level = 'local_authority'),
+fig AS (
+    SELECT * FROM figures WHERE indicator_id IN (SELECT unnest($ids::VARCHAR[]))
+      AND ($year IS NULL OR period = $year)),
+held AS (
+    SELECT DISTINCT c.council_code, f.indicator_id, f.period FROM council c JOIN fig f ON f.area_code = c.council_code
+    UNION
+    SELECT c.council_code, f.indicator_id, f.period FROM council c JOIN fig f ON f.area_code = c.region_code
+    UNION
+    SELECT c.council_code, f.indicator_id, f.period FROM council c, fig f WHERE f.area_code = $england),
+has AS (SELECT area_code AS council_code,
+    bool_or(model = '2021') AS has21, bool_or(model = '2025') AS has25
+    FROM sn_models GROUP BY area_code),
+model AS (
+    SELECT h.council_code, h.indicator_id, h.period, """
+    + MODEL_FOR_YEAR.format(period="h.period")
+    + """ AS sn_model
+    FROM held h LEFT JOIN has x USING (council_code)),
+sn AS (
+    SELECT m.council_code, m.indicator_id, m.period, m.sn_model,
+"""
+    + SN_AGGREGATES
+    + """    FROM model m
+    LEFT JOIN sn_models s ON s.model = m.sn_model AND s.area_code = m.council_code
+    LEFT JOIN fig f ON f.indicator_id = m.indicator_id AND f.period = m.period
+         AND f.area_code = s.neighbour_code AND f.figure_type = 'value' AND f.basis = 'published'
+    GROUP BY ALL),
+own AS (
+    SELECT f.area_code AS council_code, f.indicator_id, f.period,
+"""
+    + OWN_AGGREGATES
+    + """    FROM fig f WHERE f.area_code IN (SELECT council_code FROM council)
+    GROUP BY ALL),
+eng AS (
+    SELECT f.indicator_id, f.period, any_value(f.value) AS england, any_value(f.symbol) AS england_symbol,
+      any_value(f.source) AS england_source
+    FROM fig f WHERE f.area_code = $england AND f.figure_type = 'value' AND f.basis = 'published'
+    GROUP BY ALL),
+reg AS (
+    SELECT f.area_code AS region_code, f.indicator_id, f.period, any_value(f.value) AS region,
+      any_value(f.symbol) AS region_symbol
+    FROM fig f WHERE f.area_code IN (SELECT region_code FROM council) AND f.area_code <> $england
+      AND f.figure_type = 'value' AND f.basis = 'published'
+    GROUP BY ALL),
+comp AS (
+    SELECT h.council_code, h.indicator_id, h.period, eng.england, eng.england_symbol, eng.england_source,
+      reg.region, reg.region_symbol
+    FROM held h JOIN council c USING (council_code)
+    LEFT JOIN eng ON eng.indicator_id = h.indicator_id AND eng.period = h.period
+    LEFT JOIN reg ON reg.region_code = c.region_code AND reg.indicator_id = h.indicator_id AND reg.period = h.period)
+SELECT h.council_code, h.indicator_id, h.period, """
+    + _select("own", SERIES_OWN)
+    + ", "
+    + _select("sn", SERIES_SN)
+    + """,
+       """
+    + _select("comp", SERIES_COMP)
+    + """
+FROM held h
+LEFT JOIN own USING (council_code, indicator_id, period)
+LEFT JOIN sn USING (council_code, indicator_id, period)
+LEFT JOIN comp USING (council_code, indicator_id, period)
+ORDER BY h.council_code, h.indicator_id, h.period
+"""
+)
+
+
+def scorecard_all(year: int | None = None, sn_model: str = "auto", data_dir: Path | None = None) -> pd.DataFrame:
+    """``scorecard_table`` for every council held, current and former, from one query: its rows for a
+    council are that council's ``scorecard_table``, after a ``council_code`` column."""
+    from cpdata.catalogue.catalogue import load_catalogue
+
+    if sn_model not in SN_MODELS:
+        raise ValueError(f"sn_model must be one of {SN_MODELS}")
+    params = {
+        "ids": list(load_catalogue(data_dir).indicators),
+        "choice": sn_model,
+        "from2025": MODEL_2025_FROM,
+        "england": ENGLAND,
+        "year": year,
+    }
+    df = _derive(_df(ALL_SERIES_SQL, params, data_dir), sn_model)
+    out = _scorecard_frame(df)
+    out.insert(0, "council_code", df["council_code"].to_numpy())
+    return out
+
+
+FIGURE_COLUMNS = (
+    "council",
+    "statistical_neighbours",
+    "region",
+    "england",
+    "local_outturn",
+    "sn_median",
+    "sn_published",
+    "england_published",
+    "target",
+)
 
 
 def bright_spots(council: str, measure_ids: list[str] | None = None, data_dir: Path | None = None) -> pd.DataFrame:
@@ -324,7 +466,9 @@ model AS (
     + MODEL_FOR_YEAR.format(period="h.period")
     + """ AS sn_model
     FROM held h LEFT JOIN has x USING (area_code))
-SELECT m.indicator_id, m.area_code, m.period, round(avg(f.value), $sn_decimals) AS sn_mean
+SELECT m.indicator_id, m.area_code, m.period, """
+    + exact_sql.mean("f.value", SN_DECIMALS)
+    + """ AS sn_mean
 FROM model m
 LEFT JOIN sn_models s ON s.model = m.sn_model AND s.area_code = m.area_code
 LEFT JOIN figures f ON f.indicator_id = m.indicator_id AND f.period = m.period
@@ -350,6 +494,5 @@ def sn_means(keys: pd.DataFrame, data_dir: Path | None = None) -> pd.DataFrame:
         "choice": "auto",
         "from2025": MODEL_2025_FROM,
         "england": ENGLAND,
-        "sn_decimals": SN_DECIMALS,
     }
     return _df(SN_MEANS_SQL, params, data_dir)[out]

@@ -37,10 +37,11 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from cpdata.core import atomic, config
+from cpdata.core import atomic, datafolder
+from cpdata.core.datafolder import DataFolder
 
-MANIFEST = "manifest.json"
-LOCK = ".write.lock"
+MANIFEST = datafolder.MANIFEST
+LOCK = datafolder.LOCK
 KINDS = ("figures", "bright_spots")
 _lock = threading.Lock()
 _writing = threading.local()  # the data folders whose writers' lock this thread holds
@@ -65,7 +66,7 @@ _pin: contextvars.ContextVar[Snapshot | None] = contextvars.ContextVar("cpdata_s
 
 
 def _root(data_dir: Path | None) -> Path:
-    return Path(data_dir) if data_dir else config.data_dir()
+    return DataFolder.of(data_dir).root
 
 
 def _manifest_bytes(root: Path) -> bytes:

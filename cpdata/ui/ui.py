@@ -138,7 +138,8 @@ def chart_parts(
     # Not validated against Vega-Lite's schema here: that walked every data point (over half of a cold
     # chart at 100x) and the spec is the same either way (tests/test_perf_ui.py compares with a validated one).
     spec = json.loads(charts.trend(ind, data, _view.target, band=band).to_json(validate=False))
-    csv = exports.safe_csv(exports.with_context(_view.history, Area=council_name, Indicator=ind.title))
+    context = exports.download_context(council_name, council, year, SN_CHOICES[sn], version, provenance.as_at())
+    csv = exports.chart_csv(_view.history, ind.title, context)
     return BlockParts(
         spec=spec,
         caption=charts.caption(ind, data, band=band),
@@ -146,6 +147,14 @@ def chart_parts(
         data=data,
         history=dataframe_util.convert_pandas_df_to_arrow_table(_view.history),
         csv=csv,
+    )
+
+
+def _context(sel: Selection) -> dict[str, str]:
+    """A download's context columns: the selection on screen, the data version and its date."""
+    comparator = SN_CHOICES[sel.sn]
+    return exports.download_context(
+        sel.council_name, sel.council, sel.year, comparator, data_version(), provenance.as_at()
     )
 
 
@@ -191,7 +200,10 @@ def indicator_block(v: views.IndicatorView, sel: Selection) -> None:
                     f"for its neighbours ({v.sn_published_source})."
                 )
             if v.sn_n is not None and v.sn_basis == "computed":
-                notes.append(f"Neighbours' mean of {v.sn_n} councils with a figure, {v.sn_model} model.")
+                notes.append(
+                    f"Neighbours' mean of the {v.sn_n} of {v.sn_size} neighbours with a figure, {v.sn_model} model"
+                    + (" (fewer than 5: shown, not judged)." if v.sn_too_few else ".")
+                )
             st.caption(" ".join(notes))
         with right:
             parts = chart_parts(
@@ -287,7 +299,7 @@ def scorecard(sel: Selection, pledge, all_views: dict[str, views.IndicatorView])
     st.dataframe(table, hide_index=True, width="stretch")
     st.download_button(
         "Download this scorecard (CSV)",
-        exports.safe_csv(exports.with_context(table, Area=sel.council_name, Pledge=pledge.title)),
+        exports.scorecard_csv(table, [all_views[i].source for i in pledge.indicators], pledge.title, _context(sel)),
         file_name=f"scorecard_{pledge.id}_{sel.council}.csv",
         mime="text/csv",
         key=f"score_{pledge.id}",

@@ -12,7 +12,7 @@ from streamlit.errors import StreamlitSecretNotFoundError
 from cpdata.catalogue.catalogue import load_catalogue
 from cpdata.store import store
 from cpdata.ui import indicator_form
-from cpdata.uploads import auth, ees, ingest, saved_recipes, shapes, surveys, uploads
+from cpdata.uploads import auth, ees, ingest, saved_recipes, shapes, uploads
 from cpdata.uploads.problems import counted
 
 
@@ -54,92 +54,6 @@ def analyst() -> str | None:
                 st.rerun()
             st.error(refused)
     return None
-
-
-def template_downloads() -> None:
-    cols = shapes.TEMPLATE_REQUIRED + shapes.TEMPLATE_OPTIONAL
-    blank = pd.DataFrame(columns=cols)
-    example = pd.DataFrame(
-        [
-            [
-                "care_leavers_eet_19_21",
-                "E09000003",
-                "2025/26",
-                "66",
-                "Barnet",
-                "",
-                "",
-                "value",
-                "local",
-                "Barnet monthly report",
-                "",
-            ],
-            [
-                "cla_3plus_placements",
-                "302",
-                "2025/26",
-                "c",
-                "Barnet",
-                "",
-                "",
-                "value",
-                "local",
-                "Barnet monthly report",
-                "suppressed",
-            ],
-            [
-                "cla_3plus_placements",
-                "E09000003",
-                "2025/26",
-                "9",
-                "Barnet",
-                "",
-                "",
-                "target",
-                "local",
-                "Corporate parenting plan",
-                "",
-            ],
-        ],
-        columns=cols,
-    )
-    survey = pd.DataFrame(
-        [
-            [
-                "E09000003",
-                "Your Life Your Care",
-                "2025",
-                "11-17",
-                "bs_life_satisfaction",
-                "88",
-                "",
-                "120",
-                "",
-                "other councils' looked after young people",
-                "84",
-                "2500",
-                "yes",
-                "",
-                "",
-            ]
-        ],
-        columns=surveys.REQUIRED + surveys.OPTIONAL,
-    )
-    files = {
-        "Blank template (CSV)": (blank, "template.csv"),
-        "Filled example (CSV)": (example, "example.csv"),
-        "Bright Spots template (CSV)": (survey, "bright_spots_template.csv"),
-    }
-    for col, (label, (frame, name)) in zip(st.columns(3), files.items(), strict=True):
-        col.download_button(label, frame.to_csv(index=False).encode("utf-8-sig"), name, "text/csv")
-    with st.expander("Indicator ids for the template"):
-        cat = load_catalogue()
-        st.dataframe(
-            pd.DataFrame([{"indicator_id": i.id, "title": i.title, "unit": i.unit} for i in cat.indicators.values()]),
-            hide_index=True,
-            width="stretch",
-            alt="Indicator ids for the template",
-        )
 
 
 def problems_frame(prepared: ingest.Prepared) -> pd.DataFrame:
@@ -273,8 +187,18 @@ def ees_mapping(needs: shapes.NeedsRecipe, filename: str) -> tuple[ees.Recipe, b
         format_func=lambda i: f"{cat.indicators[i].title} ({i})",
         key="ees_ind",
     )
-    value = st.selectbox("Column with the figure", needs.numbers, index=only(needs.numbers), key="ees_value")
-    numerator = st.selectbox("Column with the count (optional)", ["", *needs.numbers], key="ees_num") or None
+    value = st.selectbox(
+        "Column with the figure", needs.numbers, index=only(needs.numbers), placeholder="choose…", key="ees_value"
+    )
+    numerator = (
+        st.selectbox(
+            "Column with the count (optional)",
+            ["", *needs.numbers],
+            format_func=lambda c: c or "none",
+            key="ees_num",
+        )
+        or None
+    )
     chosen = {
         col: st.selectbox(f"Filter '{col}'", values, index=only(values), placeholder="choose…", key=f"ees_f_{col}")
         for col, values in needs.filters.items()

@@ -18,6 +18,7 @@ import pandas as pd
 
 from cpdata.catalogue.catalogue import catalogue_files, load_catalogue, shipped_catalogue
 from cpdata.core import config, periods, symbols
+from cpdata.core.datafolder import DataFolder
 from cpdata.core.filestamps import Stamp, stamped
 from cpdata.core.schema import ENGLAND
 from cpdata.uploads import tidy
@@ -46,7 +47,7 @@ log = logging.getLogger(__name__)
 def recipe_files(data_dir: Path | None = None) -> list[Path]:
     """Shipped recipes, then those analysts saved in the data folder."""
     files = sorted(RECIPE_DIR.glob("*.toml"))
-    saved = (data_dir or config.data_dir()) / "recipes"
+    saved = DataFolder.of(data_dir).recipes
     return files + (sorted(saved.glob("*.toml")) if saved.is_dir() else [])
 
 
@@ -58,7 +59,7 @@ def load_recipes(*, data_dir: Path | None = None) -> list[Recipe]:
 
 def _keys(data_dir: Path | None) -> tuple:
     """The cache key: the recipe files, and the council's indicator files their indicators may be among."""
-    root = data_dir or config.data_dir()
+    root = DataFolder.of(data_dir).root
     return stamped(recipe_files(root)), stamped(catalogue_files(root)), str(root)
 
 

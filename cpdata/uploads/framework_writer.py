@@ -18,7 +18,8 @@ from pathlib import Path
 from cpdata.catalogue import catalogue
 from cpdata.catalogue.catalogue import CatalogueError, Framework
 from cpdata.catalogue.council_indicators import FORMATTING
-from cpdata.core import atomic, config
+from cpdata.core import atomic
+from cpdata.core.datafolder import DataFolder
 from cpdata.store import store
 
 HISTORY = "framework_history"
@@ -117,7 +118,7 @@ def normalised(data: dict) -> dict:
 def check(data: dict, data_dir: Path | None = None) -> Framework:
     """The framework ``data`` makes, checked as the loader checks a council's file (ids, known indicators and
     Bright Spots measures, pledge URLs free), plus plain text; FrameworkRefused says what to fix."""
-    root = data_dir or config.data_dir()
+    root = DataFolder.of(data_dir).root
     data = normalised(data)
     _plain(data)
     for p in data.get("pledge", []):
@@ -142,12 +143,12 @@ def check(data: dict, data_dir: Path | None = None) -> Framework:
 
 
 def path_for(fw_id: str, data_dir: Path | None = None) -> Path:
-    return (data_dir or config.data_dir()) / "frameworks" / f"{fw_id}.toml"
+    return DataFolder.of(data_dir).frameworks / f"{fw_id}.toml"
 
 
 def save(data: dict, data_dir: Path | None = None) -> Path:
     """Check and write the framework, keeping what it replaces for undo; returns the file."""
-    root = data_dir or config.data_dir()
+    root = DataFolder.of(data_dir).root
     check(data, root)
     with store.writer_lock(root):
         fw = check(data, root)
@@ -165,13 +166,13 @@ def save(data: dict, data_dir: Path | None = None) -> Path:
 
 def saves(fw_id: str, data_dir: Path | None = None) -> list[Path]:
     """The versions kept for undo, newest first."""
-    kept = (data_dir or config.data_dir()) / HISTORY / fw_id
+    kept = DataFolder.of(data_dir).framework_history / fw_id
     return sorted((p for p in kept.iterdir() if p.is_file()), reverse=True) if kept.is_dir() else []
 
 
 def undo(fw_id: str, data_dir: Path | None = None) -> str:
     """Put back what the latest save replaced (or take away the file it made). Returns what was done."""
-    root = data_dir or config.data_dir()
+    root = DataFolder.of(data_dir).root
     with store.writer_lock(root):
         versions = saves(fw_id, root)
         if not versions:

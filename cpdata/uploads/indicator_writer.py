@@ -24,7 +24,8 @@ from cpdata.catalogue.catalogue import (
     load_catalogue,
     shipped_catalogue,
 )
-from cpdata.core import atomic, config
+from cpdata.core import atomic
+from cpdata.core.datafolder import DataFolder
 from cpdata.store import store
 
 FIELD_ORDER = ("id", "title", "short_title", "unit", "polarity", "decimals", "definition", "source", "topic")
@@ -72,12 +73,12 @@ def check(fields: dict, data_dir: Path | None = None) -> Indicator:
 
 
 def path_for(ident: str, data_dir: Path | None = None) -> Path:
-    return (data_dir or config.data_dir()) / "catalogue" / f"{ident}.toml"
+    return DataFolder.of(data_dir).catalogue / f"{ident}.toml"
 
 
 def add(fields: dict, data_dir: Path | None = None) -> Path:
     """Write a checked indicator to its own file; returns the file. Nothing is written if it is refused."""
-    root = data_dir or config.data_dir()
+    root = DataFolder.of(data_dir).root
     check(fields, root)
     with store.writer_lock(root):
         ind = check(fields, root)  # again under the lock: another analyst may have added it meanwhile
@@ -94,7 +95,7 @@ def users(ident: str, data_dir: Path | None = None) -> tuple[list[str], list[Pat
     named), and the saved recipes made for it alone (taken back with it)."""
     from cpdata.uploads import ees, recipe_format
 
-    root = data_dir or config.data_dir()
+    root = DataFolder.of(data_dir).root
     out, own_recipes = [], []
     cur = store.cursor(root)
     try:
@@ -124,7 +125,7 @@ def remove(ident: str, data_dir: Path | None = None) -> list[Path]:
     """Take back a council's own indicator (the undo of ``add``), with the saved recipes made for it alone,
     unless figures or a framework still use it. Nothing is deleted: the files move to ``<data>/removed/``.
     Returns where they went."""
-    root = data_dir or config.data_dir()
+    root = DataFolder.of(data_dir).root
     with store.writer_lock(root):
         if ident not in load_catalogue(root).own:
             raise IndicatorRefused(f"{ident!r} is not one of this council's own indicators.")

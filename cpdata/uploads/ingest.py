@@ -1,8 +1,11 @@
-"""Uploads: recognise the file's shape, turn it into cells, check them, preview the change.
+"""The upload workflow up to Apply: read the file once, recognise its shape, turn it into cells, check
+them (``checks.CHECKS``) and make the figures, as one ``Prepared`` upload the page only draws.
 
 Three shapes are accepted: the dashboard's tidy template, DfE's Explore Education
 Statistics open-data CSVs (via recipes), and a council's wide performance table; ``cpdata.uploads.shapes``
-reads each into cells. Nothing is written here; ``cpdata.uploads.uploads`` applies a checked upload.
+reads each into cells (a Bright Spots file goes through ``surveys``). A DfE file no recipe knows comes
+back as ``needs_recipe``: checked again, on the table already read, once the analyst has mapped it.
+Nothing is written here; ``cpdata.uploads.uploads`` applies a checked upload (and the mapping with it).
 """
 
 from __future__ import annotations

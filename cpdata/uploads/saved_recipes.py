@@ -23,6 +23,7 @@ from pathlib import Path
 
 from cpdata.catalogue.catalogue import load_catalogue
 from cpdata.core import atomic, config
+from cpdata.core.datafolder import DataFolder
 from cpdata.store import store
 from cpdata.uploads import ees, recipe_format
 
@@ -130,7 +131,7 @@ def save(recipe: ees.Recipe, data_dir: Path | None = None) -> Path:
     """Write an analyst's recipe atomically under a free name (never over another); returns its file."""
     validate(recipe, data_dir)
     body = _body(recipe)
-    root = data_dir or config.data_dir()
+    root = DataFolder.of(data_dir).root
     folder = root / "recipes"
     slug = re.sub(r"[^a-z0-9]+", "_", recipe.name.lower()).strip("_")[:60] or "recipe"
     with store.writer_lock(root):  # two analysts saving the same name at once: one gets the next name

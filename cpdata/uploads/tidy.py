@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 
 from cpdata.catalogue.catalogue import Catalogue, load_catalogue
-from cpdata.core import schema, symbols
+from cpdata.core import fmt, schema, symbols
 from cpdata.uploads.cell_values import parse_cells
 
 
@@ -36,7 +36,8 @@ def finalise(
         catalogue = catalogue or load_catalogue()
         units = rows["indicator_id"].map({i: ind.unit for i, ind in catalogue.indicators.items()}).to_numpy()
         values = [
-            round(v * 100, 6) if v is not None and u == "percent" else v for v, u in zip(values, units, strict=True)
+            float(fmt.exact(v) * 100) if v is not None and u == "percent" else v
+            for v, u in zip(values, units, strict=True)
         ]
     columns = {
         "indicator_id": rows["indicator_id"].tolist(),

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from cpdata.core import config
+from cpdata.core.datafolder import DataFolder
 from cpdata.store import store
 from cpdata.uploads import saved_recipes
 from cpdata.uploads.ingest import Prepared
@@ -28,7 +28,7 @@ class UploadRefused(ValueError):
 
 def _writable(data_dir: Path | None) -> Path:
     """The data folder, if this user may write it; refused plainly (before the lock) if not."""
-    root = data_dir or config.data_dir()
+    root = DataFolder.of(data_dir).root
     if not os.access(root, os.W_OK):
         raise UploadRefused(f"The data folder {root} is not writable by this user; ask the server's operators.")
     return root

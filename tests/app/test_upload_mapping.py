@@ -24,10 +24,16 @@ def _problems(at) -> pd.DataFrame:
     return pd.concat([t.value for t in at.table if "How to fix" in t.value.columns], ignore_index=True)
 
 
+def _counted(monkeypatch, module, name: str) -> list[int]:
+    """Calls of ``module.name`` from now on, one 1 each."""
+    calls: list[int] = []
+    real = getattr(module, name)
+    monkeypatch.setattr(module, name, lambda *a, **k: calls.append(1) or real(*a, **k))
+    return calls
+
+
 def test_an_unknown_file_is_not_checked_before_the_analyst_chooses(data_copy, monkeypatch):
-    ran = []
-    real = checks.run
-    monkeypatch.setattr(checks, "run", lambda *a, **k: ran.append(1) or real(*a, **k))
+    ran = _counted(monkeypatch, checks, "run")
     at = _signed_in()
     at.file_uploader[0].set_value(("peps.csv", UNKNOWN, "text/csv")).run()
     assert not at.exception
@@ -40,18 +46,18 @@ def test_an_unknown_file_is_not_checked_before_the_analyst_chooses(data_copy, mo
     at.selectbox(key="ees_f_measure").set_value("PEPs").run()
     assert ran == [], "nor the column of figures (the file has two)"
     at.selectbox(key="ees_value").set_value("pct").run()
+    at.checkbox(key="polarity_ok_cla_pep").check().run()  # the mapping guard asks for the polarity
     assert ran == [1]
 
 
 def test_a_mapping_that_passes_leaves_no_problem_box(data_copy, monkeypatch):
-    reads = []
-    real = readers.read
-    monkeypatch.setattr(readers, "read", lambda *a, **k: reads.append(1) or real(*a, **k))
+    reads = _counted(monkeypatch, readers, "read")
     at = _signed_in()
     at.file_uploader[0].set_value(("peps.csv", UNKNOWN, "text/csv")).run()
     at.selectbox(key="ees_ind").set_value("cla_pep").run()
     at.selectbox(key="ees_f_measure").set_value("PEPs").run()
     at.selectbox(key="ees_value").set_value("pct").run()
+    at.checkbox(key="polarity_ok_cla_pep").check().run()
     assert any("every check passed" in s.value for s in at.success), [s.value for s in at.success]
     assert not at.error, [e.value for e in at.error]
     assert any(b.label == "Apply this upload" for b in at.button)
@@ -76,6 +82,7 @@ def test_problems_name_the_files_own_column(data_copy):
     at.selectbox(key="ees_ind").set_value("cla_pep").run()
     at.selectbox(key="ees_value").set_value("pct").run()
     at.selectbox(key="ees_num").set_value("number").run()
+    at.checkbox(key="polarity_ok_cla_pep").check().run()
     table = _problems(at)
     bad = table[table["Problem"].str.contains("'abc'")]
     assert bad["Column"].tolist() == ["number"], table.to_dict("records")

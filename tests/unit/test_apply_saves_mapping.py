@@ -47,3 +47,15 @@ def test_the_command_line_loads_a_file_with_a_recipe_and_saves_it(data_copy, tmp
     assert cli.main(["load", str(upload), "--recipe", str(recipe), "--save-recipe", "--by", "ops"]) == 0
     assert "Mapping saved as recipes/peps_by_council.toml" in capsys.readouterr().out
     assert cli.main(["check", str(upload)]) == 0  # recognised now, as the page's saved mapping would be
+
+
+def test_an_upload_and_its_mapping_take_the_writers_lock_once(data_copy, monkeypatch):
+    """One hold of the lock for the whole write (the recipe and the extract), not one per layer."""
+    import fcntl
+
+    taken = []
+    real = fcntl.flock
+    monkeypatch.setattr(store.fcntl, "flock", lambda fh, op: (op & fcntl.LOCK_EX and taken.append(op), real(fh, op)))
+    prepared = ingest.prepare(PEPS, "peps.csv", ingest.Options(recipe=RECIPE, save_recipe=True), data_copy)
+    entry = uploads.apply(prepared, PEPS, "Ana", data_copy)
+    assert entry["recipe_saved"] and len(taken) == 1

@@ -1,6 +1,5 @@
 """Judgements and sentences on hand-worked cases."""
 
-import pandas as pd
 import pytest
 
 from cpdata.catalogue.catalogue import Indicator, load_catalogue
@@ -41,38 +40,6 @@ def test_target_status():
     assert compare.target_status(69, 69, "higher", 0) == "met"
     assert compare.target_status(None, 69, "higher", 0) is None
     assert compare.target_status(50, None, "higher", 0) is None
-
-
-def test_ranks_ties_share_lowest_rank():
-    values = pd.Series([80, 90, 90, 70, None], index=list("abcde"))
-    assert compare.ranks(values, "higher").tolist() == [3, 1, 1, 4, pd.NA]
-    assert compare.ranks(values, "lower").tolist() == [2, 3, 3, 1, pd.NA]
-    assert compare.ranks(values, "neither").isna().all()
-
-
-@pytest.mark.parametrize(
-    ("rank", "n", "band"),
-    [
-        (1, 152, "A"),
-        (38, 152, "A"),
-        (39, 152, "B"),
-        (76, 152, "B"),
-        (77, 152, "C"),
-        (114, 152, "C"),
-        (115, 152, "D"),
-        (152, 152, "D"),
-    ],
-)
-def test_quartile_bands(rank, n, band):
-    assert compare.quartile(rank, n) == band
-
-
-def test_rank_of_ignores_suppressed_and_handles_neither():
-    table = pd.DataFrame({"area_code": ["a", "b", "c", "d"], "value": [5.0, None, 9.0, 5.0]})
-    assert compare.rank_of("a", table, "lower") == (1, 3, "B")
-    assert compare.rank_of("c", table, "lower") == (3, 3, "D")
-    assert compare.rank_of("b", table, "lower") == (None, 3, None)
-    assert compare.rank_of("a", table, "neither") == (None, 3, None)
 
 
 def test_headline_sentence_better_than_both_and_trend():

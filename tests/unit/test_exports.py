@@ -65,3 +65,51 @@ def test_chart_svg_parses_and_carries_title_source_and_date():
     assert "64%" in root.find(f"{ns}desc").text  # the figures in words too
     png = charts.png(v.indicator, trend.chart_data(v.rows), None, "Barnet", as_at="2026-11-23")
     assert png.startswith(b"\x89PNG")  # the PNG is drawn from the same titled, sourced chart
+
+
+def _rows(data: bytes) -> list[list[str]]:
+    return list(csv.reader(io.StringIO(data.decode("utf-8-sig"), newline="")))
+
+
+def test_chart_csv_says_council_year_model_sources_and_data_version():
+    from cpdata.figures import provenance
+    from cpdata.store import store
+
+    v = views.indicator_views("E09000003", ["care_leavers_eet_19_21"], 2025)[0]
+    ctx = exports.download_context("Barnet", "E09000003", 2025, "Model in force", store.version(), provenance.as_at())
+    rows = _rows(exports.chart_csv(v.history, v.indicator.title, ctx))
+    assert len({len(r) for r in rows}) == 1  # one header row, then rectangular: a spreadsheet opens it as a table
+    table = pd.DataFrame(rows[1:], columns=rows[0])
+    first = ["Area", "Area code", "Year selected", "Comparator", "Data version", "Data as at", "Indicator"]
+    assert rows[0][:7] == first
+    assert set(table["Area"]) == {"Barnet"} and set(table["Area code"]) == {"E09000003"}
+    assert set(table["Year selected"]) == {"2024/25"} and set(table["Comparator"]) == {"Model in force"}
+    assert set(table["Data version"]) == {store.version()} and set(table["Data as at"]) == {provenance.as_at()}
+    by_year = table.set_index("Year")
+    assert by_year.loc["2024/25", "Source"].startswith("DfE: Children looked after")
+    assert (
+        by_year.loc["2023/24", "Neighbours' model"] == "2021" and by_year.loc["2024/25", "Neighbours' model"] == "2025"
+    )
+
+
+def test_scorecard_csv_gives_each_lines_source_and_the_context():
+    from cpdata.figures import scorecard
+
+    items = views.indicator_views("E09000003", ["care_leavers_eet_19_21", "cla_ks4_attainment8"], 2025)
+    ctx = exports.download_context("Barnet", "E09000003", None, "Model in force", "abc123", "2026-11-23")
+    rows = _rows(exports.scorecard_csv(scorecard.scorecard_rows(items), [v.source for v in items], "Dreams", ctx))
+    table = pd.DataFrame(rows[1:], columns=rows[0])
+    assert list(table.columns[:7]) == [*ctx, "Pledge"]
+    assert set(table["Year selected"]) == {"latest held"} and set(table["Data version"]) == {"abc123"}
+    assert table["Source"].str.startswith("DfE: ").all()
+    assert "Neighbours' model" in table.columns
+
+
+def test_png_is_drawn_with_title_source_and_as_at_date():
+    v = views.indicator_views("E09000003", ["care_leavers_eet_19_21"], 2025)[0]
+    data = trend.chart_data(v.rows)
+    title = charts.export_chart(v.indicator, data, None, "Barnet", as_at="2026-11-23").to_dict()["title"]
+    assert title["text"] == f"{v.indicator.title}: Barnet"
+    subtitle = " ".join(title["subtitle"])
+    assert "Source: DfE: Children looked after in England" in subtitle and "Data as at 2026-11-23." in subtitle
+    assert "Dotted line at 2024/25" in subtitle  # the neighbour group's change is said on the image too

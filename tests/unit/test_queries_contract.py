@@ -24,6 +24,7 @@ CALLS = {
     "neighbours": lambda d: queries.neighbours(COUNCIL, "2021", d),
     "series": lambda d: queries.series(COUNCIL, ["cla_count"], "auto", d),
     "scorecard_table": lambda d: queries.scorecard_table(COUNCIL, 2025, "auto", d),
+    "scorecard_all": lambda d: queries.scorecard_all(None, "auto", d),
     "bright_spots": lambda d: queries.bright_spots(COUNCIL, ["bs_life_satisfaction"], d),
     "bright_spots_for": lambda d: queries.bright_spots_for([COUNCIL], d),
     "council_values": lambda d: queries.council_values(["cla_count"], d),

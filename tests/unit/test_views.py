@@ -65,7 +65,8 @@ def test_suppressed_years_are_not_in_the_drawn_line():
 def test_comparison_lines_for_suppressed_council_figure():
     v = _view("E09000003", "cla_ks4_eng_maths_4plus", 2025)
     lines = scorecard.comparison_lines(v)
-    assert lines[0] == "Statistical neighbours: 29.4% (no council figure to compare)"
+    # Four of ten neighbours have a figure: the count goes with the mean.
+    assert lines[0] == "Statistical neighbours: 29.4%, 4 of 10 neighbours (no council figure to compare)"
     assert lines[1] == "England: 17% (no council figure to compare)"
 
 
