@@ -5,6 +5,7 @@ import streamlit as st
 from cpdata.catalogue.catalogue import catalogue_problems
 from cpdata.figures import provenance
 from cpdata.ui import session, ui
+from cpdata.ui.plain import md
 
 sel = session.selection()
 st.title("About the data")
@@ -26,7 +27,7 @@ st.markdown(
 )
 st.dataframe(provenance.frameworks_table(session.frameworks()), hide_index=True, width="stretch")
 for problem in session.framework_problems():
-    st.warning(problem, icon="⚠️")
+    st.warning(md(problem), icon="⚠️")  # names a file in the data folder and quotes it
 for problem in catalogue_problems():  # a council's own indicator file left out, and why (as text)
     st.warning("A file of the council's own indicators was left out:", icon="⚠️")
     st.text(problem)
@@ -35,7 +36,7 @@ st.header("Symbols")
 st.markdown("A symbol is never a zero: such years are gaps in charts and are left out of averages.")
 st.dataframe(provenance.symbols_table(), hide_index=True, width="stretch")
 
-st.header(f"Statistical neighbours of {sel.council_name}")
+st.header(md(f"Statistical neighbours of {sel.council_name}"))
 st.markdown(
     "The Department for Education names, for each council, the ten most similar councils. The neighbours' "
     "figure is the simple mean of their published figures, to one decimal place, leaving out any neighbour "

@@ -4,9 +4,10 @@ import streamlit as st
 
 from cpdata.catalogue.catalogue import context_indicators
 from cpdata.ui import session, ui
+from cpdata.ui.plain import md
 
 sel = session.selection()
-st.title(f"Children in care in {sel.council_name}: context")
+st.title(md(f"Children in care in {sel.council_name}: context"))
 ui.context_line(sel)
 ui.illustrative_banner()
 st.markdown("Numbers in care, the rate per 10,000 children, starting and ceasing, and where children live.")

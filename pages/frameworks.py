@@ -3,6 +3,7 @@
 import streamlit as st
 
 from cpdata.ui import framework_ui, session, upload_ui
+from cpdata.ui.plain import md
 
 session.ensure_routed()
 
@@ -15,7 +16,7 @@ st.markdown(
 who = upload_ui.analyst()
 if who is None:
     st.stop()
-st.caption(f"Signed in as analyst: {who}")
+st.caption(md(f"Signed in as analyst: {who}"))
 data = framework_ui.choose()
 if data is None:
     st.stop()

@@ -3,6 +3,7 @@
 import streamlit as st
 
 from cpdata.ui import indicator_form, session, ui, upload_templates, upload_ui
+from cpdata.ui.plain import md
 from cpdata.uploads import ees, ingest, readers
 
 session.ensure_routed()
@@ -16,12 +17,12 @@ st.markdown(
 who = upload_ui.analyst()
 if who is None:
     st.stop()
-st.caption(f"Signed in as analyst: {who}")
+st.caption(md(f"Signed in as analyst: {who}"))
 upload_templates.template_downloads()
 
 st.header("Check and apply a file")
 for problem in ees.recipe_problems():  # a saved recipe that cannot be used is skipped; say which and why
-    st.warning(problem)
+    st.warning(md(problem))
 uploaded = st.file_uploader("File to upload", type=["csv", "xlsx"], max_upload_size=readers.MAX_UPLOAD_BYTES // 2**20)
 if uploaded is not None:
     data = upload_ui.read_bytes(uploaded)
@@ -30,7 +31,7 @@ if uploaded is not None:
         try:
             options.sheet = st.selectbox("Sheet", readers.sheet_names(data))
         except readers.ReadError as exc:
-            st.error(str(exc))
+            st.error(md(exc))
             st.stop()
     councils = session.council_options()
     options.council = st.selectbox(

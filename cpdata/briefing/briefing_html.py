@@ -14,6 +14,7 @@ import html
 from collections.abc import Callable
 
 from cpdata.briefing.briefing import Briefing, Screen, Tile
+from cpdata.core.plain_text import strip_unsafe
 from cpdata.figures import charts
 from cpdata.figures.trend import one_year_note
 
@@ -77,7 +78,9 @@ Images = dict[str, tuple[str, bytes]]  # indicator id -> (mime type, image bytes
 
 
 def _e(text: object) -> str:
-    return html.escape(str(text), quote=True)
+    """Text as HTML text: escaped, and without line-breaking, control or bidirectional characters (a
+    right-to-left override would reverse the words after it in the pack as on screen)."""
+    return html.escape(strip_unsafe(str(text)), quote=True)
 
 
 def _top(b: Briefing, title: str, heading_id: str) -> str:

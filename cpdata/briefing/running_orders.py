@@ -7,6 +7,7 @@ saved order can never point a query at anything else.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import re
 from dataclasses import dataclass, field
@@ -20,11 +21,20 @@ from cpdata.store import store
 MAX_INDICATORS = 6  # a screen read from across a room holds no more
 DEFAULT_INDICATORS = 4
 MAX_SAVED = config.MAX_SAVED
+MAX_EARLIER = 20  # earlier savers kept in a running order's file
 NAME_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9 ,.'()&-]{0,59}$")
 
 
 class RunningOrderError(ValueError):
     """A running order that cannot be used or saved; the message says why."""
+
+
+class AlreadySaved(RunningOrderError):
+    """A running order of this name is saved already: replacing it must be asked for; says who saved it, when."""
+
+    def __init__(self, name: str, by: str, at: str) -> None:
+        self.name, self.by, self.at = name, by, at
+        super().__init__(f"a running order called '{name}' is saved already (by {by or 'someone'}, {at or 'earlier'})")
 
 
 @dataclass(frozen=True)
@@ -80,8 +90,22 @@ def validate(order: RunningOrder, framework: Framework) -> RunningOrder:
     return order
 
 
-def save(order: RunningOrder, framework: Framework, data_dir: Path | None = None) -> Path:
-    """Write atomically; a name already used is replaced (the presenter chose the same name)."""
+def save(
+    order: RunningOrder,
+    framework: Framework,
+    data_dir: Path | None = None,
+    *,
+    by: str,
+    replace: bool = False,
+    now: dt.datetime | None = None,
+) -> Path:
+    """Write atomically, recording who saved it and when (the caller has checked the role).
+
+    Two names that make the same file name ("Committee Q3", "committee (q3)") would overwrite each other,
+    so a name whose file holds another order's name is refused; an order of the same name is replaced
+    only when ``replace`` is asked for (else ``AlreadySaved`` says by whom and when it was saved), and
+    the file keeps who saved each earlier version and when.
+    """
     if not NAME_RE.match(order.name or ""):
         raise RunningOrderError(
             "name it with letters, numbers, spaces or - , . ' ( ) &, up to 60 characters, e.g. 'Committee Q3'"
@@ -92,6 +116,8 @@ def save(order: RunningOrder, framework: Framework, data_dir: Path | None = None
         "framework": order.framework,
         "pledges": list(order.pledges),
         "indicators": {p: list(order.indicators.get(p, ())) for p in order.pledges},
+        "saved_by": by,
+        "saved_at": (now or dt.datetime.now(dt.UTC)).isoformat(timespec="seconds"),
     }
     target_dir = folder(data_dir)
     path = target_dir / f"{slug(order.name)}.json"
@@ -101,8 +127,28 @@ def save(order: RunningOrder, framework: Framework, data_dir: Path | None = None
         target_dir.mkdir(parents=True, exist_ok=True)
         if not path.exists() and len(list(target_dir.glob("*.json"))) >= MAX_SAVED:
             raise RunningOrderError(f"{MAX_SAVED} running orders are saved already; remove some first")
+        if path.exists():
+            body["earlier"] = _replacing(path, order.name, replace)
         atomic.write_bytes(path, json.dumps(body, indent=2).encode("utf-8"))
     return path
+
+
+def _replacing(path: Path, name: str, replace: bool) -> list[dict]:
+    """Who saved the file being replaced, and when (with its own history); refuses a clash or an unasked replace."""
+    try:
+        old = json.loads(path.read_text(encoding="utf-8"))
+        old_name, by, at = str(old["name"]), str(old.get("saved_by", "")), str(old.get("saved_at", ""))
+        earlier = [e for e in old.get("earlier", []) if isinstance(e, dict)]
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        old_name, by, at, earlier = "", "", "", []  # an unreadable file is not an order: replacing it loses none
+    if old_name and old_name != name:
+        raise RunningOrderError(
+            f"'{name}' would be saved in the same file as the running order '{old_name}' (names that differ only "
+            f"in capitals, spaces or punctuation do); choose another name, or use exactly '{old_name}' to replace it"
+        )
+    if old_name and not replace:
+        raise AlreadySaved(old_name, by, at)
+    return ([{"saved_by": by, "saved_at": at}] + earlier)[:MAX_EARLIER] if old_name else []
 
 
 def _read(path: Path) -> RunningOrder | None:

@@ -126,6 +126,26 @@ def _read_upload(path: Path) -> bytes | None:
         return None
 
 
+def name_refused(name: str) -> str | None:
+    """Why ``--by`` cannot be recorded (it is shown to every visitor in the history): a line break or an
+    invisible character, or the analysts' password from the dashboard's secrets.toml, typed by mistake."""
+    import tomllib
+
+    from cpdata.core.plain_text import unsafe_characters
+    from cpdata.uploads import auth
+
+    if unsafe_characters(name):
+        return "--by holds a line break or an invisible character; give a plain name."
+    for path in (config.REPO_DIR / ".streamlit" / "secrets.toml", Path.home() / ".streamlit" / "secrets.toml"):
+        try:
+            secrets = tomllib.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            continue
+        if auth.password_ok(name, secrets) or auth.password_ok(name.strip(), secrets):
+            return "--by is the analysts' password; give your own name (nothing was recorded)."
+    return None
+
+
 def _check(args: argparse.Namespace) -> int:
     return 0 if _prepare(args) else 1
 
@@ -139,8 +159,18 @@ def _load(args: argparse.Namespace) -> int:
     if ready is None:
         return 1
     prepared, data = ready
+    by = args.by or getpass.getuser()
+    if (refused_name := name_refused(by)) is not None:
+        print(f"Refused: {refused_name} Nothing was changed.", file=sys.stderr)
+        return 1
     try:
-        entry = uploads.apply(prepared, data, args.by or getpass.getuser())
+        entry = uploads.apply(prepared, data, by)
+    except uploads.ChangesNothing as exc:  # not an error: a scheduled load of a file already held
+        print(exc)
+        return 0
+    except uploads.NotApplied as exc:  # the disk, not the file: one plain line, no traceback
+        print(exc, file=sys.stderr)
+        return 1
     except uploads.UploadRefused as exc:
         print(f"Refused: {exc}", file=sys.stderr)
         return 1
@@ -167,6 +197,9 @@ def _undo(args: argparse.Namespace) -> int:
         return refused
     try:
         entry = uploads.undo(args.id, args.by or getpass.getuser())
+    except uploads.NotApplied as exc:
+        print(exc, file=sys.stderr)
+        return 1
     except uploads.UploadRefused as exc:
         print(f"Refused: {exc}", file=sys.stderr)
         return 1

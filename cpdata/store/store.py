@@ -176,7 +176,11 @@ def add_extract(table: pa.Table, kind: str, meta: dict, data_dir: Path | None = 
             **meta,
         }
         manifest["extracts"].append(entry)
-        write_manifest(manifest, root)
+        try:
+            write_manifest(manifest, root)
+        except OSError:  # e.g. the disk filled between the two writes: the folder is left as it was
+            (root / rel).unlink(missing_ok=True)
+            raise
     return entry
 
 

@@ -13,7 +13,8 @@ from cpdata.briefing.running_orders import RunningOrder
 from cpdata.catalogue.catalogue import load_catalogue
 from cpdata.catalogue.selection import Selection
 from cpdata.core import config
-from cpdata.ui import session, ui
+from cpdata.ui import roles, session, ui
+from cpdata.ui.plain import md
 
 DRAFT = "bf_draft"
 HIDE_CHROME = """<style>
@@ -55,7 +56,7 @@ def running_order(sel: Selection) -> RunningOrder | None:
     if slug:
         found = _saved(sel).get(slug)
         if found is None:
-            st.warning(f"No saved running order called {slug!r} for {sel.framework.title}: showing the default.")
+            st.warning(md(f"No saved running order called {slug!r} for {sel.framework.title}: showing the default."))
         return found
     draft = st.session_state.get(DRAFT)
     return draft if draft is not None and draft.framework == sel.framework.id else None
@@ -149,7 +150,7 @@ def choose_order(sel: Selection) -> RunningOrder:
     base = saved[start] if start else _default_from(default)
     titles = {p.id: f"{p.order}. {p.short_title}" for p in fw.pledges}
     pledges = st.multiselect(
-        f"{fw.pledge_word}s, in the order to show them",
+        md(f"{fw.pledge_word}s, in the order to show them"),
         list(titles),
         default=list(base.pledges),
         format_func=titles.get,
@@ -162,7 +163,7 @@ def choose_order(sel: Selection) -> RunningOrder:
         pledge = fw.pledge(pid)
         chosen[pid] = tuple(
             st.multiselect(
-                f"{titles[pid]}: indicators (up to {running_orders.MAX_INDICATORS})",
+                md(f"{titles[pid]}: indicators (up to {running_orders.MAX_INDICATORS})"),
                 list(pledge.indicators),
                 default=[i for i in base.indicators.get(pid, ()) if i in pledge.indicators],
                 max_selections=running_orders.MAX_INDICATORS,
@@ -188,21 +189,40 @@ def _default_from(b: briefing.Briefing) -> RunningOrder:
 
 
 def save_form(sel: Selection, order: RunningOrder) -> str | None:
-    """Save the choices under a name; returns the saved order's slug (for the link)."""
+    """Save the choices under a name; returns the saved order's slug (for the link).
+
+    Saving writes the data folder, so it needs the analyst role or the briefing-editor role; replacing an
+    order of the same name is asked for, and says whose it replaces.
+    """
+    current = roles.secrets()
+    who = roles.editor(current)
+    if who is None:
+        st.info(
+            "Saving a running order needs the analyst role (sign in on Upload figures) or the briefing-editor "
+            "role. Without it the briefing still works with the choices above."
+        )
+        roles.editor_sign_in(current)
+        return None
     with st.form("bf_save", border=True):
         name = st.text_input("Name this running order to reuse it next quarter", value=order.name, max_chars=60)
+        replace = st.checkbox("Replace the saved running order of this name, if there is one", key="bf_replace")
         if not st.form_submit_button("Save running order"):
             return None
     try:
         named = RunningOrder(name.strip(), order.framework, order.pledges, order.indicators)
-        running_orders.save(named, sel.framework)
+        running_orders.save(named, sel.framework, by=who, replace=replace)
+    except running_orders.AlreadySaved as exc:
+        st.warning(md(f"Not saved: {exc}. Tick 'Replace' and save again to replace it."))
+        return None
     except running_orders.RunningOrderError as exc:
-        st.error(f"Not saved: {exc}.")
+        st.error(md(f"Not saved: {exc}."))
         return None
     except OSError as exc:  # a read-only or full data folder: the briefing itself still works
-        st.error(f"Not saved: the data folder could not be written ({exc.strerror or exc}). Tell the administrators.")
+        st.error(
+            md(f"Not saved: the data folder could not be written ({exc.strerror or exc}). Tell the administrators.")
+        )
         return None
-    st.success(f"Saved as “{named.name}”. Its link opens this briefing with these choices.")
+    st.success(md(f"Saved as “{named.name}” by {who}. Its link opens this briefing with these choices."))
     return running_orders.slug(named.name)
 
 
@@ -233,7 +253,7 @@ def pack_section(sel: Selection, order: RunningOrder) -> None:
     pdf_col, html_col = st.columns(2)
     with pdf_col:
         if missing:
-            st.info(f"The PDF cannot be made on this server: {missing}. The HTML pack still works.")
+            st.info(md(f"The PDF cannot be made on this server: {missing}. The HTML pack still works."))
         elif st.button("Build the briefing PDF", key="bf_build_pdf", type="primary"):
             b = build(sel, order if order.pledges else None)
             bar = st.progress(0.0, text="Starting")
@@ -241,7 +261,7 @@ def pack_section(sel: Selection, order: RunningOrder) -> None:
                 pdf = briefing_pdf.pack_pdf(b, lambda f, text: bar.progress(f, text=text))
             except (ImportError, OSError) as exc:  # a library found but not loadable: say so, keep the page
                 bar.empty()
-                st.error(f"The PDF could not be made on this server ({exc}). The HTML pack still works.")
+                st.error(md(f"The PDF could not be made on this server ({exc}). The HTML pack still works."))
             else:
                 st.session_state["bf_pdf"] = (briefing_pdf.pdf_filename(b), pdf)
         if "bf_pdf" in st.session_state:

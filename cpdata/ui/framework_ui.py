@@ -12,6 +12,7 @@ import pandas as pd
 import streamlit as st
 
 from cpdata.catalogue.catalogue import FRAMEWORK_DIR, framework_problems, load_catalogue, load_frameworks
+from cpdata.ui.plain import md
 from cpdata.uploads import framework_writer
 
 EDIT = "_framework_edit"  # (source key, data) of the framework being edited
@@ -71,7 +72,7 @@ def editor(data: dict) -> dict:
     }  # fmt: skip
     ids, measures = list(cat.indicators), list(cat.bright_spots)
     for i, p in enumerate(data["pledge"]):
-        with st.expander(f"{i + 1}. {p['title'] or 'new pledge'}", expanded=not p["title"]):
+        with st.expander(md(f"{i + 1}. {p['title'] or 'new pledge'}"), expanded=not p["title"]):
             k = f"{key}_{i}"
             if st.checkbox("Remove this pledge", key=f"fw_drop_{k}"):
                 continue
@@ -119,7 +120,7 @@ def save_and_undo(data: dict) -> None:
                 st.error("Not saved:")
                 st.text(str(exc))
             else:
-                st.success(f"Saved as {path.name} in the data folder's frameworks. Its pages show it now.")
+                st.success(md(f"Saved as {path.name} in the data folder's frameworks. Its pages show it now."))
     if framework_writer.saves(data["id"]) and right.button("Undo the last save", key="fw_undo"):
         try:
             done = framework_writer.undo(data["id"])
@@ -155,6 +156,6 @@ def _checked(data: dict):
         {"order": p.order, "title": p.title, "indicators": len(p.indicators), "Bright Spots": len(p.bright_spots)}
         for p in fw.pledges
     ]
-    st.info(f"Checked: {len(fw.pledges)} {fw.pledge_word.lower()}s, as the pages will show them.")
+    st.info(md(f"Checked: {len(fw.pledges)} {fw.pledge_word.lower()}s, as the pages will show them."))
     st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch", alt="The framework as checked")
     return fw

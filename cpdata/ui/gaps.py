@@ -8,6 +8,7 @@ import streamlit as st
 from cpdata.catalogue.selection import Selection
 from cpdata.figures import exports
 from cpdata.figures.views import IndicatorView
+from cpdata.ui.plain import md
 from cpdata.uploads.pledge_template import template_for
 
 
@@ -17,13 +18,15 @@ def no_figures_at_all(sel: Selection, pledge, items: list[IndicatorView]) -> boo
         return False
     word = sel.framework.pledge_word.lower()
     st.info(
-        f"No figures are held for {sel.council_name} for any of this {word}'s {len(items)} measures yet. "
-        "Analysts can fill in the template below (it already holds exactly these measures and the council's "
-        "code) and upload it on the Upload figures page."
+        md(
+            f"No figures are held for {sel.council_name} for any of this {word}'s {len(items)} measures yet. "
+            "Analysts can fill in the template below (it already holds exactly these measures and the council's "
+            "code) and upload it on the Upload figures page."
+        )
     )
     table = template_for([v.indicator.id for v in items], sel.council, sel.council_name, sel.year)
     st.download_button(
-        f"Template for this {word}'s measures (CSV)",
+        md(f"Template for this {word}'s measures (CSV)"),
         exports.safe_csv(table),
         file_name=f"template_{pledge.id}_{sel.council}.csv",
         mime="text/csv",

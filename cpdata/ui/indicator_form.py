@@ -13,6 +13,7 @@ import streamlit as st
 
 from cpdata.catalogue.catalogue import load_catalogue
 from cpdata.core import fmt
+from cpdata.ui.plain import md
 from cpdata.uploads import ees, indicator_writer, mapping_guard
 
 PENDING = "_new_indicator_"  # + the form's place: fields checked and previewed, waiting for "Add"
@@ -108,7 +109,7 @@ def _preview(fields: dict, where: str) -> None:
             st.text(str(exc))
             return
         st.session_state.pop(PENDING + where, None)
-        st.success(f"Added. It is in the data folder's catalogue as {path.name}; undo it below.")
+        st.success(md(f"Added. It is in the data folder's catalogue as {path.name}; undo it below."))
         if where == "map":
             st.session_state[SELECT] = fields["id"]
             st.rerun()
@@ -141,7 +142,7 @@ def own_indicators(who: str) -> None:
                 st.error("Not removed:")
                 st.text(str(exc))
             else:
-                st.success(f"Removed {target} (by {who}).")
+                st.success(md(f"Removed {target} (by {who})."))
     with st.expander("Add an indicator without a file"):
         form("own")
 

@@ -9,16 +9,9 @@ through the links in reading order, then the pickers.
 
 from __future__ import annotations
 
-import re
-
 import streamlit as st
 
-_MARKDOWN = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:&])")
-
-
-def _plain(text: str) -> str:
-    """A section label (a framework's ``pledge_word`` comes from a council's file) as literal Markdown text."""
-    return _MARKDOWN.sub(r"\\\1", text)
+from cpdata.ui.plain import md
 
 
 def sidebar_links(sections: dict[str, list[st.Page]], current: st.Page) -> None:
@@ -28,8 +21,8 @@ def sidebar_links(sections: dict[str, list[st.Page]], current: st.Page) -> None:
             if not pages:
                 continue
             if label:  # body-coloured text: a caption's grey on the sidebar's grey fails contrast (axe)
-                st.markdown(f"**{_plain(label)}**")
+                st.markdown(f"**{md(label)}**")
             for page in pages:  # titles come from council files too: literal text
                 here = page.url_path == current.url_path
                 # Streamlit shades the current page's link (colour alone, and no aria-current): say it in words too.
-                st.page_link(page, label=f"**{_plain(page.title)}** (this page)" if here else _plain(page.title))
+                st.page_link(page, label=f"**{md(page.title)}** (this page)" if here else md(page.title))

@@ -22,6 +22,7 @@ from cpdata.core.schema import SN_DECIMALS
 from cpdata.figures import exports, provenance, survey_tables, trend, views
 from cpdata.figures.scorecard import comparison_lines, scorecard_rows
 from cpdata.ui import downloads
+from cpdata.ui.plain import md
 from cpdata.ui.session import SN_CHOICES, data_version
 
 
@@ -77,7 +78,7 @@ def _lower_first(label: str) -> str:
 def context_line(sel: Selection) -> None:
     year = periods.label(sel.year) if sel.year else "all years"
     st.caption(
-        f"{sel.council_name} · {year} · compared with {_lower_first(SN_CHOICES[sel.sn])} and England · "
+        f"{md(sel.council_name)} · {year} · compared with {_lower_first(SN_CHOICES[sel.sn])} and England · "
         f"data as at {provenance.as_at()} (version {data_version()[:8]}; see About the data)"
     )
 
@@ -162,23 +163,23 @@ def indicator_block(v: views.IndicatorView, sel: Selection) -> None:
     """Headline, sentence, comparisons, chart and the numbers behind it, for one indicator."""
     ind = v.indicator
     with st.container(border=True):
-        st.subheader(ind.short_title, anchor=ind.id)
+        st.subheader(md(ind.short_title), anchor=ind.id)
         if v.period is None:
-            st.write(v.sentence)
+            st.markdown(md(v.sentence))
             _definition(v)
             return
         left, right = st.columns([2, 3], gap="large")
         with left:
             delta, colour = _delta(v)
-            label = f"{sel.council_name}, {v.year_label}"
+            label = md(f"{sel.council_name}, {v.year_label}")
             same = bool(v.change) and v.change["direction"] == "same"
             figure = v.shown() if v.value is not None else symbols.short(v.symbol)  # the sentence says why
             st.metric(label, figure, delta, delta_color=colour, delta_arrow="off" if same else "auto")
             if v.stale:
-                st.caption(v.stale_note(sel.council_name))
-            st.markdown(v.sentence)
+                st.caption(md(v.stale_note(sel.council_name)))
+            st.markdown(md(v.sentence))
             lines = comparison_lines(v)
-            st.markdown("\n".join(f"- {x}" for x in lines))
+            st.markdown("\n".join(f"- {md(x)}" for x in lines))
             basis = (
                 "Published figure"
                 if v.basis == "published"
@@ -204,7 +205,7 @@ def indicator_block(v: views.IndicatorView, sel: Selection) -> None:
                     f"Neighbours' mean of the {v.sn_n} of {v.sn_size} neighbours with a figure, {v.sn_model} model"
                     + (" (fewer than 5: shown, not judged)." if v.sn_too_few else ".")
                 )
-            st.caption(" ".join(notes))
+            st.caption(md(" ".join(notes)))  # sources are whatever the extract or the analyst wrote
         with right:
             parts = chart_parts(
                 version=data_version(),
@@ -218,10 +219,10 @@ def indicator_block(v: views.IndicatorView, sel: Selection) -> None:
                 _view=v,
             )
             if lone := trend.one_year_note(parts.data):  # a lone dot beside other series' lines reads as a trend
-                st.info(f"{lone} The figures are in the table below.")
+                st.info(md(f"{lone} The figures are in the table below."))
             else:
                 st.vega_lite_chart(spec=parts.spec, width="stretch", height=340, alt=parts.alt_text)
-                st.caption(parts.caption)
+                st.caption(md(parts.caption))
         with st.expander("Numbers behind the chart, and definition"):
             st.dataframe(parts.history, hide_index=True, width="stretch")
             st.download_button(
@@ -257,7 +258,7 @@ def indicator_block(v: views.IndicatorView, sel: Selection) -> None:
 
 def _definition(v: views.IndicatorView) -> None:
     ind = v.indicator
-    st.markdown(f"**Definition.** {ind.definition}  \n**Source publication:** {ind.source}")
+    st.markdown(f"**Definition.** {md(ind.definition)}  \n**Source publication:** {md(ind.source)}")
 
 
 def bright_spots_section(sel: Selection, measure_ids: list[str]) -> None:
@@ -274,10 +275,10 @@ def bright_spots_section(sel: Selection, measure_ids: list[str]) -> None:
     if parts.table is None:
         cat = load_catalogue()
         names = ", ".join(cat.bright_spots[m].title for m in measure_ids)
-        st.info(f"No Bright Spots results held for {sel.council_name} for: {names}. Analysts can upload them.")
+        st.info(md(f"No Bright Spots results held for {sel.council_name} for: {names}. Analysts can upload them."))
         return
     st.dataframe(parts.table, hide_index=True, width="stretch")
-    st.caption(f"★ marks a result the survey report calls a Bright Spot of practice. Source: {parts.sources}.")
+    st.caption(md(f"★ marks a result the survey report calls a Bright Spot of practice. Source: {parts.sources}."))
 
 
 def split_held(items: list[views.IndicatorView]) -> tuple[list[views.IndicatorView], list[views.IndicatorView]]:
@@ -290,7 +291,7 @@ def not_held_section(items: list[views.IndicatorView]) -> None:
         return
     st.header("Measures with no figures held yet")
     st.markdown("No figures held yet — analysts can upload them. " + "These measures are part of the framework:")
-    st.markdown("\n".join(f"- **{v.indicator.short_title}**: {v.indicator.definition}" for v in items))
+    st.markdown("\n".join(f"- **{md(v.indicator.short_title)}**: {md(v.indicator.definition)}" for v in items))
 
 
 def scorecard(sel: Selection, pledge, all_views: dict[str, views.IndicatorView]) -> None:

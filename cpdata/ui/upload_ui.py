@@ -7,25 +7,18 @@ import io
 
 import pandas as pd
 import streamlit as st
-from streamlit.errors import StreamlitSecretNotFoundError
 
 from cpdata.catalogue.catalogue import load_catalogue
 from cpdata.store import store
-from cpdata.ui import indicator_form
+from cpdata.ui import indicator_form, roles
+from cpdata.ui.plain import md
 from cpdata.uploads import auth, ees, ingest, saved_recipes, shapes, uploads
 from cpdata.uploads.problems import counted
 
 
-def _secrets() -> dict:
-    try:
-        return {k: dict(v) if hasattr(v, "items") else v for k, v in st.secrets.items()}
-    except (FileNotFoundError, StreamlitSecretNotFoundError):  # no secrets.toml at all
-        return {}
-
-
 def analyst() -> str | None:
     """The analyst's name, or None after showing why uploading is not allowed."""
-    secrets = _secrets()
+    secrets = roles.secrets()
     how = auth.mode(secrets)
     if how == "none":
         st.error(auth.NOT_CONFIGURED)
@@ -39,8 +32,8 @@ def analyst() -> str | None:
             st.error("You are signed in, but not as an analyst: ask the dashboard's administrator for the role.")
             return None
         return str(st.user.get("email"))
-    if st.session_state.get("analyst"):
-        return st.session_state["analyst"]
+    if (signed_in := roles.signed_in("analyst", secrets)) is not None:  # re-checked against the secrets now
+        return signed_in
     with st.form("analyst_login"):
         name = st.text_input("Your name (recorded with each upload)")
         password = st.text_input("Analysts' password", type="password")
@@ -48,11 +41,11 @@ def analyst() -> str | None:
             attempts = st.session_state.setdefault("analyst_sign_in", auth.Attempts())
             refused = auth.sign_in(name, password, secrets, attempts)
             if refused is None:
-                st.session_state["analyst"] = name.strip()
+                roles.remember("analyst", name.strip(), secrets)
                 # Run again without the form: drawn in this run, it would stay on screen with the password
                 # in its box until the next interaction (and a widget not drawn in a run loses its value).
                 st.rerun()
-            st.error(refused)
+            st.error(md(refused))
     return None
 
 
@@ -71,19 +64,29 @@ def problems_frame(prepared: ingest.Prepared) -> pd.DataFrame:
 
 def problems_table(prepared: ingest.Prepared) -> None:
     if not prepared.problems:
-        st.success(f"{prepared.filename}: recognised as {prepared.shape}; every check passed.")
+        st.success(md(f"{prepared.filename}: recognised as {prepared.shape}; every check passed."))
         return
     fails, advisories = counted(prepared.problems, "fail"), counted(prepared.problems, "advisory")
     (st.error if fails else st.warning)(
-        f"{prepared.filename}: recognised as {prepared.shape}. {fails} problem(s) to fix, {advisories} to check."
+        md(f"{prepared.filename}: recognised as {prepared.shape}. {fails} problem(s) to fix, {advisories} to check.")
         + (" Nothing has been changed." if fails else "")
     )
     # A plain table, so each problem and its fix can be read in full (a grid cuts long text short).
+    text = ["Column", "Problem", "How to fix"]  # st.table reads its cells as Markdown: they quote the file
+    shown = problems_frame(prepared).assign(**{c: lambda f, c=c: f[c].map(_shown) for c in text})
     st.table(
-        problems_frame(prepared).style.format(na_rep=""),
+        shown.style.format(na_rep=""),
         hide_index=True,
         alt=f"Problems found in {prepared.filename}",
     )
+
+
+SHOWN_MAX = 500  # characters of one problem's text on the page: a cell quoted can be a megabyte long
+
+
+def _shown(text: str) -> str:
+    """A problem's text as the table shows it: plain text, and at most ``SHOWN_MAX`` characters."""
+    return md(text if len(text) <= SHOWN_MAX else text[: SHOWN_MAX - 1] + "…")
 
 
 def mapping_choices(prepared: ingest.Prepared) -> dict[str, str]:
@@ -94,7 +97,7 @@ def mapping_choices(prepared: ingest.Prepared) -> dict[str, str]:
     st.subheader("Match your table's indicators to the catalogue")
     for name, suggestion in prepared.unmatched.items():
         pick = st.selectbox(
-            f"'{name}' is",
+            md(f"'{name}' is"),
             ids,
             index=ids.index(suggestion) if suggestion in ids else 0,
             format_func=lambda i: "choose…" if not i else f"{cat.indicators[i].title} ({i})",
@@ -133,9 +136,9 @@ def history_and_undo(who: str) -> None:
             try:
                 uploads.undo(target, who)
             except uploads.UploadRefused as exc:
-                st.error(str(exc))
+                st.error(md(exc))
             else:
-                st.success(f"Undone {target}: the figures seen before it are back.")
+                st.success(md(f"Undone {target}: the figures seen before it are back."))
     table = uploads.history()
     if table.empty:
         st.write("No uploads yet.")
@@ -200,7 +203,7 @@ def ees_mapping(needs: shapes.NeedsRecipe, filename: str) -> tuple[ees.Recipe, b
         or None
     )
     chosen = {
-        col: st.selectbox(f"Filter '{col}'", values, index=only(values), placeholder="choose…", key=f"ees_f_{col}")
+        col: st.selectbox(md(f"Filter '{col}'"), values, index=only(values), placeholder="choose…", key=f"ees_f_{col}")
         for col, values in needs.filters.items()
     }
     publication = st.text_input(
@@ -223,11 +226,11 @@ def ees_mapping(needs: shapes.NeedsRecipe, filename: str) -> tuple[ees.Recipe, b
 
 def applied(entry: dict) -> None:
     """What Apply did: the figures applied, and whether the mapping made for them was saved."""
-    st.success(f"Applied as {entry['id']}: {entry['rows']} figures. Every page now shows them.")
+    st.success(md(f"Applied as {entry['id']}: {entry['rows']} figures. Every page now shows them."))
     if "recipe_saved" in entry:
-        st.info(f"Mapping saved as {entry['recipe_saved']}: files like this will be recognised next time.")
+        st.info(md(f"Mapping saved as {entry['recipe_saved']}: files like this will be recognised next time."))
     elif "recipe_not_saved" in entry:
-        st.warning(f"The upload is applied, but the mapping was not saved: {entry['recipe_not_saved']}.")
+        st.warning(md(f"The upload is applied, but the mapping was not saved: {entry['recipe_not_saved']}."))
 
 
 def check_map_and_apply(data: bytes, filename: str, options: ingest.Options, who: str) -> None:
@@ -249,10 +252,13 @@ def check_map_and_apply(data: bytes, filename: str, options: ingest.Options, who
     if prepared.failed:
         return
     preview_tables(prepared.changes)
+    if uploads.changes_nothing(prepared):  # said, and no Apply: it would add an extract and change nothing
+        st.info(uploads.NOTHING_NEW)
+        return
     if st.button("Apply this upload", type="primary"):
         try:
             entry = uploads.apply(prepared, data, who)
         except uploads.UploadRefused as exc:
-            st.error(str(exc))
+            st.error(md(exc))
         else:
             applied(entry)

@@ -29,12 +29,20 @@ from collections import deque
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
+from cpdata.core.plain_text import unsafe_characters
+
 log = logging.getLogger(__name__)
 MAX_FAILURES = 5
 LOCKOUT_S = 60.0
 BUDGET = 20  # failures allowed in any WINDOW_S seconds, whatever the session or name
 WINDOW_S = 600.0
 REFUSED = "That name and password do not give the analyst role."
+NAME_IS_PASSWORD = (
+    "That name is the password: it would be recorded and shown with every upload. Type your own name in "
+    "the name box (nothing was recorded)."
+)
+NAME_NOT_PLAIN = "Type your name on one line, without tabs or invisible characters."
+NAME_MAX = 80
 
 NOT_CONFIGURED = (
     "Uploading is switched off: no analyst login is configured. An administrator can add to "
@@ -54,17 +62,25 @@ def mode(secrets: Mapping) -> str:
     return "none"
 
 
-def password_ok(password: str, secrets: Mapping) -> bool:
-    expected = str(secrets.get("analysts", {}).get("password_sha256", "")).strip().lower()
+def password_ok(password: str, secrets: Mapping, section: str = "analysts") -> bool:
+    expected = str(secrets.get(section, {}).get("password_sha256", "")).strip().lower()
     if not expected or not password:
         return False
     given = hashlib.sha256(password.encode("utf-8")).hexdigest()
     return hmac.compare_digest(given, expected)
 
 
-def email_is_analyst(email: str | None, secrets: Mapping) -> bool:
-    allowed = {str(e).strip().lower() for e in secrets.get("analysts", {}).get("emails", [])}
+def email_is_analyst(email: str | None, secrets: Mapping, section: str = "analysts") -> bool:
+    allowed = {str(e).strip().lower() for e in secrets.get(section, {}).get("emails", [])}
     return bool(email) and str(email).strip().lower() in allowed
+
+
+def role_stamp(secrets: Mapping, section: str = "analysts") -> str:
+    """What a password sign-in was checked against, kept in the session and compared on every run: when
+    an administrator changes (or removes) the password, every open tab signed in with the old one is out.
+    A hash of the configured hash, so the session never holds anything a password could be read from."""
+    configured = str(secrets.get(section, {}).get("password_sha256", "")).strip().lower()
+    return hashlib.sha256(f"cpdata-role:{section}:{configured}".encode()).hexdigest() if configured else ""
 
 
 @dataclass
@@ -131,13 +147,27 @@ LIMITER = SignInLimiter()
 
 
 def sign_in(
-    name: str, password: str, secrets: Mapping, session: Attempts, limiter: SignInLimiter | None = None
+    name: str,
+    password: str,
+    secrets: Mapping,
+    session: Attempts,
+    limiter: SignInLimiter | None = None,
+    section: str = "analysts",
 ) -> str | None:
-    """None if this name and password give the analyst role now; else the plain reason to show."""
+    """None if this name and password give the role now; else the plain reason to show.
+
+    The name is recorded with every write and shown to every visitor, so it may not be the password
+    (said only once the password box holds the right one, so the name box is no way round the limit)
+    nor hold a line break or an invisible character.
+    """
     limiter = LIMITER if limiter is None else limiter
     if wait := limiter.wait(session):
         return _paused(wait, limiter)  # the password is not even checked
-    if name.strip() and password_ok(password, secrets):
+    if name.strip() and password_ok(password, secrets, section):
+        if password_ok(name, secrets, section) or password_ok(name.strip(), secrets, section):
+            return NAME_IS_PASSWORD
+        if unsafe_characters(name.strip()) or len(name.strip()) > NAME_MAX:
+            return NAME_NOT_PLAIN if unsafe_characters(name.strip()) else f"Type a name of up to {NAME_MAX} characters."
         limiter.succeeded(session)
         return None
     limiter.failed(session)

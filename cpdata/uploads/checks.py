@@ -15,6 +15,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from cpdata.core import periods, schema
+from cpdata.core.plain_text import UNSAFE, unsafe_characters
 from cpdata.uploads import number_checks, survey_checks
 from cpdata.uploads.cell_values import parse_cells
 from cpdata.uploads.problems import Check, Context, Problem, each_row
@@ -24,6 +25,55 @@ def not_empty(cells: pd.DataFrame, ctx: Context) -> list[Problem]:
     if cells.empty:
         return [Problem("empty", "fail", "The file has a header but no figures.", "Add at least one row of figures.")]
     return []
+
+
+# The file's own name for a cells column (the template's names; a survey's cells keep the file's names).
+FILE_COLUMNS = {"area_given": "area_code", "area_name_given": "area_name", "period_given": "period"}
+FILE_COLUMNS |= {"raw_numerator": "numerator", "raw_denominator": "denominator"}
+
+
+def text_is_plain(cells: pd.DataFrame, ctx: Context | None = None) -> list[Problem]:
+    """No line break, control or bidirectional character in any cell: each would change how the text shows
+    (a new line under a figure, words reversed) wherever it is quoted, so it is refused where it is.
+
+    One search over each column's distinct cells joined together finds nothing in a clean file (most
+    columns hold a few distinct values); only a column with a hit is searched cell by cell.
+    """
+    problems: list[Problem] = []
+    for name in [c for c in cells.columns if not str(c).startswith("_")]:
+        column = cells[name]
+        if column.dtype.kind not in "OSUT":  # only text can hold a character
+            continue
+        distinct = [v for v in column.unique() if isinstance(v, str)]  # unique() first: arrow strings stay arrow
+        if not UNSAFE.search("".join(distinct)):
+            continue
+        bad = cells[column.isin([v for v in distinct if UNSAFE.search(v)])]
+        problems += each_row(
+            "unsafe characters",
+            "fail",
+            bad,
+            lambda r, n=name: (
+                f"The text {_quoted(r[n])} contains {' and '.join(unsafe_characters(r[n]))}, which would "
+                "change how it shows on screen."
+            ),
+            "Delete the character (Excel's CLEAN() removes line breaks and control characters); if it is in "
+            "the source you typed on the page, correct it there.",
+            column=lambda r, n=name: (
+                (r.get("_column") if n == "raw_value" else r.get("_indicator_column") if n == "indicator_id" else None)
+                or FILE_COLUMNS.get(n, n)
+            ),
+        )
+    return problems
+
+
+def survey_text_is_plain(cells: pd.DataFrame, ctx: Context | None = None) -> list[Problem]:
+    """The same for a Bright Spots file (its cells keep the file's own column names)."""
+    return text_is_plain(cells, ctx)
+
+
+def _quoted(text: str, limit: int = 60) -> str:
+    shown = UNSAFE.sub(" ", text)
+    return repr(shown if len(shown) <= limit else shown[: limit - 1] + "…")
 
 
 def indicator_known(cells: pd.DataFrame, ctx: Context) -> list[Problem]:
@@ -58,25 +108,75 @@ def area_known(cells: pd.DataFrame, ctx: Context) -> list[Problem]:
 
 
 def area_name_matches(cells: pd.DataFrame, ctx: Context) -> list[Problem]:
-    if "area_name_given" not in cells or cells["area_name_given"].isna().all():
-        return []
+    """The council a row names (and, in a DfE file, its old code) is the council its code is.
+
+    In the template any other name fails. In a DfE file (``la_name``, ``old_la_code``) a name or old code
+    that belongs to another council fails; a name that is only spelt differently (DfE's own names vary
+    between publications: "St. Helens", "St Helens") is an advisory, so a real file is never refused for it.
+    """
+    problems: list[Problem] = []
     names = dict(zip(ctx.areas["area_code"], ctx.areas["name"], strict=True))
-    given = cells[cells["area_name_given"].notna() & cells["area_code"].notna()]
-    pairs = given[["area_name_given", "area_code"]].drop_duplicates()
-    wrong = {
-        (n, c)
-        for n, c in zip(pairs["area_name_given"], pairs["area_code"], strict=True)
-        if str(n).strip().lower() != str(names.get(c, "")).lower()
-    }
-    bad = given[[(n, c) in wrong for n, c in zip(given["area_name_given"], given["area_code"], strict=True)]]
-    return each_row(
-        "code and name disagree",
-        "fail",
-        bad.drop_duplicates(["area_code", "area_name_given"]),
-        lambda r: f"code {r['area_given']} is {names.get(r['area_code'])}, but the row names '{r['area_name_given']}'.",
-        "Correct the code or the name so they agree.",
-        column=lambda r: "area_name",
-    )
+    dfe = "_name_column" in cells
+    if "area_name_given" in cells and not cells["area_name_given"].isna().all():
+        given = cells[cells["area_name_given"].notna() & cells["area_code"].notna()]
+        pairs = given[["area_name_given", "area_code"]].drop_duplicates()
+        wrong = {
+            (n, c)
+            for n, c in zip(pairs["area_name_given"], pairs["area_code"], strict=True)
+            if (
+                _plain_name(n) != _plain_name(names.get(c, ""))
+                if dfe
+                else str(n).strip().lower() != str(names.get(c, "")).lower()
+            )
+        }
+        bad = given[[(n, c) in wrong for n, c in zip(given["area_name_given"], given["area_code"], strict=True)]]
+        bad = bad.drop_duplicates(["area_code", "area_name_given"])
+        owner = {_plain_name(n): c for c, n in names.items()}
+        other = bad["area_name_given"].map(lambda n: owner.get(_plain_name(n))).fillna("")
+        clash = (other != "") & (other != bad["area_code"]) if dfe else pd.Series(True, index=bad.index)
+        for severity, rows in (("fail", bad[clash]), ("advisory", bad[~clash])):
+            problems += each_row(
+                "code and name disagree",
+                severity,
+                rows,
+                lambda r: (
+                    f"code {r['area_given']} is {names.get(r['area_code'])}, "
+                    f"but the row names '{r['area_name_given']}'."
+                ),
+                "Correct the code or the name so they agree."
+                if severity == "fail"
+                else "Check the row is for the council its code says (the name may only be spelt differently).",
+                column=lambda r: r.get("_name_column") or "area_name",
+            )
+    if "area_old_given" in cells and not cells["area_old_given"].isna().all():
+        old = dict(zip(ctx.areas["area_code"], ctx.areas["old_code"], strict=True))
+        given = cells[cells["area_old_given"].notna() & cells["area_code"].notna()]
+        pairs = given[["area_old_given", "area_code"]].drop_duplicates()
+        wrong = {
+            (o, c)
+            for o, c in zip(pairs["area_old_given"], pairs["area_code"], strict=True)
+            if old.get(c) is not None and str(o).strip() != str(old[c])
+        }
+        bad = given[[(o, c) in wrong for o, c in zip(given["area_old_given"], given["area_code"], strict=True)]]
+        problems += each_row(
+            "codes disagree",
+            "fail",
+            bad.drop_duplicates(["area_code", "area_old_given"]),
+            lambda r: (
+                f"new code {r['area_code']} is {names.get(r['area_code'])} (old code {old.get(r['area_code'])}), "
+                f"but the row's old code is {r['area_old_given']}."
+            ),
+            "Correct the old or the new code so they are the same council (download the file again from DfE).",
+            column=lambda r: "old_la_code",
+        )
+    return problems
+
+
+def _plain_name(name: object) -> str:
+    """A council's name for comparing spellings: letters and digits only, '&' as 'and', no 'City of'."""
+    text = str(name or "").lower().replace("&", "and")
+    text = "".join(ch for ch in text if ch.isalnum())
+    return text.replace("cityof", "").replace("countyof", "")
 
 
 def period_valid(cells: pd.DataFrame, ctx: Context) -> list[Problem]:
@@ -165,6 +265,7 @@ CHECKS: list[Registered] = [
     *_all(
         "figures",
         not_empty,
+        text_is_plain,
         indicator_known,
         area_known,
         area_name_matches,
@@ -179,6 +280,7 @@ CHECKS: list[Registered] = [
     ),
     *_all(
         "bright_spots",
+        survey_text_is_plain,
         survey_checks.survey_measure_known,
         survey_checks.survey_area_known,
         survey_checks.survey_named,

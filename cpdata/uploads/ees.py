@@ -14,6 +14,7 @@ import functools
 import logging
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from cpdata.catalogue.catalogue import catalogue_files, load_catalogue, shipped_catalogue
@@ -182,7 +183,7 @@ def source_label(recipe: Recipe, df: pd.DataFrame) -> str:
 
 def _columns_used(recipe: Recipe) -> list[str]:
     """The columns ``to_cells`` reads, in a stable order."""
-    used = ["time_period", "geographic_level", *LEVEL_CODE_COLUMN.values()]
+    used = ["time_period", "geographic_level", *LEVEL_CODE_COLUMN.values(), "la_name", "old_la_code"]
     if recipe.version_column:
         used.append(recipe.version_column)
     for ind in recipe.indicators:
@@ -208,6 +209,7 @@ def to_cells(df: pd.DataFrame, recipe: Recipe) -> pd.DataFrame:
         for col, wanted in ind.filters.items():
             mask &= df[col] == wanted
         rows = df[mask]
+        council = (rows["geographic_level"] == "Local authority").to_numpy()
         out = pd.DataFrame(
             {
                 "indicator_id": ind.id,
@@ -221,6 +223,10 @@ def to_cells(df: pd.DataFrame, recipe: Recipe) -> pd.DataFrame:
                 "_column": ind.value,
                 "_numerator_column": ind.numerator or "",
                 "_denominator_column": ind.denominator or "",
+                # what the row says the council is called and its old code, for the checks to compare
+                "area_name_given": _where(council, rows, "la_name"),
+                "area_old_given": _where(council, rows, "old_la_code"),
+                "_name_column": "la_name",
             }
         )
         if ind.denominator:
@@ -234,6 +240,14 @@ def to_cells(df: pd.DataFrame, recipe: Recipe) -> pd.DataFrame:
     cells = pd.concat(frames, ignore_index=True)
     cells["source"] = source_label(recipe, df) if not df.empty else recipe.publication
     return cells
+
+
+def _where(council: np.ndarray, rows: pd.DataFrame, column: str) -> np.ndarray:
+    """A council row's ``column`` (None for other levels, a blank cell, or a file without the column)."""
+    if column not in rows:
+        return np.full(len(rows), None, dtype=object)
+    values = rows[column].to_numpy(dtype=object)
+    return np.where(council & (values != ""), values, None)
 
 
 def _denominators(out: pd.DataFrame, den: pd.DataFrame, column: str) -> list[str]:

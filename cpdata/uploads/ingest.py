@@ -17,6 +17,7 @@ from pathlib import Path
 import pandas as pd
 
 from cpdata.catalogue.catalogue import load_catalogue
+from cpdata.core.plain_text import unsafe_characters
 from cpdata.store import queries
 from cpdata.uploads import checks, ees, lookups, preview, readers, shapes, surveys, tidy
 from cpdata.uploads.problems import Context, Problem, fail
@@ -83,6 +84,9 @@ def prepare(
     """Read, recognise and check an upload. Changes nothing. ``frame``: the table this file was read as
     before (the same sheet), so checking it again with the analyst's mapping does not read it again."""
     options = options or Options()
+    if odd := unsafe_characters(filename):  # it is recorded in the manifest and shown in the history
+        fix = "Rename the file without it and upload it again."
+        return Prepared(filename, "unknown", [fail("unsafe file name", f"The file's name contains {odd[0]}.", fix)])
     if frame is None:
         try:
             frame = readers.read(data, filename, options.sheet)
@@ -91,6 +95,8 @@ def prepare(
                 filename, "unknown", [fail("unreadable", str(exc), "Fix the file as described and upload it again.")]
             )
     df = frame
+    if unreadable := shapes.reading_problems(df):  # a cell missing, or one that only looks empty
+        return Prepared(filename, "unknown", unreadable, frame=df)
     shape = shapes.detect(df)
     if shape == "bright_spots":
         return _prepare_survey(df, filename, data_dir)

@@ -7,7 +7,9 @@ from __future__ import annotations
 
 import codecs
 import csv
+import html
 import io
+import re
 import zipfile
 from collections.abc import Iterable, Iterator, Sequence
 
@@ -50,8 +52,19 @@ def decode(data: bytes) -> tuple[str, str]:
         ) from exc
 
 
+UTF16_BOMS = (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
+SAVE_AS_UTF8 = "save it from Excel as 'CSV UTF-8 (Comma delimited)' and upload that"
+
+
 def read_csv(data: bytes) -> pd.DataFrame:
+    if data.startswith(UTF16_BOMS):  # Excel's "Unicode text": UTF-16, usually with tabs between cells
+        return _read_utf16(data)
     if b"\x00" in data[:65536]:
+        head = data[:4096]
+        if len(head) >= 8 and head[1::2].count(0) > 0.9 * len(head[1::2]):  # ASCII text, every other byte nought
+            raise ReadError(
+                f"The file looks like UTF-16 text (Excel's 'Unicode text') without its byte-order mark; {SAVE_AS_UTF8}."
+            )
         raise ReadError("The file contains binary data, not CSV text. Upload a .csv or .xlsx file.")
     newline = data.find(b"\n")
     if data.count(b",", 0, newline if newline >= 0 else len(data)) + 1 > MAX_COLUMNS:  # "," is one byte
@@ -80,11 +93,29 @@ def _checked_frame(table: pa.Table) -> pd.DataFrame:
     return _frame(table)
 
 
-def _read_with_csv_module(text: str) -> pd.DataFrame:
-    """The reference reader (Python's csv module); used where the fast one might read a file differently."""
+def _read_utf16(data: bytes) -> pd.DataFrame:
+    """A UTF-16 file with its byte-order mark, comma- or tab-separated (what Excel's "Unicode text" saves)."""
+    try:
+        text = data.decode("utf-16")
+    except UnicodeDecodeError as exc:
+        raise ReadError(
+            f"The file is UTF-16 text (Excel's 'Unicode text') but damaged at byte {exc.start}; {SAVE_AS_UTF8}."
+        ) from exc
+    first = text.lstrip("\ufeff").split("\n", 1)[0]
+    delimiter = "\t" if "\t" in first and "," not in first else ","
+    return _read_with_csv_module(text.lstrip("\ufeff"), delimiter)
+
+
+def _read_with_csv_module(text: str, delimiter: str = ",") -> pd.DataFrame:
+    """The reference reader (Python's csv module); used where the fast one might read a file differently.
+
+    A row with fewer cells than the header (or extra cells with something in them) is kept as read and
+    listed in the frame's ``attrs["ragged"]`` (its row and cell count), for the upload to refuse by row:
+    padding it out would shift nothing back into place and silently lose its figure.
+    """
     csv.field_size_limit(FIELD_LIMIT)
     try:
-        rows = list(_capped(csv.reader(io.StringIO(text))))
+        rows = list(_capped(csv.reader(io.StringIO(text), delimiter=delimiter)))
     except csv.Error as exc:
         raise ReadError(f"The CSV is malformed ({exc}). Re-save it from Excel as CSV and upload it again.") from exc
     rows = [r for r in rows if any(c.strip() for c in r)]
@@ -92,10 +123,21 @@ def _read_with_csv_module(text: str) -> pd.DataFrame:
         raise ReadError("The file is empty: it has no header row and no figures.")
     header = [h.strip() for h in rows[0]]
     width = len(header)
+    if width > MAX_COLUMNS:
+        raise ReadError(f"The file has more than {MAX_COLUMNS} columns; this is not an extract we can read.")
+    ragged = [
+        (n + 2, len(r))
+        for n, r in enumerate(rows[1:])
+        if len(r) < width or (len(r) > width and any(c.strip() for c in r[width:]))
+    ]
     body = [(r + [""] * width)[:width] for r in rows[1:]]
-    return pd.DataFrame(body, columns=_unique(header), dtype=str)
+    frame = pd.DataFrame(body, columns=_unique(header), dtype=str)
+    if ragged:
+        frame.attrs["ragged"] = {"rows": ragged[:MAX_RAGGED_LISTED], "count": len(ragged), "width": width}
+    return frame
 
 
+MAX_RAGGED_LISTED = 50
 FIELD_LIMIT = 1024 * 1024
 # The characters str.strip() removes (str.isspace); tests/test_perf_readers.py checks the list.
 WHITESPACE = "\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f \x85\xa0\u1680" + "".join(map(chr, range(0x2000, 0x200B)))
@@ -221,61 +263,175 @@ def _check_zip(data: bytes) -> None:
         raise ReadError("The workbook expands to more than 200 MB; save the sheet you need on its own and try again.")
 
 
-def sheet_names(data: bytes) -> list[str]:
-    import openpyxl
+def _workbook(data: bytes):
+    """The workbook opened by python-calamine (Rust: a 200,000-row sheet in about a tenth of openpyxl's
+    time, bench/excelbench.py); the zip is checked for bombs first."""
+    from python_calamine import CalamineWorkbook
 
     _check_zip(data)
     try:
-        wb = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except Exception as exc:  # openpyxl raises many kinds for damaged files
+        return CalamineWorkbook.from_filelike(io.BytesIO(data))
+    except Exception as exc:  # calamine raises its own kinds (ZipError, XmlError, CalamineError ...) for damage
         raise ReadError(f"The workbook cannot be opened ({type(exc).__name__}). Save it again from Excel.") from exc
-    names = list(wb.sheetnames)
-    wb.close()
-    return names
+
+
+def sheet_names(data: bytes) -> list[str]:
+    wb = _workbook(data)
+    try:
+        return list(wb.sheet_names)
+    finally:
+        wb.close()
 
 
 def read_excel(data: bytes, sheet: str | None = None) -> pd.DataFrame:
-    import openpyxl
-
-    _check_zip(data)
+    """A sheet as text cells. Its formula cells with no saved result and its error cells (#N/A, #DIV/0!),
+    which a reader shows as blank, are listed in ``attrs["unreadable"]`` for the upload to refuse by cell."""
+    wb = _workbook(data)
     try:
-        wb = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except Exception as exc:
-        raise ReadError(f"The workbook cannot be opened ({type(exc).__name__}). Save it again from Excel.") from exc
-    try:
-        name = sheet or wb.sheetnames[0]
-        if name not in wb.sheetnames:
-            raise ReadError(f"The workbook has no sheet called {name!r}; it has {', '.join(wb.sheetnames)}.")
-        rows = []
-        for r in _capped(_nonblank(wb[name].iter_rows(values_only=True), name)):
-            rows.append(["" if c is None else _cell_text(c) for c in r])
+        name = sheet or wb.sheet_names[0]
+        if name not in wb.sheet_names:
+            raise ReadError(f"The workbook has no sheet called {name!r}; it has {', '.join(wb.sheet_names)}.")
+        xml = _sheet_xml(data, name)
+        _refuse_huge_extent(xml, name)  # before calamine lays out every cell between the first and the last
+        ws = wb.get_sheet_by_name(name)
+        max_rows, max_cells = _limits()
+        if ws.width > MAX_COLUMNS:
+            raise ReadError(f"Sheet {name!r} has more than {MAX_COLUMNS} columns.")
+        if ws.height > max_rows or ws.height * ws.width > max_cells:
+            raise _too_big()
+        first_row, first_col = ws.start or (0, 0)
+        rows, numbers = [], []
+        for n, r in enumerate(_capped(ws.iter_rows())):
+            cells = ["" if c is None else _cell_text(c) for c in r]
+            if any(c.strip() for c in cells):
+                rows.append(cells)
+                numbers.append(first_row + n + 1)  # the row number Excel shows
     except ReadError:
         raise
     except Exception as exc:  # a sheet damaged after the part read on opening
         raise ReadError(f"The workbook cannot be read ({type(exc).__name__}). Save it again from Excel.") from exc
     finally:
         wb.close()
-    rows = [r for r in rows if any(c.strip() for c in r)]
     if not rows:
         raise ReadError(f"Sheet {name!r} is empty.")
     header = [h.strip() for h in rows[0]]
     body = [(r + [""] * len(header))[: len(header)] for r in rows[1:]]
-    return pd.DataFrame(body, columns=_unique(header), dtype=str)
-
-
-def _nonblank(rows: Iterable[tuple], sheet: str) -> Iterator[tuple]:
-    """Rows with any cell filled; blank rows (and padding up to a sheet's declared size) cost nothing."""
-    for r in rows:
-        if len(r) > MAX_COLUMNS:
-            raise ReadError(f"Sheet {sheet!r} has more than {MAX_COLUMNS} columns.")
-        if r.count(None) < len(r):
-            yield r
+    frame = pd.DataFrame(body, columns=_unique(header), dtype=str)
+    columns = list(frame.columns)
+    unreadable = [
+        (row, columns[col - first_col] if 0 <= col - first_col < len(columns) else ref, what)
+        for ref, row, col, what in excel_cells_without_values(xml)
+        if row > numbers[0]
+    ]
+    if unreadable:
+        frame.attrs["unreadable"] = unreadable[:MAX_RAGGED_LISTED]
+        frame.attrs["unreadable_count"] = len(unreadable)
+    return frame
 
 
 def _cell_text(value: object) -> str:
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     return str(value)
+
+
+_SHEET_TAG = re.compile(rb"<(?:\w+:)?sheet\b[^>]*>")
+_ATTR = re.compile(rb'([\w:]+)="([^"]*)"')
+_REL_TAG = re.compile(rb"<(?:\w+:)?Relationship\b[^>]*>")
+_REF = re.compile(r"([A-Z]+)([0-9]+)")
+
+
+def _sheet_part(zf: zipfile.ZipFile, sheet: str) -> str | None:
+    """The zip member holding ``sheet``'s cells (by the workbook's own names and relationships)."""
+    rid = None
+    for tag in _SHEET_TAG.findall(zf.read("xl/workbook.xml")):
+        attrs = {k.split(b":")[-1]: html.unescape(v.decode("utf-8", "replace")) for k, v in _ATTR.findall(tag)}
+        if attrs.get(b"name") == sheet:
+            rid = attrs.get(b"id")
+    if rid is None:
+        return None
+    for tag in _REL_TAG.findall(zf.read("xl/_rels/workbook.xml.rels")):
+        attrs = {k: v.decode("utf-8", "replace") for k, v in _ATTR.findall(tag)}
+        if attrs.get(b"Id") == rid:
+            target = attrs.get(b"Target", "")
+            return target.lstrip("/") if target.startswith("/") else f"xl/{target}"
+    return None
+
+
+def _sheet_xml(data: bytes, sheet: str) -> bytes:
+    """The sheet's XML (the zip was checked for bombs), or nothing where the parts cannot be found."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as zf:
+            part = _sheet_part(zf, sheet)
+            return zf.read(part) if part else b""
+    except (KeyError, zipfile.BadZipFile, OSError, ValueError, NotImplementedError, EOFError):
+        return b""  # the reader reports what is wrong with the file
+
+
+_COLUMN_LETTERS = re.compile(rb'<c r="([A-Z]{1,3})[0-9]')
+
+
+def _refuse_huge_extent(xml: bytes, sheet: str) -> None:
+    """A sheet's cells are laid out from its first to its last: two cells at A1 and SF300000 would take
+    150 million, gigabytes, from a file of a few hundred bytes. Its extent is checked first."""
+    last = xml.rfind(b'<row r="')
+    rows = int(xml[last + 8 : xml.find(b'"', last + 8)] or 0) if last >= 0 else 0
+    letters = set(_COLUMN_LETTERS.findall(xml))
+    width = max((_column_number(c.decode()) for c in letters), default=0)
+    if width > MAX_COLUMNS:
+        raise ReadError(f"Sheet {sheet!r} has more than {MAX_COLUMNS} columns.")
+    max_rows, max_cells = _limits()
+    if rows > max_rows or rows * width > max_cells:
+        raise _too_big()
+
+
+def _column_number(letters: str) -> int:
+    n = 0
+    for ch in letters:
+        n = n * 26 + ord(ch) - 64
+    return n
+
+
+def excel_cells_without_values(xml: bytes) -> list[tuple[str, int, int, str]]:
+    """Cells of ``sheet`` a reader would show as blank though they are not: a formula with no saved
+    result (the workbook was written by a program that does not calculate, and never opened in Excel)
+    and an error (#N/A, #DIV/0!). Found in the sheet's XML, as (reference, row, column index, what).
+
+    A workbook with no formula or error cell (nearly all) costs one search of its sheet's text.
+    """
+    found = []
+    hits = sorted({*_positions(xml, b"<f"), *_positions(xml, b' t="e"')})
+    seen = set()
+    for at in hits:
+        start = xml.rfind(b"<c ", 0, at + 1)
+        if start < 0 or start in seen:
+            continue
+        seen.add(start)
+        close = xml.find(b">", start)
+        end = xml.find(b"</c>", close)
+        if close < 0 or xml[close - 1 : close] == b"/" or end < 0:
+            continue
+        attrs = dict(_ATTR.findall(xml[start:close]))
+        body = xml[close + 1 : end]
+        ref = attrs.get(b"r", b"").decode("ascii", "replace")
+        v0 = body.find(b"<v")
+        value = body[body.find(b">", v0) + 1 : body.find(b"</v>")] if v0 >= 0 and b"</v>" in body else b""
+        if attrs.get(b"t") == b"e":
+            what = f"the error {html.unescape(value.decode('utf-8', 'replace')) or '#VALUE!'}"
+        elif b"<f" in body and not value:
+            what = "a formula with no saved result"
+        else:
+            continue
+        if m := _REF.fullmatch(ref):
+            found.append((ref, int(m.group(2)), _column_number(m.group(1)) - 1, what))
+    return found
+
+
+def _positions(haystack: bytes, needle: bytes) -> Iterator[int]:
+    at = haystack.find(needle)
+    while at >= 0:
+        yield at
+        at = haystack.find(needle, at + 1)
 
 
 def read(data: bytes, filename: str, sheet: str | None = None) -> pd.DataFrame:

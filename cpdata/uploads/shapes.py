@@ -16,7 +16,7 @@ import pandas as pd
 from cpdata.catalogue import aliases
 from cpdata.core import periods, schema
 from cpdata.uploads import ees, surveys, wide
-from cpdata.uploads.cell_values import year_or_none
+from cpdata.uploads.cell_values import parse_cells, year_or_none
 from cpdata.uploads.problems import Problem, fail
 
 if TYPE_CHECKING:  # ingest calls these with its options; importing it here would be circular
@@ -24,6 +24,53 @@ if TYPE_CHECKING:  # ingest calls these with its options; importing it here woul
 
 TEMPLATE_REQUIRED = ["indicator_id", "area_code", "period", "value"]
 TEMPLATE_OPTIONAL = ["area_name", "numerator", "denominator", "figure_type", "basis", "source", "note"]
+
+
+def reading_problems(df: pd.DataFrame) -> list[Problem]:
+    """What the reader found it could not read as it stands: rows with fewer cells than the header (or extra
+    cells with something in them), and Excel cells that show blank but are not (a formula never calculated,
+    an error value). Each would otherwise be read as an empty cell and its figure silently left out."""
+    return _unreadable_cells(df) + _ragged_rows(df)
+
+
+def _unreadable_cells(df: pd.DataFrame) -> list[Problem]:
+    fix = (
+        "Open the workbook in Excel (which calculates every formula), correct any error cell or leave it empty, "
+        "save it and upload it again; or paste the figures as values."
+    )
+    out = [
+        Problem("no saved value", "fail", f"The cell holds {what}, which cannot be read as a figure.", fix, row, col)
+        for row, col, what in df.attrs.get("unreadable", [])
+    ]
+    if df.attrs.get("unreadable_count", 0) > len(out):
+        more = df.attrs["unreadable_count"] - len(out)
+        out.append(Problem("no saved value", "fail", f"... and {more} more cells like these.", fix))
+    return out
+
+
+def _ragged_rows(df: pd.DataFrame) -> list[Problem]:
+    found = df.attrs.get("ragged")
+    if not found:
+        return []
+    header, width = [str(c) for c in df.columns], found["width"]
+    fix = (
+        "Every row needs a cell for every column: look for a missing or extra comma (a comma inside a figure "
+        "or name needs the cell in double quotes), or leave the cell empty; then upload the file again."
+    )
+    out = []
+    for row, cells in found["rows"]:
+        if cells < width:
+            what = f"Row {row} has {cells} cells but the header has {width}: nothing for '{header[cells]}'"
+            what += " and the columns after it." if cells < width - 1 else "."
+            out.append(Problem("ragged row", "fail", what, fix, row, header[cells]))
+        else:
+            what = f"Row {row} has {cells} cells but the header has {width}: the extra cells have no column."
+            out.append(Problem("ragged row", "fail", what, fix, row, "(beyond the last column)"))
+    if found["count"] > len(found["rows"]):
+        out.append(
+            Problem("ragged row", "fail", f"... and {found['count'] - len(found['rows'])} more rows like these.", fix)
+        )
+    return out
 
 
 def detect(df: pd.DataFrame) -> str:
@@ -104,7 +151,44 @@ def ees_cells(df: pd.DataFrame, recipe: ees.Recipe) -> tuple[pd.DataFrame, list[
                 "Check the filter values (e.g. age group, breakdown) are as DfE publishes them.",
             )
         ]
-    return cells, []
+    return cells, unused_row_advisories(df, recipe)
+
+
+UNUSED_LISTED = 20
+
+
+def unused_row_advisories(df: pd.DataFrame, recipe: ees.Recipe) -> list[Problem]:
+    """Cells that are neither a number nor a symbol in rows no indicator of the recipe reads (another
+    breakdown, say): nothing is taken from them, so they block nothing, but they are listed, not skipped
+    in silence, in case the row was meant to be read (a filter value mistyped, a figure pasted in the
+    wrong row)."""
+    used = pd.Series(False, index=df.index)
+    for ind in recipe.indicators:
+        for filters in (ind.filters, {**ind.filters, **(ind.denominator_filters or {})} if ind.denominator else None):
+            if filters is None:
+                continue
+            mask = pd.Series(True, index=df.index)
+            for col, wanted in filters.items():
+                mask &= df[col].fillna("").astype(str) == wanted
+            used |= mask
+    unused = df[~used]
+    if unused.empty:
+        return []
+    columns = dict.fromkeys(
+        c for i in recipe.indicators for c in (i.value, i.numerator, i.denominator) if c and c in df.columns
+    )
+    out: list[Problem] = []
+    fix = "Nothing is read from this row. If it should be, check its filter values against the recipe's."
+    for col in columns:
+        raw = unused[col].fillna("").astype(str).str.strip()
+        bad = raw[~parse_cells(raw)["ok"].to_numpy()]
+        for at, cell in bad.head(UNUSED_LISTED).items():
+            message = f"'{cell}' is neither a number nor a known symbol; no indicator uses this row."
+            out.append(Problem("unused row", "advisory", message, fix, int(at) + 2, col))
+        if len(bad) > UNUSED_LISTED:
+            more = f"... and {len(bad) - UNUSED_LISTED} more cells like these in rows no indicator uses."
+            out.append(Problem("unused row", "advisory", more, fix, None, col))
+    return out
 
 
 def _ees_missing_columns(df: pd.DataFrame, recipe: ees.Recipe) -> list[str]:

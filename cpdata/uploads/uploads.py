@@ -7,9 +7,12 @@ uploads never interleave their manifest updates.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import errno
 import hashlib
 import os
+from collections.abc import Iterator
 from pathlib import Path
 
 import pandas as pd
@@ -24,6 +27,52 @@ LOCK = store.LOCK
 
 class UploadRefused(ValueError):
     """The upload failed its checks, or the data folder refused the change."""
+
+
+class NotApplied(UploadRefused):
+    """The data folder could not be written (disk full, no permission, locked): said plainly, nothing changed."""
+
+
+_WHY = {
+    errno.ENOSPC: "the data folder's disk is full",
+    errno.EDQUOT: "the data folder's disk quota is used up",
+    errno.EACCES: "this server is not allowed to write the data folder (permission denied)",
+    errno.EPERM: "this server is not allowed to write the data folder (operation not permitted)",
+    errno.EROFS: "the data folder is on a read-only disk",
+    errno.EBUSY: "the data folder is locked by another program",
+    errno.EAGAIN: "the data folder is locked by another program",
+    errno.ENOLCK: "the data folder cannot be locked for writing",
+}
+
+
+class ChangesNothing(UploadRefused):
+    """Every figure in the file is held already, the same: applying it would add an extract and change nothing."""
+
+
+NOTHING_NEW = (
+    "Not applied: every figure in this file is held already with the same value (0 new, 0 changed), so "
+    "applying it would change nothing."
+)
+
+
+def changes_nothing(prepared: Prepared) -> bool:
+    """Nothing new and nothing changed: such a file is said to change nothing and not applied."""
+    changes = prepared.changes
+    return not len(changes["new"]) and not len(changes["changed"])
+
+
+def why_not_written(exc: OSError) -> str:
+    """A failed write in words an analyst can act on (or pass to the operators)."""
+    return _WHY.get(exc.errno or -1) or f"the data folder could not be written ({exc.strerror or exc})"
+
+
+@contextlib.contextmanager
+def said_plainly(what: str = "Not applied") -> Iterator[None]:
+    """A write that fails on the disk becomes ``NotApplied``: "Not applied: the disk is full; nothing changed"."""
+    try:
+        yield
+    except OSError as exc:
+        raise NotApplied(f"{what}: {why_not_written(exc)}; nothing changed. Tell the server's operators.") from exc
 
 
 def _writable(data_dir: Path | None) -> Path:
@@ -49,33 +98,41 @@ def apply(prepared: Prepared, data: bytes, who: str, data_dir: Path | None = Non
         raise UploadRefused("The upload has failing checks; fix them first: " + prepared.problems[0].text())
     if prepared.figures.empty:
         raise UploadRefused("The upload holds no figures to apply.")
+    if changes_nothing(prepared):
+        raise ChangesNothing(NOTHING_NEW)
     sha256 = hashlib.sha256(data).hexdigest()
     extract_id = extract_id_for(sha256, dt.datetime.now(dt.UTC))
     more = {"shape": prepared.shape}
     root = _writable(data_dir)
-    with store.writer_lock(root):
+    with said_plainly(), store.writer_lock(root):
+        recipes_before = set((root / "recipes").glob("*.toml"))
         if prepared.recipe_to_save is not None:
             try:
                 more["recipe_saved"] = saved_recipes.save(prepared.recipe_to_save, root).name
             except (saved_recipes.RecipeError, OSError) as exc:
                 more["recipe_not_saved"] = str(exc)
-        return store.add_frame(
-            prepared.figures,
-            prepared.kind,
-            extract_id=extract_id,
-            source_file=prepared.filename,
-            sha256=sha256,
-            applied_by=who,
-            description=f"Upload ({prepared.shape}) of {Path(prepared.filename).name}",
-            data_dir=root,
-            **more,
-        )
+        try:
+            return store.add_frame(
+                prepared.figures,
+                prepared.kind,
+                extract_id=extract_id,
+                source_file=prepared.filename,
+                sha256=sha256,
+                applied_by=who,
+                description=f"Upload ({prepared.shape}) of {Path(prepared.filename).name}",
+                data_dir=root,
+                **more,
+            )
+        except OSError:  # not applied: a mapping saved for it just now goes too, so nothing has changed
+            for new in set((root / "recipes").glob("*.toml")) - recipes_before:
+                new.unlink(missing_ok=True)
+            raise
 
 
 def undo(extract_id: str, who: str, data_dir: Path | None = None) -> dict:
     """Take an applied upload back out; the figures seen before it return exactly."""
     root = _writable(data_dir)
-    with store.writer_lock(root):
+    with said_plainly("Not undone"), store.writer_lock(root):
         manifest = store.read_manifest(root)
         entry = next((e for e in manifest["extracts"] if e["id"] == extract_id), None)
         if entry is None:

@@ -2,11 +2,30 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
+
 import pytest
 from test_app import COUNCILS, no_errors, open_page, start
 
 from cpdata.briefing import running_orders
 from cpdata.catalogue.catalogue import load_frameworks
+
+EDITOR_PASSWORD = "quarterly briefing"
+EDITORS = {"briefing_editors": {"password_sha256": hashlib.sha256(EDITOR_PASSWORD.encode()).hexdigest()}}
+
+
+def setup_page(signed_in: bool = True, **params: str):
+    """The briefing setup page; signed in with the briefing editors' password unless ``signed_in`` is False."""
+    at = start(**params)
+    for k, v in EDITORS.items():
+        at.secrets[k] = v
+    open_page(at, "briefing-setup")
+    if signed_in:
+        at.text_input[0].set_value("Priya")  # the editors' sign-in form comes first
+        at.text_input[1].set_value(EDITOR_PASSWORD)
+        at.button[0].click().run()
+    return at
 
 
 def _html(at) -> str:
@@ -40,8 +59,7 @@ def test_next_moves_to_the_next_screen_and_the_url_follows():
 
 
 def test_prepare_page_saves_a_running_order_and_builds_the_pack(data_copy):
-    at = start(framework="barnsley", council="E08000016")
-    open_page(at, "briefing-setup")
+    at = setup_page(framework="barnsley", council="E08000016")
     no_errors(at)
     pledges = at.multiselect(key="bf_pledges_barnsley_")
     pledges.set_value(["future", "healthy"]).run()
@@ -62,8 +80,7 @@ def test_a_data_folder_that_cannot_be_written_says_not_saved_and_the_page_carrie
         raise PermissionError(13, "Permission denied")
 
     monkeypatch.setattr(running_orders, "save", read_only)
-    at = start(framework="barnet", council="E09000003")
-    open_page(at, "briefing-setup")
+    at = setup_page(framework="barnet", council="E09000003")
     at.text_input[0].input("Committee Q3")
     at.button[0].click().run()
     assert not at.exception, [e.value for e in at.exception]
@@ -71,3 +88,37 @@ def test_a_data_folder_that_cannot_be_written_says_not_saved_and_the_page_carrie
         "Not saved: the data folder could not be written (Permission denied). Tell the administrators."
     ]
     assert at.button(key="bf_build")  # the rest of the page is still there
+
+
+def test_saving_a_running_order_needs_a_role(data_copy):
+    at = setup_page(signed_in=False, framework="barnet", council="E09000003")
+    no_errors(at)
+    assert any("needs the analyst role" in i.value for i in at.info)
+    assert not [b for b in at.button if b.label == "Save running order"]
+    at.text_input[0].set_value("Priya")
+    at.text_input[1].set_value("a guess")
+    at.button[0].click().run()
+    assert any("do not give" in e.value for e in at.error)
+    assert not running_orders.folder(data_copy).exists()
+
+
+def test_replacing_a_running_order_is_asked_for_and_recorded(data_copy):
+    fw = load_frameworks()["barnet"]
+    first = running_orders.RunningOrder("Committee Q3", "barnet", ("dreams",))
+    running_orders.save(first, fw, data_copy, by="Sam")
+    at = setup_page(framework="barnet", council="E09000003")
+    save = next(i for i, t in enumerate(at.text_input) if t.label.startswith("Name this"))
+    at.text_input[save].set_value("Committee Q3")
+    next(b for b in at.button if b.label == "Save running order").click().run()
+    assert any("is saved already (by Sam" in w.value for w in at.warning)
+    path = running_orders.folder(data_copy) / "committee-q3.json"
+    assert json.loads(path.read_text())["saved_by"] == "Sam"  # not replaced unasked
+    at.checkbox(key="bf_replace").check()
+    next(b for b in at.button if b.label == "Save running order").click().run()
+    no_errors(at)
+    body = json.loads(path.read_text())
+    assert body["saved_by"] == "Priya" and body["earlier"][0]["saved_by"] == "Sam" and body["saved_at"]
+    at.text_input[save].set_value("committee (q3)")  # another name for the same file
+    next(b for b in at.button if b.label == "Save running order").click().run()
+    assert any("same file as the running order" in e.value for e in at.error)
+    assert json.loads(path.read_text()) == body

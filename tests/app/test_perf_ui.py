@@ -11,7 +11,7 @@ import streamlit as st
 
 from cpdata.catalogue.catalogue import load_catalogue, load_frameworks
 from cpdata.core import config
-from cpdata.figures import charts, exports, survey_tables, trend, views
+from cpdata.figures import charts, exports, provenance, survey_tables, trend, views
 from cpdata.store import store
 from cpdata.ui import session, ui
 from tests.app.test_app import no_errors, open_page, start
@@ -48,7 +48,12 @@ def test_chart_parts_are_what_the_uncached_code_made():
         assert parts.alt_text == charts.describe(ind, "Barnet", data)
         pd.testing.assert_frame_equal(parts.data, data)
         pd.testing.assert_frame_equal(parts.history.to_pandas(), v.history, check_dtype=False)
-        assert parts.csv == exports.safe_csv(exports.with_context(v.history, Area="Barnet", Indicator=ind.title))
+        root = config.SAMPLE_DATA_DIR
+        context = exports.download_context(
+            "Barnet", BARNET, None, ui.SN_CHOICES["auto"], store.version(root), provenance.as_at()
+        )
+        assert parts.csv == exports.chart_csv(v.history, ind.title, context)
+        assert parts.csv.startswith(b"\xef\xbb\xbfArea,Area code,")  # the context leads the download
 
 
 @pytest.mark.parametrize(("council", "name"), [(BARNET, "Barnet"), ("E08000016", "Barnsley")])

@@ -117,5 +117,8 @@ def test_signing_in_takes_the_form_and_the_password_off_the_page(data_copy, limi
     at.text_input[1].set_value(PASSWORD)
     at.button[0].click().run()
     assert at.file_uploader, "signed in"
-    assert [t.label for t in at.text_input] == [] and "Sign in as analyst" not in [b.label for b in at.button]
+    sign_in_boxes = {"Your name (recorded with each upload)", "Analysts' password"}
+    assert not sign_in_boxes & {t.label for t in at.text_input}, "the sign-in form is gone"
+    assert not [t for t in at.text_input if t.proto.type == t.proto.PASSWORD], "no password box left"
+    assert "Sign in as analyst" not in [b.label for b in at.button]
     assert PASSWORD not in str(at)  # not even in the session's widget state

@@ -47,16 +47,20 @@ def downloads(server, browser_context) -> dict[str, tuple[str, bytes]]:
         app.close()
 
 
+CONTEXT = ["Area", "Area code", "Year selected", "Comparator", "Data version", "Data as at"]  # what it came from
+
+
 def test_indicator_csv(downloads):
     name, data = downloads["indicator"]
     assert name == "care_leavers_eet_19_21_E09000003.csv"
     assert data.startswith(codecs.BOM_UTF8), "no UTF-8 byte order mark (Excel needs it)"
     rows = parse(data)
     header = list(rows[0])
-    assert header[:3] == ["Area", "Indicator", "Year"], header
+    assert header[:8] == [*CONTEXT, "Indicator", "Year"], header
     for column in ("Council", "Statistical neighbours", "Region", "England", "Source", "Extract", "Indicator"):
         assert column in header, header
     latest = {r["Year"]: r for r in rows}["2024/25"]
+    assert latest["Area code"] == "E09000003" and latest["Comparator"] and latest["Data version"]
     assert latest["Statistical neighbours"] == "58.1%"
     assert latest["England"] == "54%"
     assert latest["Indicator"] == "Care leavers aged 19 to 21 in education, employment or training"
@@ -73,7 +77,8 @@ def test_scorecard_csv(downloads):
     assert name == "scorecard_dreams_E09000003.csv"
     assert data.startswith(codecs.BOM_UTF8)
     rows = parse(data)
-    assert list(rows[0])[:3] == ["Area", "Pledge", "Indicator"]
+    assert list(rows[0])[:8] == [*CONTEXT, "Pledge", "Indicator"]
+    assert {r["Area code"] for r in rows} == {"E09000003"} and all(r["Data version"] for r in rows)
     assert {r["Pledge"] for r in rows} == {"Support you to fulfil your dreams"}
     assert "Care leavers 19-21 in EET" in {r["Indicator"] for r in rows}
 

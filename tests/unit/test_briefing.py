@@ -188,7 +188,7 @@ def test_pack_file_name_says_council_framework_and_date():
 def test_running_order_saved_and_reused(data_copy):
     fw = load_frameworks()["barnet"]
     order = RunningOrder("Committee Q3", "barnet", ("health", "dreams"), {"dreams": ("care_leavers_eet_19_21",)})
-    path = running_orders.save(order, fw, data_copy)
+    path = running_orders.save(order, fw, data_copy, by="tester")
     assert path.name == "committee-q3.json"
     again = running_orders.saved(fw, data_copy)["committee-q3"]
     assert again == dataclasses.replace(order, indicators={"health": (), "dreams": ("care_leavers_eet_19_21",)})
@@ -211,7 +211,7 @@ def test_running_order_saved_and_reused(data_copy):
 def test_bad_running_orders_are_refused_and_nothing_is_written(order, message, data_copy):
     fw = load_frameworks()["barnet"]
     with pytest.raises(RunningOrderError, match=message):
-        running_orders.save(order, fw, data_copy)
+        running_orders.save(order, fw, data_copy, by="tester")
     assert not list(running_orders.folder(data_copy).glob("*"))
 
 
@@ -248,7 +248,7 @@ def test_a_running_order_is_written_under_the_writers_lock_so_the_tidy_leaves_it
 
     monkeypatch.setattr(atomic, "write_bytes", write_while_tidy_runs)
     order = RunningOrder("Committee Q3", "barnet", ("dreams",))
-    running_orders.save(order, load_frameworks()["barnet"], data_copy)
+    running_orders.save(order, load_frameworks()["barnet"], data_copy, by="tester")
     assert seen == {"lock_free": False, "tidied": []}
     assert running_orders.saved(load_frameworks()["barnet"], data_copy)["committee-q3"].pledges == ("dreams",)
 

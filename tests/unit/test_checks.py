@@ -25,6 +25,7 @@ GOOD_SURVEY = "E09000003,Your Life Your Care,2025,11-17,bs_life_satisfaction,88,
 # Each check's failing file: the rows after the header (figure checks) or whole survey rows.
 FAILING = {
     "not_empty": "",
+    "text_is_plain": 'cla_count,E09000003,2024/25,5,"Bar\n# net",,\n',
     "indicator_known": "no_such_indicator,E09000003,2024/25,5,,,\n",
     "area_known": "cla_count,ZZZ999,2024/25,5,,,\n",
     "area_name_matches": "cla_count,E09000003,2024/25,5,Camden,,\n",
@@ -36,6 +37,7 @@ FAILING = {
     "no_duplicates": "cla_count,E09000003,2024/25,5,,,\ncla_count,E09000003,2024/25,6,,,\n",
     "sn_agrees": "care_leavers_eet_19_21,E09000003,2024/25,5,,sn_average,published\n",
     "plausible_move": "cla_count,E09000003,2030/31,10,,,\ncla_count,E09000003,2031/32,500,,,\n",
+    "survey_text_is_plain": GOOD_SURVEY.replace(",yes,,", ',yes,"Coram\u202eVoice",'),
     "survey_measure_known": GOOD_SURVEY.replace("bs_life_satisfaction", "no such measure"),
     "survey_area_known": GOOD_SURVEY.replace("E09000003", "ZZZ999"),
     "survey_named": GOOD_SURVEY.replace("Your Life Your Care", "Another survey"),

@@ -257,7 +257,7 @@ def _big_cases(folder: Path) -> dict[str, str]:
     bomb = _parts(b"<" + b"0" * (210 * 2**20))
     cases = {
         "columns_3m_header.csv": (b"," * 3_000_000 + b"\n1\n", "more than 500 columns"),
-        "columns_3m_in_a_row.csv": (header + b"a," * 3_000_000 + b"\n", "is not an indicator"),
+        "columns_3m_in_a_row.csv": (header + b"a," * 3_000_000 + b"\n", "the extra cells have no column"),
         "line_100mb.csv": (b"a" * 100_000_000, "the limit is 50 MB"),
         "line_just_under_limit.csv": (b"a" * (LIMIT - 1), "field larger than field limit"),
         "line_just_under_limit_commas.csv": (b"a," * ((LIMIT - 1) // 2), "more than 500 columns"),
@@ -272,6 +272,10 @@ def _big_cases(folder: Path) -> dict[str, str]:
             _parts(
                 _sheet("".join(f'<row r="{i}"><c r="A{i}"><v>1</v></c></row>' for i in range(1, 30_001)), "A1:SF30000")
             ),
+            "could not tell what kind of file",  # read as the 30,000 cells it holds, not padded to 15 million
+        ),
+        "two_cells_far_apart.xlsx": (  # A1 and SF300000: a reader would lay out the 150 million cells between
+            _parts(_sheet(f'<row r="1">{_cell("A1", "x")}</row><row r="300000">{_cell("SF300000", "x")}</row>')),
             "cells, more than any extract",
         ),
         "damaged_late_in_the_sheet.xlsx": (_parts(_sheet(rows, "A1:A3999")[:-40]), "cannot be read"),
@@ -391,3 +395,24 @@ def test_row_cap_holds_on_both_csv_readers(start, monkeypatch):
     with pytest.raises(readers.ReadError, match="more than 100 rows"):
         readers.read_csv(start + b"\r\n".join([b"a,b", *[b"1,2"] * 150]))
     assert len(readers.read_csv(start + b"\r\n".join([b"a,b", *[b"1,2"] * 90]))) == 90
+
+
+def test_a_file_name_with_a_line_break_or_an_override_is_refused():
+    for name in ("a\nb.csv", "x\u202evsc.csv"):
+        prepared = _prepare(b"indicator_id,area_code,period,value\ncla_count,E09000003,2025,5\n", name)
+        assert prepared.failed and prepared.problems[0].check == "unsafe file name", prepared.problems
+
+
+def test_markdown_in_a_source_label_is_kept_as_the_text_it_is():
+    """Not refused (a source may well contain * or [ ]): stored as written, and shown as text by the pages."""
+    source = "**DfE** [site](https://evil.example) ![x](https://evil.example/x.png)"
+    prepared = _prepare(
+        f"indicator_id,area_code,period,value,source\ncla_count,E09000003,2025,5,{source}\n".encode(), "s.csv"
+    )
+    assert not prepared.failed and prepared.figures["source"].tolist() == [source]
+
+
+def test_the_source_typed_on_the_page_is_checked_like_a_cell():
+    options = ingest.Options(source="Our report\n# Heading")
+    prepared = _prepare(b"indicator_id,area_code,period,value\ncla_count,E09000003,2025,5\n", "s.csv", options)
+    assert prepared.failed and "correct it there" in prepared.problems[0].fix and prepared.problems[0].row == 2

@@ -1,0 +1,102 @@
+"""A write the disk refuses (full, no permission, locked) is said plainly, on the page and the command line,
+and leaves the data folder exactly as it was."""
+
+from __future__ import annotations
+
+import errno
+import hashlib
+from pathlib import Path
+
+import pytest
+
+from cpdata.core import atomic
+from cpdata.ops import cli
+from cpdata.store import store
+from cpdata.uploads import ingest, uploads
+
+GOOD = b"indicator_id,area_code,period,value\ncla_reviews_timely,E09000003,2024/25,97.5\n"
+FAILURES = {
+    errno.ENOSPC: "Not applied: the data folder's disk is full; nothing changed",
+    errno.EACCES: "Not applied: this server is not allowed to write the data folder (permission denied)",
+    errno.EBUSY: "Not applied: the data folder is locked by another program; nothing changed",
+    errno.EIO: "Not applied: the data folder could not be written (Input/output error); nothing changed",
+}
+
+
+def folder_hash(root: Path) -> str:
+    """Every file's name and bytes, but the writers' lock file (empty; taking the lock may create it)."""
+    h = hashlib.sha256()
+    for path in sorted(p for p in root.rglob("*") if p.is_file() and p.name != store.LOCK):
+        h.update(str(path.relative_to(root)).encode() + path.read_bytes())
+    return h.hexdigest()
+
+
+def _failing(code: int):
+    def fail(*args, **kwargs):
+        raise OSError(code, __import__("os").strerror(code))
+
+    return fail
+
+
+@pytest.mark.parametrize("code", list(FAILURES))
+def test_a_failed_extract_write_is_not_applied_and_changes_nothing(code, data_copy, monkeypatch):
+    prepared = ingest.prepare(GOOD, "refresh.csv", data_dir=data_copy)
+    before = folder_hash(data_copy)
+    monkeypatch.setattr(atomic, "write_with", _failing(code))
+    with pytest.raises(uploads.NotApplied, match=FAILURES[code].replace("(", r"\(").replace(")", r"\)")):
+        uploads.apply(prepared, GOOD, "Ana", data_copy)
+    assert folder_hash(data_copy) == before
+
+
+def test_a_manifest_the_disk_refuses_leaves_no_extract_behind(data_copy, monkeypatch):
+    prepared = ingest.prepare(GOOD, "refresh.csv", data_dir=data_copy)
+    before = folder_hash(data_copy)
+    monkeypatch.setattr(store, "write_manifest", _failing(errno.ENOSPC))
+    with pytest.raises(uploads.NotApplied, match="disk is full"):
+        uploads.apply(prepared, GOOD, "Ana", data_copy)
+    assert folder_hash(data_copy) == before  # the extract written first is gone again
+
+
+def test_a_lock_that_cannot_be_taken_is_not_applied(data_copy, monkeypatch):
+    prepared = ingest.prepare(GOOD, "refresh.csv", data_dir=data_copy)
+    before = folder_hash(data_copy)
+    monkeypatch.setattr(store.fcntl, "flock", _failing(errno.ENOLCK))
+    with pytest.raises(uploads.NotApplied, match="cannot be locked for writing; nothing changed"):
+        uploads.apply(prepared, GOOD, "Ana", data_copy)
+    assert folder_hash(data_copy) == before
+
+
+def test_undo_on_a_full_disk_is_not_undone_and_says_so(data_copy, monkeypatch):
+    entry = uploads.apply(ingest.prepare(GOOD, "refresh.csv", data_dir=data_copy), GOOD, "Ana", data_copy)
+    before = folder_hash(data_copy)
+    monkeypatch.setattr(atomic, "write_bytes", _failing(errno.ENOSPC))
+    with pytest.raises(uploads.NotApplied, match="Not undone: the data folder's disk is full; nothing changed"):
+        uploads.undo(entry["id"], "Ana", data_copy)
+    assert folder_hash(data_copy) == before
+
+
+@pytest.mark.parametrize("code", [errno.ENOSPC, errno.EACCES])
+def test_the_command_line_says_it_in_one_line_with_no_traceback(code, data_copy, tmp_path, monkeypatch, capsys):
+    upload = tmp_path / "refresh.csv"
+    upload.write_bytes(GOOD)
+    before = folder_hash(data_copy)
+    monkeypatch.setattr(atomic, "write_with", _failing(code))
+    assert cli.main(["load", str(upload), "--by", "Ana"]) == 1
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and err[0].startswith(FAILURES[code]) and "nothing changed" in err[0], err
+    assert folder_hash(data_copy) == before
+
+
+def test_the_command_line_refuses_the_password_as_the_loaders_name(data_copy, tmp_path, monkeypatch, capsys):
+    secrets = tmp_path / "home" / ".streamlit"
+    secrets.mkdir(parents=True)
+    digest = hashlib.sha256(b"correct horse").hexdigest()
+    (secrets / "secrets.toml").write_text(f'[analysts]\npassword_sha256 = "{digest}"\n', encoding="utf-8")
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    upload = tmp_path / "refresh.csv"
+    upload.write_bytes(GOOD)
+    before = folder_hash(data_copy)
+    assert cli.main(["load", str(upload), "--by", "correct horse"]) == 1
+    err = capsys.readouterr().err
+    assert "--by is the analysts' password" in err and "correct horse" not in err
+    assert folder_hash(data_copy) == before
