@@ -2,6 +2,7 @@
 
 import streamlit as st
 
+from cpdata.catalogue.catalogue import catalogue_problems
 from cpdata.figures import provenance
 from cpdata.ui import session, ui
 from cpdata.ui.plain import md
@@ -27,6 +28,9 @@ st.markdown(
 st.dataframe(provenance.frameworks_table(session.frameworks()), hide_index=True, width="stretch")
 for problem in session.framework_problems():
     st.warning(md(problem), icon="⚠️")  # names a file in the data folder and quotes it
+for problem in catalogue_problems():  # a council's own indicator file left out, and why (as text)
+    st.warning("A file of the council's own indicators was left out:", icon="⚠️")
+    st.text(problem)
 
 st.header("Symbols")
 st.markdown("A symbol is never a zero: such years are gaps in charts and are left out of averages.")

@@ -2,7 +2,8 @@
 
     python scripts/check_upload_path.py [--source ../shared/data]
 
-Prints one line per file (figures, how many match, any difference) and exits 1 on a mismatch.
+Prints one line per file (figures, how many match, any difference) and exits 1 on a mismatch, or when
+a CSV in the folder is neither mapped by a shipped recipe nor listed as another shape.
 Nothing is written: each file is only checked and previewed against sample_data/.
 """
 
@@ -32,7 +33,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--source", default=str(config.REPO_DIR.parent / "shared" / "data"))
     args = parser.parse_args()
-    files = {r.file for r in ees.load_recipes()} | set(WIDE)
+    files = {r.file for r in ees.shipped_recipes()} | set(WIDE)
     bad = 0
     for name in sorted(files):
         path = Path(args.source) / name
@@ -52,6 +53,11 @@ def main() -> int:
         )
     for name, why in NOT_UPLOAD_SHAPES.items():
         print(f"{name}: not an upload shape ({why})")
+    for path in sorted(Path(args.source).glob("*.csv")):  # a DfE file with no shipped recipe is a gap
+        if path.name in files or path.name in NOT_UPLOAD_SHAPES:
+            continue
+        print(f"{path.name}: NOT RECOGNISED by any shipped recipe")
+        bad += 1
     return 1 if bad else 0
 
 

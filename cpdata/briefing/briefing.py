@@ -140,7 +140,7 @@ def tile(v: views.IndicatorView, council_name: str) -> Tile:
     sn = disclosure.protect(v.sn, ind.unit, sn_dec)
     england = disclosure.protect(v.england, ind.unit, ind.decimals)
     previous = disclosure.protect(v.previous, ind.unit, ind.decimals)
-    year = periods.label(v.period)
+    year = v.year_label  # "latest held: 2021/22" when older than the briefing's year
     basis = "Published (DfE)" if v.basis == "published" else "Local figure (council's own report)"
     if value.withheld:
         sentence = f"{council_name}'s figure for {year} ({ind.short_title}) is {value.text}."

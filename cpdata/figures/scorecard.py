@@ -48,7 +48,7 @@ def scorecard_rows(items: list[IndicatorView]) -> pd.DataFrame:
         rows.append(
             {
                 "Indicator": ind.short_title,
-                "Year": periods.label(v.period),
+                "Year": v.year_label,
                 "Council": v.shown() if v.value is not None else symbols.short(v.symbol),
                 "Neighbours": v.shown("sn"),
                 "vs neighbours": MARKS.get(v.vs_sn, "-"),

@@ -56,6 +56,29 @@ class IndicatorView:
     quartile: str | None = None
     sentence: str = ""
     rows: pd.DataFrame = field(default_factory=pd.DataFrame)
+    year_shown: int | None = None  # the year the page is showing; ``period`` may be older
+
+    @property
+    def stale(self) -> bool:
+        """The latest figure held is older than the year the page shows (a council's own table of 2021/22 on a
+        page for 2024/25): said wherever the figure is, so it is never read as this year's."""
+        return self.period is not None and self.year_shown is not None and self.period < self.year_shown
+
+    @property
+    def year_label(self) -> str:
+        """``2024/25``, or ``latest held: 2021/22`` when no figure for the year shown is held."""
+        if self.period is None:
+            return "-"
+        return f"latest held: {periods.label(self.period)}" if self.stale else periods.label(self.period)
+
+    def stale_note(self, council_name: str) -> str:
+        """The sentence beside a stale headline; empty when the figure is the year shown's."""
+        if not self.stale:
+            return ""
+        return (
+            f"No figure for {periods.label(self.year_shown)} is held for {council_name}; "
+            f"this is the latest held, for {periods.label(self.period)}."
+        )
 
     @functools.cached_property
     def history(self) -> pd.DataFrame:
@@ -142,6 +165,7 @@ def indicator_view(
         previous=previous,
         target=_clean(row["target"]),
         rows=rows,
+        year_shown=year,
     )
     if v.sn_basis == "computed" and bool(row.get("sn_fallback", False)):
         v.sn_note = comparators.model_note(council_name, period, v.sn_model)

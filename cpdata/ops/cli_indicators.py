@@ -116,10 +116,17 @@ def _map(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return 1
-    if (known := ees.find_recipe(df)) is not None:
+    known = ees.find_recipe(df)
+    if known is not None and any(known == r for r in ees.shipped_recipes()):
         print(
-            f"Refused: this file is already recognised by the recipe {known.name!r}, which would still be used "
-            "first. Load it as it is, or remove that saved recipe. Nothing was written.",
+            f"Refused: this file is already recognised by the shipped recipe {known.name!r}, which would still be "
+            "used first. Load it as it is. Nothing was written.",
+            file=sys.stderr,
+        )
+        return 1
+    if known is not None and ind.id in {i.id for i in known.indicators}:
+        print(
+            f"Refused: {ind.id} is already mapped from files like this one (by {known.name!r}). Nothing was written.",
             file=sys.stderr,
         )
         return 1

@@ -16,6 +16,7 @@ from cpdata.ui.plain import md
 from cpdata.uploads import framework_writer
 
 EDIT = "_framework_edit"  # (source key, data) of the framework being edited
+FLASH = "_framework_done"  # what the last undo did, shown after the page is redrawn
 
 
 def choose() -> dict | None:
@@ -128,8 +129,10 @@ def save_and_undo(data: dict) -> None:
             st.text(str(exc))
         else:
             forget_edits()
-            st.success(done)
+            st.session_state[FLASH] = done  # said on the run that redraws the controls from the file
             st.rerun()
+    if done := st.session_state.pop(FLASH, None):
+        st.success(done)
 
 
 CHOICES = ("fw_how", "fw_pick", "fw_base", "fw_council", "fw_new_id", "fw_new_title")

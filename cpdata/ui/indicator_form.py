@@ -16,7 +16,7 @@ from cpdata.core import fmt
 from cpdata.ui.plain import md
 from cpdata.uploads import ees, indicator_writer, mapping_guard
 
-PENDING = "_new_indicator"  # fields checked and previewed, waiting for "Add"
+PENDING = "_new_indicator_"  # + the form's place: fields checked and previewed, waiting for "Add"
 SELECT = "_select_new_indicator"  # an indicator just added, to pick in the mapping on the next run
 TARGET = "map_target"
 UNIT_WORDS = {  # in the order offered: the commonest first
@@ -34,6 +34,7 @@ def mapping_target() -> bool:
     if added := st.session_state.pop(SELECT, None):  # set before the widgets are drawn, on the run after adding
         st.session_state[TARGET] = "catalogue"
         st.session_state["ees_ind"] = added
+        st.success(f"Added {added} to the data folder's catalogue (undo it below). Now map the file to it.")
     choice = st.radio(
         "Map this file to",
         ["catalogue", "new"],
@@ -76,12 +77,12 @@ def form(where: str) -> None:
         try:
             indicator_writer.check(fields)
         except indicator_writer.IndicatorRefused as exc:
-            st.session_state.pop(PENDING, None)
+            st.session_state.pop(PENDING + where, None)
             st.error("This indicator cannot be added:")
             st.text(str(exc))
         else:
-            st.session_state[PENDING] = fields
-    pending = st.session_state.get(PENDING)
+            st.session_state[PENDING + where] = fields
+    pending = st.session_state.get(PENDING + where)  # each form previews only what was checked in it
     if pending:
         _preview(pending, where)
 
@@ -107,7 +108,7 @@ def _preview(fields: dict, where: str) -> None:
             st.error("Not added:")
             st.text(str(exc))
             return
-        st.session_state.pop(PENDING, None)
+        st.session_state.pop(PENDING + where, None)
         st.success(md(f"Added. It is in the data folder's catalogue as {path.name}; undo it below."))
         if where == "map":
             st.session_state[SELECT] = fields["id"]

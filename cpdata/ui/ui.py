@@ -200,10 +200,12 @@ def indicator_block(v: views.IndicatorView, sel: Selection) -> None:
         left, right = st.columns([2, 3], gap="large")
         with left:
             delta, colour = _delta(v)
-            label = md(f"{sel.council_name}, {periods.label(v.period)}")
+            label = md(f"{sel.council_name}, {v.year_label}")
             same = bool(v.change) and v.change["direction"] == "same"
             figure = v.shown() if v.value is not None else symbols.short(v.symbol)  # the sentence says why
             st.metric(label, figure, delta, delta_color=colour, delta_arrow="off" if same else "auto")
+            if v.stale:
+                st.caption(md(v.stale_note(sel.council_name)))
             st.markdown(md(v.sentence))
             lines = comparison_lines(v)
             st.markdown("\n".join(f"- {md(x)}" for x in lines))

@@ -9,6 +9,7 @@ checks one file. Recipes an analyst makes in the upload page are checked and sav
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import functools
 import logging
 from pathlib import Path
@@ -22,7 +23,7 @@ from cpdata.core.datafolder import DataFolder
 from cpdata.core.filestamps import Stamp, stamped
 from cpdata.core.schema import ENGLAND
 from cpdata.uploads import tidy
-from cpdata.uploads.recipe_format import Recipe, RecipeFileError, read_recipe
+from cpdata.uploads.recipe_format import IndicatorRecipe, Recipe, RecipeFileError, read_recipe
 
 RECIPE_DIR = config.PACKAGE_DIR / "uploads" / "recipes"
 GEOGRAPHY_COLUMNS = [
@@ -122,11 +123,26 @@ def is_ees(columns: list[str]) -> bool:
 def find_recipe(
     df: pd.DataFrame, recipes: list[Recipe] | None = None, *, data_dir: Path | None = None
 ) -> Recipe | None:
-    """The first recipe (shipped before saved) that knows the file, from ``recipes`` or those ``data_dir`` holds."""
-    for recipe in recipes if recipes is not None else load_recipes(data_dir=data_dir):
-        if recipe.matches(df):
-            return recipe
-    return None
+    """The first recipe (shipped before saved) that knows the file, from ``recipes`` or those ``data_dir`` holds.
+
+    Where only saved recipes know it, they are used together: an analyst maps one indicator of a DfE file,
+    then another (``cpdata map`` saves one recipe each), and every one of them is loaded. The first saved
+    recipe's name, publication and version rule lead; an indicator two recipes map is taken from the first.
+    """
+    every = recipes if recipes is not None else load_recipes(data_dir=data_dir)
+    matching = [r for r in every if r.matches(df)]
+    if not matching:
+        return None
+    shipped = shipped_recipes()  # compared by value (a recipe holds tables, so it cannot be hashed)
+    if matching[0] in shipped or len(matching) == 1:
+        return matching[0]
+    saved = [r for r in matching if r not in shipped]
+    seen: dict[str, IndicatorRecipe] = {}
+    for r in saved:
+        for ind in r.indicators:
+            seen.setdefault(ind.id, ind)
+    first = saved[0]
+    return dataclasses.replace(first, name=" + ".join(r.name for r in saved), indicators=tuple(seen.values()))
 
 
 LEVEL_CODE_COLUMN = {"Regional": "region_code", "Local authority": "new_la_code"}

@@ -53,6 +53,7 @@ def test_edit_a_framework_see_it_on_its_page_and_undo(data_copy):
 
     _button(at, "Undo the last save").click().run()
     assert not at.exception
+    assert any("barnet.toml this page made is taken away again" in s.value for s in at.success)
     assert not (data_copy / "frameworks" / "barnet.toml").exists()  # the shipped framework again
     assert load_frameworks(data_copy)["barnet"].pledges[0].title == "Support you to fulfil your dreams"
     assert at.text_input(key="fw_ptitle_barnet_0").value == "Support you to fulfil your dreams"

@@ -65,7 +65,7 @@ def test_add_an_indicator_map_a_file_apply_see_it_and_undo(data_copy, tmp_path):
 
     _fill_form(at)
     next(b for b in at.button if b.label == "Check this indicator").click().run()
-    assert any("Preview" in m.value for m in at.markdown)
+    assert sum("Preview" in m.value for m in at.markdown) == 1  # in this form only, not the one below too
     assert not (data_copy / "catalogue").exists()  # previewed, not yet written
     _button(at, "Add this indicator").click().run()
     assert not at.exception
@@ -117,3 +117,13 @@ def test_the_form_offers_every_unit():
     from cpdata.ui import indicator_form
 
     assert set(indicator_form.UNIT_WORDS) == UNITS
+
+
+def test_about_the_data_says_why_a_council_indicator_file_was_left_out(data_copy):
+    (data_copy / "catalogue").mkdir()
+    (data_copy / "catalogue" / "ours.toml").write_text('[[indicator]]\nid = "cla_count"\n')
+    at = open_page(
+        AppTest.from_file(str(Path(__file__).parents[2] / "dashboard.py"), default_timeout=60).run(), "about-data"
+    )
+    assert not at.exception
+    assert any("ours.toml" in t.value and "has no 'title'" in t.value for t in at.text)

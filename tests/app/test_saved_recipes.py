@@ -157,7 +157,7 @@ def test_the_page_saves_the_mapping_of_a_file_with_a_long_odd_name(data_copy, fu
     if full:
         _fill(data_copy, saved_recipes.MAX_SAVED)
     at = _signed_in()
-    at.file_uploader[0].set_value(("\x1b" + "p" * 300 + ".csv", PEPS, "text/csv")).run()
+    at.file_uploader[0].set_value(("¬ " + "p" * 300 + ".csv", PEPS, "text/csv")).run()
     at.selectbox(key="ees_ind").set_value("cla_pep").run()
     at.selectbox(key="ees_f_measure").set_value("PEPs").run()
     at.checkbox(key="polarity_ok_cla_pep").check().run()  # the mapping guard asks for the polarity

@@ -4,6 +4,7 @@ fails without its fix."""
 from __future__ import annotations
 
 from test_app import no_errors, open_page, start
+from test_briefing_pages import setup_page
 
 from cpdata.briefing import running_orders
 from cpdata.catalogue.catalogue import load_frameworks
@@ -34,12 +35,10 @@ def test_briefing_picker_marks_only_indicators_with_no_figure():
 
 def test_start_link_keeps_the_saved_order_after_building_the_pack(data_copy):
     """Item 10: after "Build the briefing pack" the start link lost order=, so the bookmark showed the default."""
-    from test_briefing_pages import setup_page  # signed in as a briefing editor: saving needs the role
-
-    at = setup_page(framework="barnsley", council="E08000016")
+    at = setup_page(framework="barnsley", council="E08000016")  # saving needs a role (issue 15)
     at.multiselect(key="bf_pledges_barnsley_").set_value(["future", "healthy"]).run()
-    at.text_input[0].input("Committee Q3")
-    at.button[0].click().run()
+    next(t for t in at.text_input if t.label.startswith("Name this")).input("Committee Q3")
+    next(b for b in at.button if b.label == "Save running order").click().run()
     assert list(running_orders.saved(load_frameworks()["barnsley"], data_copy)) == ["committee-q3"]
     at.button(key="bf_build").click().run()
     no_errors(at)

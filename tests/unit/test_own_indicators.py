@@ -5,10 +5,12 @@ England; bad ids, units, polarities, clashes and contradicting mappings are refu
 from __future__ import annotations
 
 import csv
+import dataclasses
 import io
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 from cpdata.catalogue import catalogue
@@ -214,3 +216,56 @@ def test_a_council_framework_may_name_the_councils_own_indicator(data_copy):
     (data_copy / "frameworks" / "ours.toml").unlink()
     assert cli.main(["indicator", "remove", "cla_went_missing"]) == 0
     assert "cla_went_missing" not in load_catalogue().indicators
+
+
+def test_map_saves_the_very_recipe_the_page_makes(data_copy, tmp_path):
+    from cpdata.uploads import ees, recipe_format, saved_recipes
+
+    path = tmp_path / "la_cla_missing.csv"
+    dfe_shaped_file(path)
+    assert cli.main(ADD) == 0
+    assert cli.main(_map_args(path, "--polarity-confirmed", "--name", "Went missing from DfE")) == 0
+    (saved,) = (data_copy / "recipes").glob("*.toml")
+    page = saved_recipes.recipe_from_choice(
+        "Went missing from DfE",
+        "cla_went_missing",
+        {"cla_group": GROUP, "missing_status": MISSING},
+        "children_percent",
+        "DfE: Explore Education Statistics",
+        "children_count",
+    )
+    assert recipe_format.read_recipe(saved) == dataclasses.replace(page, file=saved.stem + ".csv")
+    df = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+    assert ees.find_recipe(df).name == "Went missing from DfE"
+
+
+def test_a_second_indicator_of_the_same_file_is_mapped_and_both_load(data_copy, tmp_path, capsys):
+    path = tmp_path / "la_cla_missing.csv"
+    percent = dfe_shaped_file(path)
+    assert cli.main(ADD) == 0
+    assert cli.main(_map_args(path, "--polarity-confirmed")) == 0
+    count = list(ADD)
+    for flag, value in (("--id", "cla_went_missing_n"), ("--unit", "count"), ("--short-title", "Went missing (n)")):
+        count[count.index(flag) + 1] = value
+    assert cli.main(count) == 0
+    second = [
+        "map", str(path), "--indicator", "cla_went_missing_n", "--value-column", "children_count",
+        "--filter", f"cla_group={GROUP}", "--filter", f"missing_status={MISSING}", "--polarity-confirmed",
+    ]  # fmt: skip
+    assert cli.main(second) == 0
+    assert cli.main(second) == 1  # the same indicator again
+    assert "already mapped from files like this one" in capsys.readouterr().err
+    assert cli.main(["load", str(path), "--by", "test"]) == 0
+    card = queries.scorecard_table(BARNET, year=2025).set_index("indicator_id")
+    assert card.loc["cla_went_missing", "council"] == float(percent[BARNET])
+    assert card.loc["cla_went_missing_n", "council"] == float(percent[BARNET])  # the fixture's count column
+
+
+def test_a_file_a_shipped_recipe_knows_is_not_mapped_again(data_copy, capsys):
+    from tests.conftest import FIXTURES
+
+    assert cli.main(ADD) == 0
+    args = ["map", str(FIXTURES / "dfe" / "la_cla_swcount.csv"), "--indicator", "cla_went_missing",
+            "--value-column", "percentage", "--polarity-confirmed"]  # fmt: skip
+    assert cli.main(args) == 1
+    assert "shipped recipe" in capsys.readouterr().err
