@@ -36,11 +36,19 @@ def test_pledge_page_offers_each_indicators_figures_as_excel_and_its_chart_as_sv
     at = start(framework="barnet", council="E09000003")
     open_page(at, pledge_url("barnet", "dreams"))
     no_errors(at)
+    for ind in load_frameworks()["barnet"].pledge("dreams").indicators:  # "Numbers behind the chart" opened
+        at.session_state[f"more_{ind}"] = True
+    at.run()
+    no_errors(at)
     labels = _labels(at)
     csv = labels.count("Download these figures (CSV)")
     assert csv >= 4
     assert labels.count("Download these figures (Excel)") == csv
-    assert labels.count("Download the chart (SVG, for Word and print)") == csv
+    svg, png = (
+        labels.count("Download the chart (SVG, for Word and print)"),
+        labels.count("Download the chart (PNG, print resolution)"),
+    )
+    assert svg == png == len(at.get("vega_lite_chart"))  # every chart drawn; none for a one-year-held note
 
 
 def test_the_buttons_workbooks_hold_the_selection_and_a_sheet_per_table():
