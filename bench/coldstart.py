@@ -65,12 +65,7 @@ def _one_run(data_dir: Path | None, browser, log) -> dict:
             finally:
                 ctx.close()
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait(timeout=10)
+        launch.stop(proc)
     return run
 
 

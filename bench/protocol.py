@@ -247,12 +247,7 @@ def serve(
         wait_healthy(base, proc)
         yield base
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait(timeout=10)
+        launch.stop(proc)
 
 
 def wait_healthy(base: str, proc: subprocess.Popen | None = None, timeout: float = TIMEOUT_S) -> None:

@@ -7,6 +7,7 @@ server, started the same way.
 from __future__ import annotations
 
 import socket
+import subprocess
 import sys
 import urllib.error
 import urllib.request
@@ -79,3 +80,14 @@ def healthy(base_url: str) -> bool:
             return r.status == 200
     except (urllib.error.URLError, OSError):
         return False
+
+
+def stop(proc: subprocess.Popen, grace_s: float = 10) -> None:
+    """Stop a server started here: ask (SIGTERM), wait ``grace_s``, then kill. One way, so the browser
+    tests and the benchmarks leave no server behind in the same way."""
+    proc.terminate()
+    try:
+        proc.wait(timeout=grace_s)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait(timeout=grace_s)

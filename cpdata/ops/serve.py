@@ -79,23 +79,11 @@ http {{
 
 def nginx_config(ports: Sequence[int], listen: tuple[str, int], run_dir: Path, sticky: str = "cookie") -> str:
     """nginx's configuration for these worker ports (a pure function, so tests can read what it says)."""
-    address, port = listen
     names = [f"worker{i + 1}" for i in range(len(ports))]
     if sticky == "ip":
         servers = "".join(f"        server 127.0.0.1:{p};\n" for p in ports)
         upstreams = f"    upstream dashboard {{\n        ip_hash;\n{servers}    }}\n"
-        return TEMPLATE.format(
-            cookie_name=COOKIE,
-            n=len(ports),
-            run=run_dir,
-            limit=UPLOAD_LIMIT_MB,
-            upstreams=upstreams,
-            choice="",
-            address=address,
-            port=port,
-            target="dashboard",
-            cookie="",
-        )
+        return _config(ports, listen, run_dir, upstreams, choice="", target="dashboard", cookie="")
     upstreams = "".join(f"    upstream {n} {{ server 127.0.0.1:{p}; }}\n" for n, p in zip(names, ports, strict=True))
     share = 100 / len(ports)
     # Each line of split_clients is its own share; "*" takes what is left.
@@ -106,6 +94,14 @@ def nginx_config(ports: Sequence[int], listen: tuple[str, int], run_dir: Path, s
         f"    map $cookie_{COOKIE} $worker {{\n{known}        default $new_worker;\n    }}\n"
     )
     cookie = f'            add_header Set-Cookie "{COOKIE}=$worker; Path=/; HttpOnly; SameSite=Lax" always;\n'
+    return _config(ports, listen, run_dir, upstreams, choice=choice, target="$worker", cookie=cookie)
+
+
+def _config(
+    ports: Sequence[int], listen: tuple[str, int], run_dir: Path, upstreams: str, choice: str, target: str, cookie: str
+) -> str:
+    """TEMPLATE filled in: the parts both stickiness modes share, and the three they choose."""
+    address, port = listen
     return TEMPLATE.format(
         cookie_name=COOKIE,
         n=len(ports),
@@ -115,7 +111,7 @@ def nginx_config(ports: Sequence[int], listen: tuple[str, int], run_dir: Path, s
         choice=choice,
         address=address,
         port=port,
-        target="$worker",
+        target=target,
         cookie=cookie,
     )
 

@@ -138,6 +138,31 @@ SN_AGGREGATES = f"""
       min({exact_sql.exact("f.value")}) AS sn_min, max({exact_sql.exact("f.value")}) AS sn_max
 """
 
+
+def _series_output(keys: tuple[str, ...]) -> str:
+    """The final SELECT shared by the one-council and all-councils series queries: the held keys, then
+    the own, neighbours' and comparators' columns by name, joined on ``keys``; one text so the two
+    queries cannot drift apart in their output columns."""
+    k = ", ".join(keys)
+    hk = ", ".join(f"h.{c}" for c in keys)
+    return (
+        f"SELECT {hk}, "
+        + _select("own", SERIES_OWN)
+        + ", "
+        + _select("sn", SERIES_SN)
+        + """,
+       """
+        + _select("comp", SERIES_COMP)
+        + f"""
+FROM held h
+LEFT JOIN own USING ({k})
+LEFT JOIN sn USING ({k})
+LEFT JOIN comp USING ({k})
+ORDER BY {hk}
+"""
+    )
+
+
 SERIES_SQL = (
     """
 WITH council AS (SELECT area_code, region_code FROM areas WHERE area_code = $council),
@@ -179,20 +204,8 @@ comp AS (
     WHERE f.area_code IN (c.region_code, $england) AND f.figure_type = 'value' AND f.basis = 'published'
       AND f.indicator_id IN (SELECT unnest($ids::VARCHAR[]))
     GROUP BY ALL)
-SELECT h.indicator_id, h.period, """
-    + _select("own", SERIES_OWN)
-    + ", "
-    + _select("sn", SERIES_SN)
-    + """,
-       """
-    + _select("comp", SERIES_COMP)
-    + """
-FROM held h
-LEFT JOIN own USING (indicator_id, period)
-LEFT JOIN sn USING (indicator_id, period)
-LEFT JOIN comp USING (indicator_id, period)
-ORDER BY h.indicator_id, h.period
 """
+    + _series_output(("indicator_id", "period"))
 )
 
 
@@ -342,20 +355,8 @@ comp AS (
     FROM held h JOIN council c USING (council_code)
     LEFT JOIN eng ON eng.indicator_id = h.indicator_id AND eng.period = h.period
     LEFT JOIN reg ON reg.region_code = c.region_code AND reg.indicator_id = h.indicator_id AND reg.period = h.period)
-SELECT h.council_code, h.indicator_id, h.period, """
-    + _select("own", SERIES_OWN)
-    + ", "
-    + _select("sn", SERIES_SN)
-    + """,
-       """
-    + _select("comp", SERIES_COMP)
-    + """
-FROM held h
-LEFT JOIN own USING (council_code, indicator_id, period)
-LEFT JOIN sn USING (council_code, indicator_id, period)
-LEFT JOIN comp USING (council_code, indicator_id, period)
-ORDER BY h.council_code, h.indicator_id, h.period
 """
+    + _series_output(("council_code", "indicator_id", "period"))
 )
 
 

@@ -96,12 +96,7 @@ def streamlit_server(log_name: str, env: dict[str, str] | None = None, args: lis
             time.sleep(0.25)
         yield base
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait(timeout=10)
+        launch.stop(proc)
         log.close()
 
 
