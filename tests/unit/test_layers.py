@@ -101,12 +101,3 @@ def test_the_check_catches_a_breach(tmp_path: Path, layer: str, source: str, why
     (tmp_path / layer / "bad.py").write_text(source)
     found = breaches(tmp_path)
     assert len(found) == 1 and why in found[0], found
-
-
-def test_streamlit_stays_out_of_everything_but_ui_pages_and_the_entry_point() -> None:
-    """pages/ and dashboard.py may import Streamlit; nothing under cpdata outside ui may."""
-    for path in PACKAGE.rglob("*.py"):
-        rel = path.relative_to(PACKAGE)
-        if rel.parts[0] in STREAMLIT_LAYERS:
-            continue
-        assert not any(n.split(".")[0] == "streamlit" for _, n in imported_modules(path)), rel
