@@ -38,6 +38,16 @@ def no_errors(at: AppTest) -> None:
     assert not at.error, [e.value for e in at.error]
 
 
+def open_numbers_behind(at: AppTest, indicator_ids) -> AppTest:
+    """Open each chart's "Numbers behind the chart" (its table and downloads are drawn only once opened), as
+    a click would, and run the page again."""
+    for ind in indicator_ids:
+        at.session_state[f"more_{ind}"] = True
+    at.run()
+    no_errors(at)
+    return at
+
+
 def text_of(at: AppTest) -> str:
     parts = [m.value for m in at.markdown] + [t.value for t in at.title] + [h.value for h in at.header]
     parts += [c.value for c in at.caption] + [str(m.value) for m in at.metric]

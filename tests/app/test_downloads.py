@@ -7,7 +7,7 @@ import os
 
 import openpyxl
 import pytest
-from test_app import no_errors, open_page, start
+from test_app import no_errors, open_numbers_behind, open_page, start
 
 from cpdata.briefing import briefing_pdf
 from cpdata.catalogue.catalogue import load_frameworks, pledge_url
@@ -36,10 +36,7 @@ def test_pledge_page_offers_each_indicators_figures_as_excel_and_its_chart_as_sv
     at = start(framework="barnet", council="E09000003")
     open_page(at, pledge_url("barnet", "dreams"))
     no_errors(at)
-    for ind in load_frameworks()["barnet"].pledge("dreams").indicators:  # "Numbers behind the chart" opened
-        at.session_state[f"more_{ind}"] = True
-    at.run()
-    no_errors(at)
+    open_numbers_behind(at, load_frameworks()["barnet"].pledge("dreams").indicators)
     labels = _labels(at)
     csv = labels.count("Download these figures (CSV)")
     assert csv >= 4

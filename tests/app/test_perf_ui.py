@@ -15,7 +15,7 @@ from cpdata.core import config
 from cpdata.figures import charts, exports, provenance, survey_tables, trend, views
 from cpdata.store import store
 from cpdata.ui import session, ui
-from tests.app.test_app import no_errors, open_page, start
+from tests.app.test_app import no_errors, open_numbers_behind, open_page, start
 
 BARNET = "E09000003"
 DREAMS = list(load_frameworks()["barnet"].pledge("dreams").indicators)
@@ -92,10 +92,7 @@ def test_pledge_page_shows_the_views_tables():
     at = open_page(start(), "barnet-dreams")
     no_errors(at)
     held = _views()
-    for v in held:  # each "Numbers behind the chart" opened, as a click would
-        at.session_state[f"more_{v.indicator.id}"] = True
-    at.run()
-    no_errors(at)
+    open_numbers_behind(at, [v.indicator.id for v in held])
     shown = [d.value for d in at.dataframe]
     assert len(shown) == len(held) + 1  # one table per chart, then Bright Spots
     for table, v in zip(shown, held, strict=False):

@@ -3,7 +3,7 @@ fails without its fix."""
 
 from __future__ import annotations
 
-from test_app import no_errors, open_page, start
+from test_app import no_errors, open_numbers_behind, open_page, start
 from test_briefing_pages import setup_page
 
 from cpdata.briefing import running_orders
@@ -46,14 +46,6 @@ def test_start_link_keeps_the_saved_order_after_building_the_pack(data_copy):
     assert links and "order=committee-q3" in links[0].query_string, links[0].query_string
 
 
-def _open_every_numbers_table(at, pledge: str) -> None:
-    """Open each "Numbers behind the chart" (drawn only once opened), as a click would."""
-    for ind in load_frameworks()["barking_dagenham"].pledge(pledge).indicators:
-        at.session_state[f"more_{ind}"] = True
-    at.run()
-    no_errors(at)
-
-
 def test_a_local_count_of_1_to_5_is_not_shown_on_the_pledge_page():
     """Item 8: "4 children left care through adoption" (a local, unpublished count) was on a page open to anyone."""
     at = start(framework="barking_dagenham", council="E09000002")
@@ -66,7 +58,7 @@ def test_a_local_count_of_1_to_5_is_not_shown_on_the_pledge_page():
     text = "\n".join(m.value for m in at.markdown)
     assert "fewer than 6: counts of 1 to 5 children are not shown" in text
     assert "4 children" not in text
-    _open_every_numbers_table(at, "best_care")
+    open_numbers_behind(at, load_frameworks()["barking_dagenham"].pledge("best_care").indicators)
     tables = [d.value for d in at.dataframe]
     assert tables and not any((t.astype(str) == "4").any().any() for t in tables)
 
@@ -83,7 +75,7 @@ def test_one_year_held_is_said_instead_of_a_lone_dot():
     charts = at.get("vega_lite_chart")
     assert len(charts) == len(at.metric) - 2  # Personal Education Plans, and GCSE 5+ (its other years are c)
     assert "Personal Education Plan" in " ".join(blocks)
-    _open_every_numbers_table(at, "education")
+    open_numbers_behind(at, load_frameworks()["barking_dagenham"].pledge("education").indicators)
     pngs = [b for b in at.get("download_button") if "PNG" in b.proto.label]
     assert len(pngs) == len(charts)  # no picture of a lone dot to download either
 
