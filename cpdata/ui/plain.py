@@ -20,6 +20,7 @@ options) need none of this.
 
 from __future__ import annotations
 
+import functools
 import re
 
 from cpdata.core.plain_text import strip_unsafe
@@ -32,7 +33,21 @@ _ADDRESS = re.compile(r"(?i)(?<=\bwww)(?=\.)|(?=://)|(?=@)|(?<=:)(?=[\w/+-]+:)")
 
 def md(text: object) -> str:
     """``text`` as Markdown that shows exactly these characters, on one line, and means nothing else."""
-    plain = _ADDRESS.sub(JOINER, strip_unsafe(str(text)))
+    text = str(text)
+    return _remembered(text) if len(text) <= _REMEMBER_UP_TO else _escaped(text)
+
+
+_REMEMBER_UP_TO = 2000  # characters: a page's titles and sentences, not a long pasted text
+
+
+@functools.lru_cache(maxsize=8192)
+def _remembered(text: str) -> str:
+    """A pledge page escapes the same few hundred strings on every run: 2% of a served page (py-spy)."""
+    return _escaped(text)
+
+
+def _escaped(text: str) -> str:
+    plain = _ADDRESS.sub(JOINER, strip_unsafe(text))
     escaped = _ACTIVE.sub(lambda m: "\\" + m.group(0), plain)
     return _LIST_START.sub(_unlisted, escaped, count=1)
 

@@ -16,6 +16,7 @@ import pandas as pd
 import pyarrow as pa
 import streamlit as st
 from streamlit import dataframe_util
+from streamlit.proto.VegaLiteChart_pb2 import VegaLiteChart
 
 from cpdata.catalogue.catalogue import Indicator, load_catalogue
 from cpdata.catalogue.selection import Selection
@@ -23,7 +24,7 @@ from cpdata.core import config, fmt, periods, symbols
 from cpdata.core.schema import SN_DECIMALS
 from cpdata.figures import exports, provenance, survey_tables, trend, views
 from cpdata.figures.scorecard import comparison_lines, scorecard_rows, shown_columns
-from cpdata.ui import downloads
+from cpdata.ui import downloads, vega
 from cpdata.ui.plain import md
 from cpdata.ui.session import SN_CHOICES, data_version
 
@@ -113,6 +114,8 @@ class BlockParts:
     data: pd.DataFrame  # the chart's long form, for the PNG download
     history: pa.Table  # the numbers behind the chart, as st.dataframe sends them
     csv: bytes  # those numbers as a safe CSV download
+    lone: str  # said instead of a chart of one lone point (trend.one_year_note), else ""
+    chart: VegaLiteChart | None  # the chart's message as sent (vega.chart_message), None with ``lone``
 
 
 @st.cache_resource(max_entries=2048, show_spinner=False)
@@ -170,13 +173,19 @@ def _drawn_parts(
     # Not validated against Vega-Lite's schema here: that walked every data point (over half of a cold
     # chart at 100x) and the spec is the same either way (tests/test_perf_ui.py compares with a validated one).
     spec = json.loads(charts.trend(ind, data, _view.target, band=band).to_json(validate=False))
+    alt_text = charts.describe(ind, council_name, data)
+    lone = trend.one_year_note(data)
     return BlockParts(
         spec=spec,
         caption=charts.caption(ind, data, band=band),
-        alt_text=charts.describe(ind, council_name, data),
+        alt_text=alt_text,
         data=data,
         history=dataframe_util.convert_pandas_df_to_arrow_table(_view.history),
         csv=b"",
+        # Worked out once here: filtering the long form on every rerun was a sixth of a served pledge page
+        # (py-spy under 20 sessions), more than drawing its charts.
+        lone=lone,
+        chart=None if lone else vega.chart_message(spec, alt_text),
     )
 
 
@@ -247,10 +256,10 @@ def indicator_block(v: views.IndicatorView, sel: Selection) -> None:
                 council_name=sel.council_name,
                 _view=v,
             )
-            if lone := trend.one_year_note(parts.data):  # a lone dot beside other series' lines reads as a trend
+            if lone := parts.lone:  # a lone dot beside other series' lines reads as a trend
                 st.info(md(f"{lone} The figures are in the table below."))
             else:
-                st.vega_lite_chart(spec=parts.spec, width="stretch", height=340, alt=parts.alt_text)
+                vega.draw(right, parts.chart, height=340)  # st.vega_lite_chart(spec=parts.spec, width="stretch", ...)
                 st.caption(md(parts.caption))
         # Opened on demand: Streamlit sends a collapsed expander's contents all the same (a table, the
         # downloads and the definition for each chart, a third of the page's elements), so they are
