@@ -203,10 +203,11 @@ def pct(xs: list[float], q: float) -> float | None:
     return float(np.percentile(xs, q)) if xs else None
 
 
-def summary(runs: list[Run], wall_s: float | None = None) -> dict:
+def summary(runs: list[Run], wall_s: float | None = None, planned: int | None = None) -> dict:
     secs = [r.seconds for r in runs]
     out = {
         "n": len(runs),
+        "planned": planned if planned is not None else len(runs),  # fewer runs made: a time cap stopped them
         "p50_s": float(statistics.median(secs)) if secs else None,
         "p95_s": pct(secs, 95),
         "max_s": max(secs) if secs else None,
@@ -277,21 +278,27 @@ async def open_page(base: str, page: str, query_string: str = "", keep_text: boo
     return run, s
 
 
-async def new_sessions(base: str, users: int, per_user: int, pages: list[str], qs: str) -> dict:
-    """``users`` people at once, each opening ``per_user`` links in turn (a new session each)."""
+async def new_sessions(
+    base: str, users: int, per_user: int, pages: list[str], qs: str, cap_s: float | None = None
+) -> dict:
+    """``users`` people at once, each opening ``per_user`` links in turn (a new session each). With ``cap_s``,
+    nobody opens another link once ``cap_s`` seconds have passed (those open finish and are counted; pages/s
+    is the pages finished over the time they took)."""
+    t0 = time.perf_counter()
 
     async def one(u: int) -> list[Run]:
         runs = []
         for i in range(per_user):
+            if i and cap_s is not None and time.perf_counter() - t0 > cap_s:
+                break
             run, s = await open_page(base, pages[(u + i) % len(pages)], qs)
             await s.close()
             runs.append(run)
         return runs
 
-    t0 = time.perf_counter()
     res = await asyncio.gather(*(one(u) for u in range(users)))
     wall = time.perf_counter() - t0
-    return summary([r for rs in res for r in rs], wall)
+    return summary([r for rs in res for r in rs], wall, planned=users * per_user)
 
 
 def navigation_steps(kind: str, pages: list[str], councils: list[str], years: list[str], n: int) -> list[dict]:
@@ -302,10 +309,13 @@ def navigation_steps(kind: str, pages: list[str], councils: list[str], years: li
     return [{"change": ("Year", years[(i + 1) % len(years)])} for i in range(n)]
 
 
-async def navigate(base: str, users: int, kinds: list[str], steps: int, pages: list[str], qs: str = "") -> dict:
+async def navigate(
+    base: str, users: int, kinds: list[str], steps: int, pages: list[str], qs: str = "", cap_s: float | None = None
+) -> dict:
     """``users`` people at once, each already on a pledge page, each making ``steps`` moves of each kind in
     turn (``page`` switch, ``council`` change, ``year`` change); only the moves are timed, one kind at a
-    time (all users make their page switches, then all their council changes, ...)."""
+    time (all users make their page switches, then all their council changes, ...). With ``cap_s``, nobody
+    starts another move of a kind once ``cap_s`` seconds of that kind have passed."""
     sessions = []
     for u in range(users):  # opened one after another, so that the opening is not what is timed
         _, s = await open_page(base, pages[u % len(pages)], qs)
@@ -314,12 +324,14 @@ async def navigate(base: str, users: int, kinds: list[str], steps: int, pages: l
     councils = [c for c in COUNCILS if c in first.widget("Council").options] or first.widget("Council").options[:4]
     years = first.widget("Year").options[:4] if any(w.label == "Year" for w in first.widgets.values()) else []
 
-    async def one(u: int, s: Session, kind: str) -> list[Run]:
+    async def one(u: int, s: Session, kind: str, t0: float) -> list[Run]:
         if kind == "council" and years:  # council changes start from the latest year, as a visitor's do
             await s.rerun(change=("Year", years[0]))
         runs = []
         rot = pages[u % len(pages) :] + pages[: u % len(pages)]
-        for step in navigation_steps(kind, rot, councils, years, steps):
+        for i, step in enumerate(navigation_steps(kind, rot, councils, years, steps)):
+            if i and cap_s is not None and time.perf_counter() - t0 > cap_s:
+                break
             runs.append(await s.rerun(**step))
         return runs
 
@@ -327,8 +339,8 @@ async def navigate(base: str, users: int, kinds: list[str], steps: int, pages: l
     try:
         for kind in kinds:
             t0 = time.perf_counter()
-            res = await asyncio.gather(*(one(u, s, kind) for u, s in enumerate(sessions)))
-            out[kind] = summary([r for rs in res for r in rs], time.perf_counter() - t0)
+            res = await asyncio.gather(*(one(u, s, kind, t0) for u, s in enumerate(sessions)))
+            out[kind] = summary([r for rs in res for r in rs], time.perf_counter() - t0, planned=users * steps)
     finally:
         await asyncio.gather(*(s.close() for s in sessions))
     return out
