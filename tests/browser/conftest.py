@@ -148,7 +148,8 @@ def _visit_first(browser, base: str, path: str) -> FirstVisit:
     ctx = browser.new_context(viewport=VIEWPORT)
     try:
         page = ctx.new_page()
-        wait_for_app(page, base + path)
+        # a new server's first page also imports and connects everything, and shares two cores with the rest
+        wait_for_app(page, base + path, timeout_ms=3 * TIMEOUT_MS)
         page.wait_for_timeout(500)  # the dialog arrives with the first script run's messages
         dialog = page.get_by_role("dialog").filter(has_text="Page not found")
         shot = SCREENSHOTS / "first_visit_dreams.png"
@@ -159,22 +160,22 @@ def _visit_first(browser, base: str, path: str) -> FirstVisit:
         ctx.close()
 
 
-def wait_for_app(page, url: str) -> None:
+def wait_for_app(page, url: str, timeout_ms: int = TIMEOUT_MS) -> None:
     """Go to a URL and wait until the script run has finished and the page has a title."""
     from playwright.sync_api import expect
 
     page.goto(url, wait_until="domcontentloaded")
     # stApp's script state goes initial -> running -> notRunning on the first run.
-    page.wait_for_selector('[data-testid="stApp"][data-test-script-state="notRunning"]', timeout=TIMEOUT_MS)
-    wait_for_elements(page)
-    expect(page.locator("h1").first).to_be_visible()
+    page.wait_for_selector('[data-testid="stApp"][data-test-script-state="notRunning"]', timeout=timeout_ms)
+    wait_for_elements(page, timeout_ms)
+    expect(page.locator("h1").first).to_be_visible(timeout=timeout_ms)
 
 
-def wait_for_elements(page) -> None:
+def wait_for_elements(page, timeout_ms: int = TIMEOUT_MS) -> None:
     """Every element the run sent is on screen: a new tab shows a stSkeleton in an element's place
     while that element's code loads, even after the run has finished (so absences would prove nothing).
     """
-    page.wait_for_function("() => !document.querySelector('[data-testid=stSkeleton]')", timeout=TIMEOUT_MS)
+    page.wait_for_function("() => !document.querySelector('[data-testid=stSkeleton]')", timeout=timeout_ms)
 
 
 class App:
