@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import json
 import os
 import shutil
 import subprocess
@@ -273,8 +274,14 @@ def full_screenshot(page, name: str) -> Path:
 
 @pytest.fixture(scope="session")
 def axe_script() -> Path:
+    """axe-core at the version scripts/axe/package-lock.json locks (bash scripts/test.sh installs it)."""
     if not AXE_JS.exists():
-        unavailable(f"axe-core not found at {AXE_JS.relative_to(REPO)} (npm install --prefix .cache/axe axe-core@4)")
+        unavailable(f"axe-core not found at {AXE_JS.relative_to(REPO)} (bash scripts/test.sh installs it)")
+    locked = json.loads((REPO / "scripts" / "axe" / "package-lock.json").read_text())
+    want = locked["packages"]["node_modules/axe-core"]["version"]
+    have = json.loads((AXE_JS.parent / "package.json").read_text())["version"]
+    if have != want:
+        unavailable(f"axe-core {have} installed, {want} locked (bash scripts/test.sh installs the locked one)")
     return AXE_JS
 
 
