@@ -102,12 +102,19 @@ def streamlit_server(log_name: str, env: dict[str, str] | None = None, args: lis
 
 
 @pytest.fixture(scope="session")
-def server(playwright_api) -> Iterator[str]:
+def server(playwright_api, browser) -> Iterator[str]:
     """The real app on the committed sample data; its output goes to test-artifacts/streamlit.log.
 
-    Asks for playwright_api first so that a machine without a browser skips before starting it.
+    Asks for playwright_api first so that a machine without a browser skips before starting it. Its
+    first page is opened once here, with a new server's longer wait (imports, connections, the first
+    data version's pages built), so no test's own wait pays for the start.
     """
     with streamlit_server("streamlit.log") as base:
+        ctx = browser.new_context(viewport=VIEWPORT)
+        try:
+            wait_for_app(ctx.new_page(), base + "/", timeout_ms=3 * TIMEOUT_MS)
+        finally:
+            ctx.close()
         yield base
 
 
@@ -227,8 +234,7 @@ class App:
 
 
 @pytest.fixture(scope="session")
-def browser_context(browser, first_visit):
-    """Depends on first_visit so that probe is always the server's first session."""
+def browser_context(browser):
     ctx = browser.new_context(viewport=VIEWPORT, accept_downloads=True)
     yield ctx
     ctx.close()
