@@ -94,7 +94,7 @@ def _prepare(args: argparse.Namespace):
         except recipe_format.RecipeFileError as exc:
             print(f"Refused: the recipe {args.recipe} cannot be used: {exc}.", file=sys.stderr)
             return None
-        options.save_recipe = args.save_recipe
+        options.save_recipe = getattr(args, "save_recipe", False)  # only load has it
     data = _read_upload(Path(args.file))
     if data is None:
         return None
@@ -253,8 +253,9 @@ def main(argv: list[str] | None = None) -> int:
         cmd.add_argument("--sheet", help="for an Excel workbook: which sheet")
         cmd.add_argument("--percent-scale", choices=["auto", "percent", "proportion"], default="auto")
         cmd.add_argument("--by", help="who is loading (default: the operating-system user)")
-        cmd.add_argument("--recipe", help="for a DfE file no recipe knows: a recipe file (TOML) that maps it")
-        cmd.add_argument("--save-recipe", action="store_true", help="with --recipe: keep it in the data folder")
+        cmd.add_argument("--recipe", help="for a DfE file no recipe knows: a recipe file (TOML, from map) that maps it")
+        if name == "load":  # the one way a mapping is kept: with the figures it was made for, as in the page
+            cmd.add_argument("--save-recipe", action="store_true", help="with --recipe: keep it in the data folder")
         cmd.set_defaults(func=func)
     sub.add_parser("history", help="every upload, newest first").set_defaults(func=_history)
     un = sub.add_parser("undo", help="take an upload back out")
