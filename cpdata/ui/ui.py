@@ -150,11 +150,16 @@ def chart_parts(
 def _content_digest(view: views.IndicatorView, ind: Indicator) -> str:
     """What a chart and its table are drawn from, as one hash: the indicator's definition, the view's rows
     (its history table is made from them) and target. Equal digests mean equal figures; a digest that
-    differs for equal figures only costs a rebuild."""
+    differs for equal figures only costs a rebuild.
+
+    Not the rows' index, nor the type of a column holding nothing: both come from the query of every
+    indicator of the page at once, so one upload of one indicator's figure changed them for all (the index
+    shifts; an empty local-figure column turns from object to str) and rebuilt every chart of the page."""
     h = hashlib.sha256(repr(ind).encode())
     frame = view.rows
-    h.update(pd.util.hash_pandas_object(frame, index=True).to_numpy().tobytes())
-    h.update(repr([(c, str(t)) for c, t in frame.dtypes.items()]).encode())
+    h.update(pd.util.hash_pandas_object(frame, index=False).to_numpy().tobytes())
+    empty = frame.isna().all()
+    h.update(repr([(c, "empty" if empty[c] else str(t)) for c, t in frame.dtypes.items()]).encode())
     h.update(repr(view.target).encode())
     return h.hexdigest()
 

@@ -64,6 +64,22 @@ def test_another_council_is_still_built_by_its_first_run(data, counted):
     assert len(calls) == before + 1
 
 
+def test_an_upload_of_one_figure_rebuilds_that_indicators_chart_only(data, counted, tmp_path):
+    from cpdata.ops import cli
+
+    _, charts = counted
+    warm.warm(config.data_dir())
+    before = len(charts)
+    csv = tmp_path / "one.csv"
+    csv.write_text("indicator_id,area_code,period,value\ncla_good_outstanding_school,E09000003,2024/25,91\n")
+    assert cli.main(["load", str(csv), "--by", "test"]) == 0
+    warm.warm(config.data_dir())  # the new version's pages: every view again, one chart
+    assert len(charts) == before + 1
+    at = open_page(start(), "barnet-dreams")
+    no_errors(at)
+    assert "91%" in [m.value for m in at.metric]  # and the page shows the new figure
+
+
 def test_not_started_inside_apptest_nor_when_switched_off(data, monkeypatch):
     at = start()
     no_errors(at)
