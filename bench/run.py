@@ -403,7 +403,7 @@ def _bounds(load: dict) -> str:
     per = ", ".join(f"{b['opens_per_user'][n]}/{b['moves_per_user'][n]} at {n}" for n in b["opens_per_user"])
     return (
         f"peer and ours on its page: new sessions/council changes per person {per} (fewer than on all "
-        f"pages: its pages take most of a second of a core each), no new page once {b['cap_s']:.0f} s of a "
+        f"pages: each of its pages takes seconds of a core), no new page once {b['cap_s']:.0f} s of a "
         "scenario had passed"
     )
 

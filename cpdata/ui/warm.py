@@ -31,6 +31,8 @@ from cpdata.store import store
 from cpdata.ui import session, ui
 
 POLL_S = 0.5
+GIVE_WAY_S = 1.0  # at most this long per page part: under constant use the build still goes on
+SCRIPT_THREAD = "ScriptRunner.scriptThread"  # the name Streamlit gives the thread of a run under way
 _log = logging.getLogger(__name__)
 _started: set[str] = set()
 _lock = threading.Lock()
@@ -63,7 +65,7 @@ def _watch(root: Path) -> None:
             now = store.version(root)
             if now != last:
                 t0 = time.perf_counter()
-                built = warm(root)
+                built = warm(root, polite=True)
                 _log.info("data version %s: %d pages built in %.2fs", now[:8], built, time.perf_counter() - t0)
                 last = now
         except Exception:  # noqa: BLE001 - a damaged folder is the pages' to explain; try on the next change
@@ -73,8 +75,24 @@ def _watch(root: Path) -> None:
         time.sleep(POLL_S)
 
 
-def warm(root: Path) -> int:
-    """Build the default visitor's pages of the data version on disk now; returns how many were built."""
+def visitors_running() -> bool:
+    """Whether a visitor's run is under way in this process (Streamlit runs each in a thread of its own)."""
+    return any(t.name == SCRIPT_THREAD and t.is_alive() for t in threading.enumerate())
+
+
+def give_way(limit_s: float = GIVE_WAY_S) -> None:
+    """Wait (up to ``limit_s``) while a visitor's run is under way. One process runs one thread of Python at a
+    time: a visitor who came straight after an upload shared the core with this build of pages they were
+    not asking for (the overview, other pledges) and waited for both."""
+    t0 = time.perf_counter()
+    while visitors_running() and time.perf_counter() - t0 < limit_s:
+        time.sleep(0.01)
+
+
+def warm(root: Path, polite: bool = False) -> int:
+    """Build the default visitor's pages of the data version on disk now; returns how many were built.
+    ``polite`` (the watcher): before each part, give way to visitors' runs under way."""
+    pause = give_way if polite else (lambda: None)
     data_dir = str(root)
     with store.pinned(root) as snap:
         version = snap.token
@@ -86,13 +104,16 @@ def warm(root: Path) -> int:
         years = session._years(version=version, data_dir=data_dir, council=council, ids=ids)
         year = years[0] if years else None
         name = options[council]
+        pause()
         ui.cached_views(version=version, data_dir=data_dir, council=council, ids=ids, year=year, sn="auto")
         for pledge in fw.pledges:
+            pause()
             held = ui.cached_views(
                 version=version, data_dir=data_dir, council=council, ids=tuple(pledge.indicators), year=year, sn="auto"
             )
             for v in held:
                 if v.has_data and v.period is not None:
+                    pause()
                     ui.chart_parts(
                         version=version,
                         data_dir=data_dir,

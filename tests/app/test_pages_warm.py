@@ -80,6 +80,25 @@ def test_an_upload_of_one_figure_rebuilds_that_indicators_chart_only(data, count
     assert "91%" in [m.value for m in at.metric]  # and the page shows the new figure
 
 
+def test_the_build_gives_way_while_a_visitors_run_is_under_way():
+    done = threading.Event()
+    run = threading.Thread(target=done.wait, name=warm.SCRIPT_THREAD)  # named as Streamlit names a run's thread
+    run.start()
+    assert warm.visitors_running()
+    threading.Timer(0.2, done.set).start()
+    warm.give_way(limit_s=30)
+    assert done.is_set()  # it waited for the run to end
+    run.join()
+    assert not warm.visitors_running()
+    blocked = threading.Event()
+    stuck = threading.Thread(target=blocked.wait, name=warm.SCRIPT_THREAD)
+    stuck.start()
+    warm.give_way(limit_s=0.05)  # a run that never ends only delays the build by the limit
+    assert stuck.is_alive()
+    blocked.set()
+    stuck.join()
+
+
 def test_not_started_inside_apptest_nor_when_switched_off(data, monkeypatch):
     at = start()
     no_errors(at)
