@@ -337,20 +337,26 @@ def load_targets(out: dict) -> list[dict]:
     for label, limit in (("1x", TARGETS["upload_1x_s"]), ("100x", TARGETS["upload_100x_s"]), ("10x", None)):
         if label not in up or (label == "10x" and "100x" in up):
             continue
-        u = up[label]
-        res.append(
-            {
-                "target": f"first view of a pledge page after an upload <= {_ms(limit or TARGETS['upload_100x_s'])} "
-                f"({label})",
-                "measured": f"{_ms(u['first_view_settled_s'])} for a visitor {u['settle_s']:.0f} s after the upload; "
-                f"{_ms(u['first_view_after_s'])} straight after it (next visitor {_ms(u['second_view_after_s'])}, "
-                f"warm before {_ms(u['warm_before_s'])}; the upload itself took {_ms(u['apply_s'])}; new figure "
-                f"shown: {u['shows_new_figure']})",
-                "met": u["first_view_settled_s"] <= (limit or TARGETS["upload_100x_s"]) and u["shows_new_figure"],
-                "why": "the server builds the new version's default pages when it sees the new manifest (cpdata.ui."
-                "warm); a visitor sooner than that, or on another council, waits for the build",
-            }
+        u, limit = up[label], limit or TARGETS["upload_100x_s"]
+        context = (
+            f"next visitor {_ms(u['second_view_after_s'])}, warm before {_ms(u['warm_before_s'])}; the upload "
+            f"itself took {_ms(u['apply_s'])}; new figure shown: {u['shows_new_figure']}"
         )
+        for when, key in (
+            (f"{u['settle_s']:.0f} s after it", "first_view_settled_s"),
+            ("straight after it", "first_view_after_s"),
+        ):
+            res.append(
+                {
+                    "target": f"first view of a pledge page after an upload <= {_ms(limit)} ({label}, {when})",
+                    "measured": f"{_ms(u[key])} ({context})",
+                    "met": u[key] <= limit and u["shows_new_figure"],
+                    "why": "each server process builds the new version's database, then its default pages, when it "
+                    "sees the new manifest (cpdata.ui.warm, giving way to visitors' runs); a visitor sooner than "
+                    "that, or on another council, builds what their page needs (only the charts whose figures "
+                    "changed)",
+                }
+            )
     peer, ours_d = load.get("peer") or {}, load.get("ours_dreams") or {}
     if "20" in peer and "20" in ours_d:
         a, b = ours_d["20"]["open"]["pages_per_s"], peer["20"]["open"]["pages_per_s"]
@@ -642,7 +648,15 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--no-browser", action="store_true", help="cold start without Chromium (health only)")
     ap.add_argument("--keep", action="store_true", help="keep the temporary data folders")
     ap.add_argument("--out", default=str(RESULTS / "latest.json"))
+    ap.add_argument(
+        "--report", metavar="JSON", help="print the table and targets of a saved run again; measure nothing"
+    )
     args = ap.parse_args(argv)
+    if args.report:
+        out = json.loads(Path(args.report).read_text(encoding="utf-8"))
+        out["targets"] = targets(out)
+        print(report(out))
+        return 0
     out = run(args)
     text = report(out)
     print()
