@@ -13,6 +13,8 @@ import argparse
 import sys
 from pathlib import Path
 
+from cpdata.core.datafolder import DataFolder
+
 
 def _writable() -> int | None:
     from cpdata.ops.cli import _refuse_unless_writable
@@ -43,7 +45,7 @@ def _add(args: argparse.Namespace) -> int:
         "sentence": args.sentence,
     }
     try:
-        path = indicator_writer.add(fields)
+        path = indicator_writer.add(DataFolder.of(), fields)
     except indicator_writer.IndicatorRefused as exc:
         print(f"Refused: {exc} Nothing was written.", file=sys.stderr)
         return 1
@@ -58,7 +60,7 @@ def _remove(args: argparse.Namespace) -> int:
     if (refused := _writable()) is not None:
         return refused
     try:
-        indicator_writer.remove(args.id)
+        indicator_writer.remove(DataFolder.of(), args.id)
     except indicator_writer.IndicatorRefused as exc:
         print(f"Refused: {exc}", file=sys.stderr)
         return 1
@@ -91,7 +93,7 @@ def _map(args: argparse.Namespace) -> int:
     except ValueError as exc:
         print(f"Refused: {exc}. Nothing was written.", file=sys.stderr)
         return 2
-    catalogue = load_catalogue()
+    catalogue = load_catalogue(DataFolder.of())
     if args.indicator not in catalogue.indicators:
         print(
             f"Refused: {args.indicator!r} is not an indicator in the catalogue; add it first with "
@@ -116,7 +118,7 @@ def _map(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return 1
-    known = ees.find_recipe(df)
+    known = ees.find_recipe(DataFolder.of(), df)
     if known is not None and any(known == r for r in ees.shipped_recipes()):
         print(
             f"Refused: this file is already recognised by the shipped recipe {known.name!r}, which would still be "
@@ -149,7 +151,7 @@ def _map(args: argparse.Namespace) -> int:
         denominator,
     )
     try:
-        path = saved_recipes.save(recipe)
+        path = saved_recipes.save(DataFolder.of(), recipe)
     except saved_recipes.RecipeError as exc:
         print(f"Refused: {exc}. Nothing was written.", file=sys.stderr)
         return 1

@@ -14,10 +14,9 @@ is that decimal, so ``cpdata.core.fmt`` recovers it exactly.
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pandas as pd
 
+from cpdata.core.datafolder import DataFolder
 from cpdata.core.schema import ENGLAND, FIGURE_KEY, SN_DECIMALS
 from cpdata.store import exact_sql, store
 
@@ -25,53 +24,53 @@ SN_MODELS = ("auto", "2021", "2025")
 MODEL_2025_FROM = 2025  # the May 2025 model is used from 2024/25 onwards
 
 
-def _df(sql: str, params: dict | list | None = None, data_dir: Path | None = None) -> pd.DataFrame:
-    cur = store.cursor(data_dir)
+def _df(folder: DataFolder, sql: str, params: dict | list | None = None) -> pd.DataFrame:
+    cur = store.cursor(folder)
     try:
         return cur.execute(sql, params or {}).df()
     finally:
         cur.close()
 
 
-def areas(data_dir: Path | None = None) -> pd.DataFrame:
-    return _df("SELECT * FROM areas ORDER BY level, name", data_dir=data_dir)
+def areas(folder: DataFolder) -> pd.DataFrame:
+    return _df(folder, "SELECT * FROM areas ORDER BY level, name")
 
 
-def councils(data_dir: Path | None = None, current_only: bool = True) -> pd.DataFrame:
+def councils(folder: DataFolder, current_only: bool = True) -> pd.DataFrame:
     """Councils to pick from: current ones by default (not Cumbria or Northamptonshire before reorganisation)."""
     sql = "SELECT * FROM areas WHERE level = 'local_authority'"
     if current_only:
         sql += " AND current"
-    return _df(sql + " ORDER BY name", data_dir=data_dir)
+    return _df(folder, sql + " ORDER BY name")
 
 
-def resolve_area(code_or_name: str, data_dir: Path | None = None) -> str:
+def resolve_area(folder: DataFolder, code_or_name: str) -> str:
     """New code for an old code (302), new code (E09000003) or name (Barnet)."""
     key = str(code_or_name).strip()
     df = _df(
+        folder,
         "SELECT area_code FROM areas WHERE area_code = $k OR old_code = $k OR lower(name) = lower($k) "
         "ORDER BY current DESC LIMIT 1",
         {"k": key},
-        data_dir,
     )
     if df.empty:
         raise KeyError(f"no council or area with code or name {key!r}")
     return str(df.iloc[0, 0])
 
 
-def area(area_code: str, data_dir: Path | None = None) -> dict:
-    df = _df("SELECT * FROM areas WHERE area_code = $a", {"a": area_code}, data_dir)
+def area(folder: DataFolder, area_code: str) -> dict:
+    df = _df(folder, "SELECT * FROM areas WHERE area_code = $a", {"a": area_code})
     if df.empty:
         raise KeyError(f"unknown area {area_code!r}")
     return df.iloc[0].to_dict()
 
 
-def neighbours(council: str, model: str, data_dir: Path | None = None) -> pd.DataFrame:
+def neighbours(folder: DataFolder, council: str, model: str) -> pd.DataFrame:
     return _df(
+        folder,
         "SELECT s.rank, s.neighbour_code AS area_code, a.name, a.old_code, s.closeness FROM sn_models s "
         "JOIN areas a ON a.area_code = s.neighbour_code WHERE s.model = $m AND s.area_code = $c ORDER BY s.rank",
         {"m": model, "c": council},
-        data_dir,
     )
 
 
@@ -219,9 +218,7 @@ def _series_params(council: str, indicator_ids: list[str], sn_model: str) -> dic
     }
 
 
-def series(
-    council: str, indicator_ids: list[str], sn_model: str = "auto", data_dir: Path | None = None
-) -> pd.DataFrame:
+def series(folder: DataFolder, council: str, indicator_ids: list[str], sn_model: str = "auto") -> pd.DataFrame:
     """Every year held for each indicator: the council (published and local), its neighbours,
     region and England, plus comparators and targets the council's own extracts publish.
 
@@ -233,7 +230,7 @@ def series(
         raise ValueError(f"sn_model must be one of {SN_MODELS}")
     if not indicator_ids:
         return pd.DataFrame()
-    return _derive(_df(SERIES_SQL, _series_params(council, indicator_ids, sn_model), data_dir), sn_model)
+    return _derive(_df(folder, SERIES_SQL, _series_params(council, indicator_ids, sn_model)), sn_model)
 
 
 def _derive(df: pd.DataFrame, sn_model: str) -> pd.DataFrame:
@@ -256,15 +253,13 @@ def _derive(df: pd.DataFrame, sn_model: str) -> pd.DataFrame:
     return df
 
 
-def scorecard_table(
-    council: str, year: int | None = None, sn_model: str = "auto", data_dir: Path | None = None
-) -> pd.DataFrame:
+def scorecard_table(folder: DataFolder, council: str, year: int | None = None, sn_model: str = "auto") -> pd.DataFrame:
     """The command line's scorecard: one row per indicator and year held (``fmt.exact_columns``
     turns its FIGURE_COLUMNS into the decimals they stand for, to print)."""
     from cpdata.catalogue.catalogue import load_catalogue
 
-    ids = list(load_catalogue(data_dir).indicators)
-    df = series(council, ids, sn_model, data_dir)
+    ids = list(load_catalogue(folder).indicators)
+    df = series(folder, council, ids, sn_model)
     if year is not None:
         df = df[df["period"] == year]
     return _scorecard_frame(df)
@@ -360,7 +355,7 @@ comp AS (
 )
 
 
-def scorecard_all(year: int | None = None, sn_model: str = "auto", data_dir: Path | None = None) -> pd.DataFrame:
+def scorecard_all(folder: DataFolder, year: int | None = None, sn_model: str = "auto") -> pd.DataFrame:
     """``scorecard_table`` for every council held, current and former, from one query: its rows for a
     council are that council's ``scorecard_table``, after a ``council_code`` column."""
     from cpdata.catalogue.catalogue import load_catalogue
@@ -368,13 +363,13 @@ def scorecard_all(year: int | None = None, sn_model: str = "auto", data_dir: Pat
     if sn_model not in SN_MODELS:
         raise ValueError(f"sn_model must be one of {SN_MODELS}")
     params = {
-        "ids": list(load_catalogue(data_dir).indicators),
+        "ids": list(load_catalogue(folder).indicators),
         "choice": sn_model,
         "from2025": MODEL_2025_FROM,
         "england": ENGLAND,
         "year": year,
     }
-    df = _derive(_df(ALL_SERIES_SQL, params, data_dir), sn_model)
+    df = _derive(_df(folder, ALL_SERIES_SQL, params), sn_model)
     out = _scorecard_frame(df)
     out.insert(0, "council_code", df["council_code"].to_numpy())
     return out
@@ -393,42 +388,42 @@ FIGURE_COLUMNS = (
 )
 
 
-def bright_spots(council: str, measure_ids: list[str] | None = None, data_dir: Path | None = None) -> pd.DataFrame:
+def bright_spots(folder: DataFolder, council: str, measure_ids: list[str] | None = None) -> pd.DataFrame:
     sql = "SELECT * EXCLUDE (seq) FROM bright_spots WHERE area_code = $c"
     params: dict = {"c": council}
     if measure_ids is not None:
         sql += " AND measure_id IN (SELECT unnest($m::VARCHAR[]))"
         params["m"] = list(measure_ids)
-    return _df(sql + " ORDER BY measure_id, wave, age_band", params, data_dir)
+    return _df(folder, sql + " ORDER BY measure_id, wave, age_band", params)
 
 
-def bright_spots_for(area_codes: list[str], data_dir: Path | None = None) -> pd.DataFrame:
+def bright_spots_for(folder: DataFolder, area_codes: list[str]) -> pd.DataFrame:
     """Survey results held for these councils (to preview an upload against)."""
     return _df(
+        folder,
         "SELECT * EXCLUDE (seq) FROM bright_spots WHERE area_code IN (SELECT unnest($a::VARCHAR[]))",
         {"a": list(area_codes)},
-        data_dir,
     )
 
 
-def council_values(indicator_ids: list[str], data_dir: Path | None = None) -> pd.DataFrame:
+def council_values(folder: DataFolder, indicator_ids: list[str]) -> pd.DataFrame:
     """Every council's published figure for these indicators, every year (for rank and quartile)."""
     return _df(
+        folder,
         "SELECT f.indicator_id, f.period, f.area_code, f.value FROM figures f JOIN areas a USING (area_code) "
         "WHERE a.level = 'local_authority' AND f.indicator_id IN (SELECT unnest($ids::VARCHAR[])) "
         "AND f.figure_type = 'value' AND f.basis = 'published'",
         {"ids": list(indicator_ids)},
-        data_dir,
     )
 
 
-def periods_held(indicator_ids: list[str], council: str, data_dir: Path | None = None) -> list[int]:
+def periods_held(folder: DataFolder, indicator_ids: list[str], council: str) -> list[int]:
     """Years with any figure for the council or England, newest first (the year picker)."""
     df = _df(
+        folder,
         "SELECT DISTINCT period FROM figures WHERE indicator_id IN (SELECT unnest($ids::VARCHAR[])) "
         "AND area_code IN ($c, $england) ORDER BY period DESC",
         {"ids": list(indicator_ids), "c": council, "england": ENGLAND},
-        data_dir,
     )
     return [int(p) for p in df["period"]]
 
@@ -436,16 +431,16 @@ def periods_held(indicator_ids: list[str], council: str, data_dir: Path | None =
 HELD_COLUMNS = [*FIGURE_KEY, "value", "symbol", "source", "extract_id"]
 
 
-def held_figures(indicator_ids: list[str], area_codes: list[str], data_dir: Path | None = None) -> pd.DataFrame:
+def held_figures(folder: DataFolder, indicator_ids: list[str], area_codes: list[str]) -> pd.DataFrame:
     """The figures held now for these indicators and areas (every period, type and basis): what an upload
     of them would replace, for its checks and its preview. Columns ``HELD_COLUMNS``."""
     if not indicator_ids or not area_codes:
         return pd.DataFrame(columns=HELD_COLUMNS)
     return _df(
+        folder,
         f"SELECT {', '.join(HELD_COLUMNS)} FROM figures WHERE indicator_id IN (SELECT unnest($i::VARCHAR[])) "
         "AND area_code IN (SELECT unnest($a::VARCHAR[]))",
         {"i": list(indicator_ids), "a": list(area_codes)},
-        data_dir,
     )
 
 
@@ -480,7 +475,7 @@ ORDER BY ALL
 )
 
 
-def sn_means(keys: pd.DataFrame, data_dir: Path | None = None) -> pd.DataFrame:
+def sn_means(folder: DataFolder, keys: pd.DataFrame) -> pd.DataFrame:
     """The neighbours' mean (as ``series`` computes it, model chosen automatically) for each
     (indicator_id, area_code, period) in ``keys``, in one query however many keys: the upload checks ask
     this for a whole file. Keys with no figure held for the area, its region or England are left out,
@@ -496,4 +491,4 @@ def sn_means(keys: pd.DataFrame, data_dir: Path | None = None) -> pd.DataFrame:
         "from2025": MODEL_2025_FROM,
         "england": ENGLAND,
     }
-    return _df(SN_MEANS_SQL, params, data_dir)[out]
+    return _df(folder, SN_MEANS_SQL, params)[out]

@@ -27,6 +27,7 @@ from pathlib import Path
 from streamlit import config as st_config
 
 from cpdata.core import config
+from cpdata.core.datafolder import DataFolder
 from cpdata.store import store
 from cpdata.ui import session, ui
 
@@ -45,7 +46,7 @@ def enabled() -> bool:
 
 def start() -> bool:
     """Start this process's watcher for the data folder in use (once; later calls do nothing)."""
-    root = str(config.data_dir())
+    root = str(session.data_folder().root)
     if not enabled():
         return False
     with _lock:
@@ -60,7 +61,7 @@ def _watch(root: Path) -> None:
     last = None
     while True:
         try:
-            now = store.version(root)
+            now = store.version(DataFolder(root))
             if now != last:
                 t0 = time.perf_counter()
                 built = warm(root)
@@ -76,7 +77,7 @@ def _watch(root: Path) -> None:
 def warm(root: Path) -> int:
     """Build the default visitor's pages of the data version on disk now; returns how many were built."""
     data_dir = str(root)
-    with store.pinned(root) as snap:
+    with store.pinned(DataFolder(root)) as snap:
         version = snap.token
         fws = session.frameworks()
         options = session._councils(version=version, data_dir=data_dir)

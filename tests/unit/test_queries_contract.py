@@ -12,26 +12,27 @@ import pyarrow.parquet as pq
 import pytest
 
 from cpdata.core import config, schema
+from cpdata.core.datafolder import DataFolder
 from cpdata.store import queries
 
 COUNCIL = "E09000003"
 # One call per public query: every function in cpdata.store.queries must be here (the test below says so).
 CALLS = {
-    "areas": lambda d: queries.areas(d),
-    "councils": lambda d: queries.councils(d),
-    "resolve_area": lambda d: queries.resolve_area("Barnet", d),
-    "area": lambda d: queries.area(COUNCIL, d),
-    "neighbours": lambda d: queries.neighbours(COUNCIL, "2021", d),
-    "series": lambda d: queries.series(COUNCIL, ["cla_count"], "auto", d),
-    "scorecard_table": lambda d: queries.scorecard_table(COUNCIL, 2025, "auto", d),
-    "scorecard_all": lambda d: queries.scorecard_all(None, "auto", d),
-    "bright_spots": lambda d: queries.bright_spots(COUNCIL, ["bs_life_satisfaction"], d),
-    "bright_spots_for": lambda d: queries.bright_spots_for([COUNCIL], d),
-    "council_values": lambda d: queries.council_values(["cla_count"], d),
-    "periods_held": lambda d: queries.periods_held(["cla_count"], COUNCIL, d),
-    "held_figures": lambda d: queries.held_figures(["cla_count"], [COUNCIL], d),
+    "areas": lambda d: queries.areas(DataFolder(d)),
+    "councils": lambda d: queries.councils(DataFolder(d)),
+    "resolve_area": lambda d: queries.resolve_area(DataFolder(d), "Barnet"),
+    "area": lambda d: queries.area(DataFolder(d), COUNCIL),
+    "neighbours": lambda d: queries.neighbours(DataFolder(d), COUNCIL, "2021"),
+    "series": lambda d: queries.series(DataFolder(d), COUNCIL, ["cla_count"], "auto"),
+    "scorecard_table": lambda d: queries.scorecard_table(DataFolder(d), COUNCIL, 2025, "auto"),
+    "scorecard_all": lambda d: queries.scorecard_all(DataFolder(d), None, "auto"),
+    "bright_spots": lambda d: queries.bright_spots(DataFolder(d), COUNCIL, ["bs_life_satisfaction"]),
+    "bright_spots_for": lambda d: queries.bright_spots_for(DataFolder(d), [COUNCIL]),
+    "council_values": lambda d: queries.council_values(DataFolder(d), ["cla_count"]),
+    "periods_held": lambda d: queries.periods_held(DataFolder(d), ["cla_count"], COUNCIL),
+    "held_figures": lambda d: queries.held_figures(DataFolder(d), ["cla_count"], [COUNCIL]),
     "sn_means": lambda d: queries.sn_means(
-        pd.DataFrame({"indicator_id": ["cla_count"], "area_code": [COUNCIL], "period": [2025]}), d
+        DataFolder(d), pd.DataFrame({"indicator_id": ["cla_count"], "area_code": [COUNCIL], "period": [2025]})
     ),
 }
 NOT_FOUND_ON_EMPTY = {"resolve_area", "area"}  # they say so with a KeyError, after running their query
@@ -69,8 +70,8 @@ def test_every_query_runs_against_an_empty_database(empty_folder, name):
 
 def test_the_series_query_returns_the_columns_it_declares(empty_folder):
     for root in (empty_folder, config.SAMPLE_DATA_DIR):
-        assert tuple(queries.series(COUNCIL, ["cla_count"], data_dir=root).columns) == queries.SERIES_COLUMNS
-        raw = queries._df(queries.SERIES_SQL, queries._series_params(COUNCIL, ["cla_count"], "auto"), root)
+        assert tuple(queries.series(DataFolder(root), COUNCIL, ["cla_count"]).columns) == queries.SERIES_COLUMNS
+        raw = queries._df(DataFolder(root), queries.SERIES_SQL, queries._series_params(COUNCIL, ["cla_count"], "auto"))
         assert tuple(raw.columns) == queries.SERIES_SQL_COLUMNS
 
 

@@ -8,10 +8,11 @@ import ast
 from cpdata.catalogue.catalogue import load_frameworks
 from cpdata.catalogue.selection import Selection, url_params
 from cpdata.core import config
+from cpdata.core.datafolder import DataFolder
 
 
 def _barnet(**kw) -> Selection:
-    return Selection(load_frameworks()["barnet"], "E09000003", "Barnet", **kw)
+    return Selection(load_frameworks(DataFolder.of())["barnet"], "E09000003", "Barnet", **kw)
 
 
 def test_a_link_carries_the_view():
