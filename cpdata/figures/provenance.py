@@ -13,7 +13,8 @@ from cpdata.store import queries, store
 
 
 def extracts_table(folder: DataFolder) -> pd.DataFrame:
-    manifest = store.read_manifest(folder)
+    """The extracts of the version being shown (the pinned one during a page run), as "as at" reads them."""
+    manifest = store.manifest(folder)
     rows = [
         {
             "Extract": e["id"],
