@@ -27,9 +27,9 @@ def workbook(rows: int) -> bytes:
     ws = wb.create_sheet("Figures")
     ws.append(["indicator_id", "area_code", "period", "value", "source"])
     from cpdata.catalogue.catalogue import load_catalogue
-    from cpdata.store import queries
+    from cpdata.store import reference
 
-    codes = list(queries.councils(DataFolder.of())["area_code"])  # every council held, so each row names a real one
+    codes = list(reference.councils(DataFolder.of())["area_code"])  # every council held, so each row names a real one
     ids = [i for i, ind in load_catalogue(DataFolder.of()).indicators.items() if ind.unit == "count"][:20]
     n = 0
     for year in range(1900, 2026):

@@ -51,11 +51,11 @@ def main(argv: list[str] | None = None) -> int:
     args = ap.parse_args(argv)
     os.environ["CPDATA_DIR"] = str(Path(args.data).resolve())
 
-    from cpdata.store import queries, store
+    from cpdata.store import reference, store
     from cpdata.uploads import ingest, readers, uploads
 
     store.cursor(DataFolder.of()).close()  # the database of the current data version, as a running server has it
-    queries.areas(DataFolder.of())
+    reference.areas(DataFolder.of())
     result: dict = {"csv": args.csv, "rss_before_mb": rss_now_mb()}
     data = Path(args.csv).read_bytes()
     result["file_mb"] = len(data) / 1e6

@@ -21,7 +21,7 @@ from cpdata.figures import comparators, compare, disclosure, provenance, sentenc
 from cpdata.figures.scorecard import VERDICT_MARK
 from cpdata.figures.survey_tables import bright_spots_table
 from cpdata.figures.trend import SERIES_NAMES, chart_data
-from cpdata.store import queries
+from cpdata.store import reference
 
 CHART_YEARS = 5  # a simple chart: the last five years, labels readable across a room
 
@@ -242,7 +242,7 @@ def build(
     all_views = {v.indicator.id: v for v in views.indicator_views(folder, council, all_ids, year, sn, catalogue)}
     held = {i for i, v in all_views.items() if v.period is not None}
     order = order or default_order(framework, held)
-    name = queries.area(folder, council)["name"]
+    name = reference.area(folder, council)["name"]
     illustrative = provenance.illustrative(folder)
     periods_shown = [v.period for v in all_views.values() if v.period is not None]
     year_label = periods.label(year) if year else (periods.label(max(periods_shown)) if periods_shown else "")

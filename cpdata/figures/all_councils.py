@@ -13,7 +13,7 @@ import pandas as pd
 from cpdata.catalogue.catalogue import Catalogue, load_catalogue
 from cpdata.core.datafolder import DataFolder
 from cpdata.figures import ranking
-from cpdata.store import queries
+from cpdata.store import queries, reference
 
 FIRST = ("council_code", "council_old_code", "council_name")
 LAST = ("polarity", "rank", "rank_of", "quartile")
@@ -42,7 +42,7 @@ def scorecard(folder: DataFolder, year: int | None = None, sn_model: str = "auto
     single-council scorecard's columns, then polarity, rank, rank_of and quartile (A best)."""
     catalogue = load_catalogue(folder)
     card = queries.scorecard_all(folder, year, sn_model)
-    areas = queries.areas(folder).set_index("area_code")
+    areas = reference.areas(folder).set_index("area_code")
     card.insert(1, "council_old_code", card["council_code"].map(areas["old_code"]).to_numpy())
     card.insert(2, "council_name", card["council_code"].map(areas["name"]).to_numpy())
     card["polarity"] = card["indicator_id"].map({i: ind.polarity for i, ind in catalogue.indicators.items()})

@@ -9,7 +9,7 @@ import pandas as pd
 from cpdata.catalogue.catalogue import Framework
 from cpdata.core import symbols
 from cpdata.core.datafolder import DataFolder
-from cpdata.store import queries, store
+from cpdata.store import reference, store
 
 
 def extracts_table(folder: DataFolder) -> pd.DataFrame:
@@ -70,7 +70,7 @@ def symbols_table() -> pd.DataFrame:
 
 
 def neighbours_table(folder: DataFolder, council: str, model: str) -> pd.DataFrame:
-    df = queries.neighbours(folder, council, model)
+    df = reference.neighbours(folder, council, model)
     if df.empty:
         return pd.DataFrame({"Note": [f"This council is not in the {model} model."]})
     return df.rename(

@@ -17,7 +17,7 @@ from cpdata.core import fmt, periods
 from cpdata.core.datafolder import DataFolder
 from cpdata.figures import comparators, compare, disclosure, ranking, sentences
 from cpdata.figures.trend import history_table
-from cpdata.store import queries
+from cpdata.store import queries, reference
 
 
 @dataclass
@@ -195,7 +195,7 @@ def indicator_views(
 ) -> list[IndicatorView]:
     """Views for many indicators from two queries (series, all councils' values)."""
     catalogue = catalogue or load_catalogue(folder)
-    name = queries.area(folder, council)["name"]
+    name = reference.area(folder, council)["name"]
     data = queries.series(folder, council, indicator_ids, sn_model)
     published = [i for i in indicator_ids if catalogue.indicator(i).published]
     all_values: dict = {}

@@ -45,7 +45,7 @@ def _refuse_unless_writable() -> int | None:
 def _scorecard(args: argparse.Namespace) -> int:
     from cpdata.core import fmt
     from cpdata.figures import exports
-    from cpdata.store import queries
+    from cpdata.store import queries, reference
 
     if args.council.strip().lower() == "all":
         from cpdata.figures import all_councils
@@ -56,13 +56,13 @@ def _scorecard(args: argparse.Namespace) -> int:
         name = "every council"
     else:
         try:
-            council = queries.resolve_area(DataFolder.of(), args.council)
+            council = reference.resolve_area(DataFolder.of(), args.council)
         except KeyError as exc:
             print(f"error: {exc.args[0]}", file=sys.stderr)
             return 2
         card = queries.scorecard_table(DataFolder.of(), council, year=args.year, sn_model=args.sn_model)
         df = fmt.exact_columns(card, queries.FIGURE_COLUMNS)
-        name = queries.area(DataFolder.of(), council)["name"]
+        name = reference.area(DataFolder.of(), council)["name"]
     if args.format == "csv":
         exports.safe_frame(df).to_csv(sys.stdout, index=False)
     else:
@@ -78,14 +78,13 @@ def _scorecard(args: argparse.Namespace) -> int:
 
 def _prepare(args: argparse.Namespace):
     """Read and check a file, printing every problem; None if any check fails."""
+    from cpdata.store import reference
     from cpdata.uploads import ingest
 
     council = args.council
     if council:
-        from cpdata.store import queries
-
         try:
-            council = queries.resolve_area(DataFolder.of(), council)
+            council = reference.resolve_area(DataFolder.of(), council)
         except KeyError as exc:
             print(f"error: {exc.args[0]}", file=sys.stderr)
             return None

@@ -296,6 +296,16 @@ def cursor(folder: DataFolder) -> duckdb.DuckDBPyConnection:
     return snapshot(folder).db.cursor()
 
 
+def frame(folder: DataFolder, sql: str, params: dict | list | None = None) -> pd.DataFrame:
+    """One query (values as bound parameters) on a cursor of its own, closed after it, as a DataFrame: the way
+    every query module asks, so sessions and threads never share a cursor."""
+    cur = cursor(folder)
+    try:
+        return cur.execute(sql, params or {}).df()
+    finally:
+        cur.close()
+
+
 @contextlib.contextmanager
 def pinned(folder: DataFolder) -> Iterator[Snapshot]:
     """Every query in the block sees one data version, so a page never mixes figures across an upload."""

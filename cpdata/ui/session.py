@@ -13,7 +13,7 @@ from cpdata.catalogue.catalogue import Framework, load_frameworks
 from cpdata.catalogue.selection import Selection, url_params
 from cpdata.core import config, periods
 from cpdata.core.datafolder import DataFolder
-from cpdata.store import queries, store
+from cpdata.store import queries, reference, store
 
 SN_CHOICES = {
     "auto": "Statistical neighbours (model in force each year)",
@@ -39,7 +39,7 @@ def data_version() -> str:
 # Streamlit looks up a function's signature for every positional argument of every cached call.
 @st.cache_resource(max_entries=64, show_spinner=False)
 def _councils(version: str, data_dir: str) -> dict[str, str]:
-    df = queries.councils(DataFolder(data_dir))
+    df = reference.councils(DataFolder(data_dir))
     return dict(zip(df["area_code"], df["name"], strict=True))
 
 
@@ -65,7 +65,7 @@ def _resolve_council(raw: str | None, options: dict[str, str]) -> str | None:
     if raw in options:
         return raw
     try:
-        code = queries.resolve_area(data_folder(), raw)
+        code = reference.resolve_area(data_folder(), raw)
     except KeyError:
         return None
     return code if code in options else None

@@ -18,7 +18,7 @@ import pandas as pd
 from cpdata.catalogue.catalogue import load_catalogue
 from cpdata.core.datafolder import DataFolder
 from cpdata.core.plain_text import unsafe_characters
-from cpdata.store import queries
+from cpdata.store import reference, upload_queries
 from cpdata.uploads import checks, ees, lookups, preview, readers, shapes, surveys, tidy
 from cpdata.uploads.problems import Context, Problem, fail
 
@@ -129,7 +129,7 @@ def prepare(
         problems = [fail("empty", "The file has a header but no figures.", "Add at least one row of figures.")]
     if problems and cells.empty:
         return Prepared(filename, shape, problems, unmatched=unmatched, frame=df)
-    areas = queries.areas(folder)
+    areas = reference.areas(folder)
     cells = lookups.resolve(cells, areas)
     held = lookups.held(folder, cells)
     ctx = Context(load_catalogue(folder), areas, held, lookups.sn_means(folder), options.percent_scale)
@@ -144,14 +144,14 @@ def prepare(
 
 
 def _prepare_survey(folder: DataFolder, df: pd.DataFrame, filename: str) -> Prepared:
-    areas = queries.areas(folder)
+    areas = reference.areas(folder)
     cells, problems = surveys.cells(folder, df, lookups.area_lookup(areas), filename)
     if not cells.empty:
         problems += checks.run(cells, Context(load_catalogue(folder), areas), kind="bright_spots")
     prepared = Prepared(filename, "bright_spots", problems, cells, frame=df, areas=areas)
     if not prepared.failed and not cells.empty:
         prepared.figures = surveys.finalise(cells, "pending", filename)
-        prepared.held = queries.bright_spots_for(folder, sorted(set(prepared.figures["area_code"])))
+        prepared.held = upload_queries.bright_spots_for(folder, sorted(set(prepared.figures["area_code"])))
     elif cells.empty and not problems:
         prepared.problems.append(fail("empty", "The file has a header but no results.", "Add at least one row."))
     return prepared

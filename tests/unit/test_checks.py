@@ -14,7 +14,7 @@ import pytest
 from cpdata.catalogue.catalogue import load_catalogue
 from cpdata.core import config
 from cpdata.core.datafolder import DataFolder
-from cpdata.store import queries
+from cpdata.store import reference
 from cpdata.uploads import checks, lookups, number_checks, shapes, survey_checks, surveys
 from cpdata.uploads.ingest import Options
 from cpdata.uploads.problems import Context
@@ -55,7 +55,7 @@ def _context() -> Context:
     root = config.SAMPLE_DATA_DIR
     return Context(
         load_catalogue(DataFolder.of()),
-        queries.areas(DataFolder(root)),
+        reference.areas(DataFolder(root)),
         pd.DataFrame(),
         lookups.sn_means(DataFolder(root)),
         "auto",

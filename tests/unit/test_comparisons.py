@@ -9,7 +9,7 @@ import statistics
 import pytest
 
 from cpdata.core.datafolder import DataFolder
-from cpdata.store import queries
+from cpdata.store import queries, reference
 
 BARNET = "E09000003"
 
@@ -75,8 +75,8 @@ def test_auto_uses_2021_model_before_2024_25():
 
 
 def test_right_neighbours_for_each_model():
-    n25 = queries.neighbours(DataFolder.of(), BARNET, "2025")
-    n21 = queries.neighbours(DataFolder.of(), BARNET, "2021")
+    n25 = reference.neighbours(DataFolder.of(), BARNET, "2025")
+    n21 = reference.neighbours(DataFolder.of(), BARNET, "2021")
     assert list(n25["old_code"]) == list(EET_2025)
     assert list(n21["old_code"]) == list(EET_2024)
 
@@ -101,14 +101,14 @@ def test_suppressed_neighbours_are_left_out_not_zeroed():
 
 @pytest.mark.parametrize("key", ["302", "E09000003", "Barnet", "barnet"])
 def test_old_and_new_codes_resolve(key):
-    assert queries.resolve_area(DataFolder.of(), key) == BARNET
+    assert reference.resolve_area(DataFolder.of(), key) == BARNET
 
 
 def test_barnsley_and_barking_codes():
-    assert queries.resolve_area(DataFolder.of(), "370") == "E08000016"
-    assert queries.resolve_area(DataFolder.of(), "301") == "E09000002"
+    assert reference.resolve_area(DataFolder.of(), "370") == "E08000016"
+    assert reference.resolve_area(DataFolder.of(), "301") == "E09000002"
     with pytest.raises(KeyError):
-        queries.resolve_area(DataFolder.of(), "999")
+        reference.resolve_area(DataFolder.of(), "999")
 
 
 def test_published_figure_compared_and_local_kept_beside():

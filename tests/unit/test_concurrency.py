@@ -19,7 +19,7 @@ import pandas as pd
 
 from cpdata.core.datafolder import DataFolder
 from cpdata.figures import views
-from cpdata.store import queries, store
+from cpdata.store import queries, reference, store
 from cpdata.uploads import ingest, uploads
 
 COUNCIL = "E09000003"  # Barnet
@@ -47,9 +47,9 @@ def _published(root: Path) -> pd.DataFrame:
 def _withheld_candidates(root: Path, base: pd.DataFrame) -> list[str]:
     """Councils with every figure held, that are not Barnet or any of its neighbours (either model)."""
     near = {COUNCIL} | {
-        a for m in ("2021", "2025") for a in queries.neighbours(DataFolder(root), COUNCIL, m)["area_code"]
+        a for m in ("2021", "2025") for a in reference.neighbours(DataFolder(root), COUNCIL, m)["area_code"]
     }
-    councils = set(queries.councils(DataFolder(root))["area_code"])
+    councils = set(reference.councils(DataFolder(root))["area_code"])
     full = base[base["area_code"].isin(councils)].groupby("area_code").size()
     return sorted(a for a, n in full.items() if n == full.max() and a not in near)
 

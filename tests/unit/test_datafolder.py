@@ -17,7 +17,7 @@ import pytest
 
 from cpdata.core import config
 from cpdata.core.datafolder import DataFolder
-from cpdata.store import queries, store
+from cpdata.store import reference, store
 from cpdata.uploads import ees, ingest
 
 PACKAGE = config.PACKAGE_DIR
@@ -107,7 +107,7 @@ def test_the_folder_handed_down_is_the_one_used_whatever_is_configured(tmp_path,
     """With CPDATA_DIR pointing at an empty folder, a function given the sample data reads the sample data."""
     monkeypatch.setenv("CPDATA_DIR", str(tmp_path))
     folder = DataFolder(config.SAMPLE_DATA_DIR)
-    assert store.version(folder) and len(queries.areas(folder)) > 150
+    assert store.version(folder) and len(reference.areas(folder)) > 150
     assert ees.recipe_files(folder)
     data = b"indicator_id,area_code,period,value\ncla_reviews_timely,E09000003,2030/31,97.5\n"
     assert not ingest.prepare(folder, data, "x.csv").failed
@@ -117,25 +117,27 @@ def test_no_layer_below_the_screens_falls_back_to_the_configured_folder():
     assert fallbacks(PACKAGE) == []
 
 
-@pytest.mark.parametrize(
-    ("where", "source", "why"),
-    [
-        ("store/bad.py", "def f(folder=None):\n    pass\n", "'folder' has a default"),
-        ("figures/bad.py", "def f(x, *, data_dir: str | None = None):\n    pass\n", "'data_dir' has a default"),
-        ("uploads/bad.py", "def f(folder=SAMPLE):\n    pass\n", "'folder' has a default"),
-        ("catalogue/bad.py", "def f(folder):\n    return folder or DataFolder.of()\n", "calls DataFolder.of()"),
-        ("briefing/bad.py", "def f():\n    return config.data_dir()\n", "calls config.data_dir()"),
-        ("core/bad.py", "import os\nDIR = os.environ['CPDATA_DIR']\n", "reads CPDATA_DIR"),
-        ("ui/bad.py", "def folder():\n    return DataFolder.of()\n", "calls DataFolder.of()"),
-    ],
-)
-def test_the_check_catches_a_fallback(tmp_path: Path, where: str, source: str, why: str) -> None:
+# A fallback planted in each layer, and what the check says of it: {file: (source, said)}.
+PLANTED = {
+    "store/bad.py": ("def f(folder=None):\n    pass\n", "'folder' has a default"),
+    "figures/bad.py": ("def f(x, *, data_dir: str | None = None):\n    pass\n", "'data_dir' has a default"),
+    "uploads/bad.py": ("def f(folder=SAMPLE):\n    pass\n", "'folder' has a default"),
+    "catalogue/bad.py": ("def f(folder):\n    return folder or DataFolder.of()\n", "calls DataFolder.of()"),
+    "briefing/bad.py": ("def f():\n    return config.data_dir()\n", "calls config.data_dir()"),
+    "core/bad.py": ("import os\nDIR = os.environ['CPDATA_DIR']\n", "reads CPDATA_DIR"),
+    "ui/bad.py": ("def folder():\n    return DataFolder.of()\n", "calls DataFolder.of()"),
+}
+
+
+@pytest.mark.parametrize("where", sorted(PLANTED))
+def test_the_check_catches_a_fallback(tmp_path: Path, where: str) -> None:
     """The checker itself fails on each kind of fallback (so a green run above means something); in the ui
     layer only session.data_folder reaches the configured folder."""
+    source, said = PLANTED[where]
     (tmp_path / where).parent.mkdir(parents=True)
     (tmp_path / where).write_text(source)
     found = fallbacks(tmp_path)
-    assert len(found) == 1 and why in found[0], found
+    assert len(found) == 1 and said in found[0], found
 
 
 def test_the_check_lets_the_entry_points_find_the_folder(tmp_path: Path) -> None:

@@ -13,7 +13,7 @@ import pytest
 
 from cpdata.catalogue.catalogue import load_catalogue, load_frameworks
 from cpdata.core.datafolder import DataFolder
-from cpdata.store import queries
+from cpdata.store import queries, reference
 from cpdata.uploads import ees
 from tests.conftest import FIXTURES
 
@@ -205,4 +205,4 @@ def test_barnsleys_reissued_code_in_the_workforce_file_is_barnsley():
     assert row["value"] == 8.0
     areas = ees.areas_in(_read("csww_indicators_2017_to_2025.csv"))
     assert "E08000038" not in set(areas["area_code"])
-    assert queries.resolve_area(DataFolder.of(), "370") == "E08000016"
+    assert reference.resolve_area(DataFolder.of(), "370") == "E08000016"

@@ -18,7 +18,7 @@ from cpdata.core import fmt, schema
 from cpdata.core.datafolder import DataFolder
 from cpdata.figures import compare, survey_tables
 from cpdata.ops import cli
-from cpdata.store import exact_sql, queries, store
+from cpdata.store import exact_sql, queries, reference, store
 
 BARNET = "E09000003"
 NOISE = re.compile(r"\d\.\d*(0000000|9999999)\d")
@@ -37,7 +37,7 @@ def _add_figures(data_dir, rows: list[dict], extract_id: str) -> None:
 
 @pytest.fixture
 def halves(data_copy):
-    neighbours = list(queries.neighbours(DataFolder(data_copy), BARNET, "2025")["area_code"])
+    neighbours = list(reference.neighbours(DataFolder(data_copy), BARNET, "2025")["area_code"])
     assert len(neighbours) == 10
     rows = []
     for ind, (values, _) in HALVES.items():

@@ -17,7 +17,7 @@ from cpdata.catalogue import catalogue
 from cpdata.catalogue.catalogue import load_catalogue, load_frameworks
 from cpdata.core.datafolder import DataFolder
 from cpdata.ops import cli
-from cpdata.store import queries
+from cpdata.store import queries, reference
 from cpdata.uploads import mapping_guard
 
 BARNET = "E09000003"
@@ -44,7 +44,7 @@ def _value(i: int) -> str:
 def dfe_shaped_file(path: Path) -> dict[str, str]:
     """A file shaped as DfE's open data (made for this test, not a published file): every council in the
     sample data, London and England, for 2024/25; returns each area's published percentage."""
-    areas = queries.areas(DataFolder.of())
+    areas = reference.areas(DataFolder.of())
     councils = areas[areas["level"] == "local_authority"].reset_index(drop=True)
     rows, percent = [], {}
 
@@ -95,7 +95,7 @@ def test_add_map_and_load_a_file_the_catalogue_does_not_know(data_copy, tmp_path
     card = queries.scorecard_table(DataFolder.of(), BARNET, year=2025).set_index("indicator_id").loc["cla_went_missing"]
     assert card["council"] == float(percent[BARNET])
     assert card["england"] == 11.0
-    sn = queries.neighbours(DataFolder.of(), BARNET, "2025")["area_code"]
+    sn = reference.neighbours(DataFolder.of(), BARNET, "2025")["area_code"]
     held = [Decimal(percent[c]) for c in sn if percent[c] != "c"]
     mean = (sum(held) / len(held)).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
     assert card["sn_neighbours_with_figure"] == len(held) < 10  # suppressed ('c') neighbours are left out

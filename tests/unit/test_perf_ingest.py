@@ -11,7 +11,7 @@ import pytest
 from cpdata.catalogue.catalogue import load_catalogue
 from cpdata.core import config, schema, symbols
 from cpdata.core.datafolder import DataFolder
-from cpdata.store import queries
+from cpdata.store import reference
 from cpdata.uploads import checks, ees, ingest, lookups, number_checks, readers, shapes, tidy
 from cpdata.uploads.cell_values import each_distinct, parse_cells
 from cpdata.uploads.problems import Context
@@ -166,7 +166,7 @@ def _template_cells(values: list[str], numerators: list[str] | None = None, note
     df = readers.read_csv(("\n".join(lines) + "\n").encode())
     cells, problems = shapes.template_cells(df, "t.csv", ingest.Options())
     assert not problems
-    return lookups.resolve(cells, queries.areas(DataFolder(config.SAMPLE_DATA_DIR)))
+    return lookups.resolve(cells, reference.areas(DataFolder(config.SAMPLE_DATA_DIR)))
 
 
 @pytest.mark.parametrize("scale", ["percent", "proportion"])
@@ -179,7 +179,7 @@ def test_finalise_as_row_by_row(scale):
     ]
     df = _ees_fixture()
     cells = ees.to_cells(df, ees.find_recipe(DataFolder.of(), df))
-    cases.append(lookups.resolve(cells, queries.areas(DataFolder(config.SAMPLE_DATA_DIR))))
+    cases.append(lookups.resolve(cells, reference.areas(DataFolder(config.SAMPLE_DATA_DIR))))
     for cells in cases:
         pd.testing.assert_frame_equal(
             tidy.finalise(cells, "x", scale, load_catalogue(DataFolder.of())),
@@ -206,14 +206,14 @@ def test_resolve_codes_names_and_years_per_cell():
     cells = _template_cells(["1"] * 70)
     cells["area_given"] = ["302", "E09000003", " barnet ", "BARNET", "nowhere", None, "E92000001"] * 10
     cells["period_given"] = ["2021", "2020/21", "202021", "20/21", "spring", None, "2020/22"] * 10
-    out = lookups.resolve(cells, queries.areas(DataFolder(config.SAMPLE_DATA_DIR)))
+    out = lookups.resolve(cells, reference.areas(DataFolder(config.SAMPLE_DATA_DIR)))
     codes = [None if pd.isna(c) else c for c in out["area_code"]]
     assert codes[:7] == ["E09000003"] * 4 + [None, None, "E92000001"]
     assert [None if pd.isna(p) else int(p) for p in out["period"]][:7] == [2021] * 4 + [None] * 3
 
 
 def _ctx() -> Context:
-    return Context(load_catalogue(DataFolder.of()), queries.areas(DataFolder(config.SAMPLE_DATA_DIR)))
+    return Context(load_catalogue(DataFolder.of()), reference.areas(DataFolder(config.SAMPLE_DATA_DIR)))
 
 
 def test_plausible_move_limits_and_unknown_indicators():

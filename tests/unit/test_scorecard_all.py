@@ -13,7 +13,7 @@ from cpdata.core import config, schema
 from cpdata.core.datafolder import DataFolder
 from cpdata.figures import all_councils, views
 from cpdata.ops import cli
-from cpdata.store import queries, store
+from cpdata.store import queries, reference, store
 
 COUNCILS = {"E09000003": "302", "E06000063": "942", "E10000006": "909", "E08000016": "370"}
 
@@ -40,12 +40,12 @@ def test_each_councils_rows_are_its_own_scorecard(everyone):
         one = _csv("--council", code)
         mine = everyone[everyone["council_code"] == code]
         assert set(mine["council_old_code"]) == {old}
-        assert set(mine["council_name"]) == {queries.area(DataFolder.of(), code)["name"]}
+        assert set(mine["council_name"]) == {reference.area(DataFolder.of(), code)["name"]}
         pd.testing.assert_frame_equal(mine[one.columns].reset_index(drop=True), one, obj=code)
 
 
 def test_every_current_and_former_council_every_year(everyone):
-    held = queries.councils(DataFolder.of(), current_only=False)
+    held = reference.councils(DataFolder.of(), current_only=False)
     assert set(everyone["council_code"]) == set(held["area_code"])
     assert {"E10000006", "E10000021"} <= set(everyone["council_code"])  # Cumbria, Northamptonshire (former)
     card = queries.scorecard_table(DataFolder.of(), "E09000003")

@@ -10,7 +10,7 @@ import pytest
 
 from cpdata.core import config, schema
 from cpdata.core.datafolder import DataFolder
-from cpdata.store import queries, store
+from cpdata.store import queries, reference, store
 
 
 def _one_figure(value: float, extract_id: str) -> schema.pa.Table:
@@ -94,7 +94,7 @@ def test_queries_cannot_read_files_or_change_settings():
 
 def test_hostile_values_are_bound_not_spliced():
     with pytest.raises(KeyError):
-        queries.resolve_area(DataFolder.of(), "302' OR '1'='1")
+        reference.resolve_area(DataFolder.of(), "302' OR '1'='1")
     df = queries.series(DataFolder.of(), "E09000003", ["x'); DROP TABLE figures; --"])
     assert df.empty
     assert _barnet_2025(None) == 64.0
