@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import shutil
 from pathlib import Path
 
@@ -12,6 +13,13 @@ from cpdata.ops import launch
 from cpdata.uploads import auth
 
 FIXTURES = Path(__file__).parent / "fixtures"
+
+
+def analysts_secrets(path: Path, password: str) -> Path:
+    """A secrets.toml at ``path`` holding only the analysts' password (as its SHA-256, as an operator writes it)."""
+    digest = hashlib.sha256(password.encode("utf-8")).hexdigest()
+    path.write_text(f'[analysts]\npassword_sha256 = "{digest}"\n', encoding="utf-8")
+    return path
 
 
 @pytest.fixture(autouse=True)
