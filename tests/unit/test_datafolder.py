@@ -9,6 +9,7 @@ from cpdata.core import config
 from cpdata.core.datafolder import DataFolder
 from cpdata.store import queries, store
 from cpdata.uploads import ees, ingest
+from tests.conftest import cpdata_nodes
 
 
 def test_the_configured_folder_is_read_when_asked(tmp_path, monkeypatch):
@@ -31,11 +32,9 @@ def test_a_data_folder_goes_where_a_path_does():
 
 def test_no_module_falls_back_to_the_configured_folder_by_itself():
     """``data_dir or config.data_dir()`` is DataFolder.of's job alone."""
-    found = []
-    for path in config.PACKAGE_DIR.rglob("*.py"):
-        if path.name == "datafolder.py":
-            continue
-        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-            if isinstance(node, ast.BoolOp | ast.IfExp) and "config.data_dir()" in ast.unparse(node):
-                found.append(f"{path.relative_to(config.PACKAGE_DIR)}:{node.lineno}")
+    found = [
+        where
+        for where, node in cpdata_nodes(leaving_out="datafolder.py")
+        if isinstance(node, ast.BoolOp | ast.IfExp) and "config.data_dir()" in ast.unparse(node)
+    ]
     assert found == []
