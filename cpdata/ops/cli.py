@@ -232,6 +232,15 @@ def _serve(args: argparse.Namespace) -> int:
     return serve.main(args)
 
 
+def _run(args: argparse.Namespace) -> int:
+    """This process becomes the server (signals reach Streamlit directly), started as launch starts it."""
+    from cpdata.ops import launch
+
+    command = [*launch.DASHBOARD_COMMAND, *args.streamlit_args]
+    os.execv(command[0], command)
+    return 0  # not reached: execv replaces this process
+
+
 def _build(args: argparse.Namespace) -> int:
     from cpdata.ops import build_sample
 
@@ -278,6 +287,8 @@ def main(argv: list[str] | None = None) -> int:
     bs.add_argument("--source", default=str(config.REPO_DIR.parent / "shared" / "data"))
     bs.add_argument("--out", default=str(config.SAMPLE_DATA_DIR))
     bs.set_defaults(func=_build)
+    run = sub.add_parser("run", help="start the dashboard (streamlit run dashboard.py, first session routed too)")
+    run.set_defaults(func=_run, streamlit_args=[])  # what follows "run" is streamlit run's own options
     sv = sub.add_parser("serve", help="several dashboard processes behind nginx (see deploy/README.md)")
     sv.add_argument("--workers", type=int, default=2, help="Streamlit processes (about one per core)")
     sv.add_argument("--port", type=int, default=8501, help="the port nginx listens on")
@@ -286,5 +297,9 @@ def main(argv: list[str] | None = None) -> int:
     sv.add_argument("--run-dir", help="where nginx's configuration and logs go (default: a new temporary folder)")
     sv.add_argument("streamlit_args", nargs="*", help="after --: more options for each worker's streamlit run")
     sv.set_defaults(func=_serve)
-    args = parser.parse_args(argv)
+    args, rest = parser.parse_known_args(argv)
+    if args.command == "run":
+        args.streamlit_args = rest
+    elif rest:
+        parser.error(f"unrecognized arguments: {' '.join(rest)}")
     return args.func(args)
