@@ -2,8 +2,9 @@
 
 Who may change the data is decided by the file system: ``load`` and ``undo`` refuse, before reading
 anything and with exit code 77, unless this user can write the data folder, its manifest and its
-extracts folder (the dashboard's own analyst role applies to the browser). ``check``, ``history``,
-``scorecard`` and ``check-store`` only read. A file over the upload limit is refused unread.
+extracts folder (the dashboard's own analyst role applies to the browser). ``check``, ``map``, ``history``,
+``scorecard`` and ``check-store`` only read: the recipe ``map`` prints is kept by ``load --recipe R.toml
+--save-recipe``, with the figures it maps (as the page keeps it). A file over the upload limit is refused unread.
 """
 
 from __future__ import annotations
