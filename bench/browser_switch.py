@@ -19,7 +19,7 @@ import time
 from pathlib import Path
 
 from bench import loadbench, protocol
-from cpdata.catalogue.catalogue import load_frameworks
+from cpdata.catalogue.catalogue import load_frameworks, pledge_url
 from cpdata.core.datafolder import DataFolder
 from cpdata.ops import launch
 
@@ -49,7 +49,7 @@ def measure(data_dir: Path, rounds: int = 2, log=None) -> dict:
 
     fw = load_frameworks(DataFolder.of())["barnet"]
     pages = loadbench.BARNET_PLEDGES
-    titles = {f"barnet-{p.id.replace('_', '-')}": p for p in fw.pledges}
+    titles = {pledge_url(fw.id, p.id): p for p in fw.pledges}
     with protocol.serve(data_dir, log=log) as base:
         charts = asyncio.run(_charts(base, pages))  # before Playwright's own event loop starts
         with sync_playwright() as pw:

@@ -24,17 +24,10 @@ import tempfile
 import time
 from pathlib import Path
 
-from bench import protocol
+from bench import pagebench, protocol
 
 REPO = Path(__file__).resolve().parents[1]
-BARNET_PLEDGES = [
-    "barnet-dreams",
-    "barnet-there-for-you",
-    "barnet-health",
-    "barnet-listen",
-    "barnet-independence",
-    "barnet-celebrate",
-]
+BARNET_PLEDGES = pagebench.pledge_pages()  # the pages the page benchmark times, named once there
 DREAMS = "barnet-dreams"
 PEER_PAGE = ""  # the peer is a single page at the root
 UPLOAD_ROW = ("cla_good_outstanding_school", "2024/25")

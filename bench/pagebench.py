@@ -29,6 +29,7 @@ from pathlib import Path
 from urllib.parse import parse_qsl
 
 from bench.ingestbench import peak_rss_mb
+from cpdata.catalogue.catalogue import pledge_url
 from cpdata.core.datafolder import DataFolder
 from cpdata.ops import launch
 
@@ -45,8 +46,8 @@ BRIEFING = f"briefing?framework=barnet&council={BARNET}&screen="
 
 
 def pledge_pages() -> list[str]:
-    """Barnet's pledge pages, by the names (and URL paths) the report uses."""
-    return [f"barnet-{p.replace('_', '-')}" for p in BARNET_PLEDGES]
+    """Barnet's pledge pages, by the names (and URL paths) the report uses: the dashboard's own URLs."""
+    return [pledge_url("barnet", p) for p in BARNET_PLEDGES]
 
 
 def pages() -> list[tuple[str, str]]:

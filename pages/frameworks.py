@@ -3,7 +3,6 @@
 import streamlit as st
 
 from cpdata.ui import framework_ui, session, upload_ui
-from cpdata.ui.plain import md
 
 session.ensure_routed()
 
@@ -13,10 +12,7 @@ st.markdown(
     "the indicators and Bright Spots measures on each page. Saved in the data folder, checked as it is "
     "loaded, and every save can be undone."
 )
-who = upload_ui.analyst()
-if who is None:
-    st.stop()
-st.caption(md(f"Signed in as analyst: {who}"))
+upload_ui.analyst_or_stop()
 data = framework_ui.choose()
 if data is None:
     st.stop()

@@ -14,10 +14,7 @@ st.markdown(
     "Accepted: the dashboard's template, a DfE Explore Education Statistics CSV as downloaded, or your "
     "council's wide performance table (one row per indicator, columns like '2021/22 Outturn'). CSV or Excel."
 )
-who = upload_ui.analyst()
-if who is None:
-    st.stop()
-st.caption(md(f"Signed in as analyst: {who}"))
+who = upload_ui.analyst_or_stop()
 upload_templates.template_downloads()
 
 st.header("Check and apply a file")

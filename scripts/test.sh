@@ -31,8 +31,12 @@ if ! command -v nginx >/dev/null 2>&1 && [ ! -x /usr/sbin/nginx ] && [ "$(id -u)
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx >/dev/null
 fi
 
-if command -v npm >/dev/null 2>&1 && [ ! -f .cache/axe/node_modules/axe-core/axe.min.js ]; then
-  npm install --prefix .cache/axe axe-core@4 --no-audit --no-fund
+# axe-core at the exact version (and integrity hash) of scripts/axe/package-lock.json, again whenever that changes
+if command -v npm >/dev/null 2>&1 && { [ ! -f .cache/axe/node_modules/axe-core/axe.min.js ] ||
+  ! cmp -s scripts/axe/package-lock.json .cache/axe/package-lock.json; }; then
+  mkdir -p .cache/axe
+  cp scripts/axe/package.json scripts/axe/package-lock.json .cache/axe/
+  npm ci --prefix .cache/axe --no-audit --no-fund
 fi
 
 # separate lines: under set -e a failure on the left of && would not stop the script

@@ -2,8 +2,9 @@
 
 Who may change the data is decided by the file system: ``load`` and ``undo`` refuse, before reading
 anything and with exit code 77, unless this user can write the data folder, its manifest and its
-extracts folder (the dashboard's own analyst role applies to the browser). ``check``, ``history``,
-``scorecard`` and ``check-store`` only read. A file over the upload limit is refused unread.
+extracts folder (the dashboard's own analyst role applies to the browser). ``check``, ``map``, ``history``,
+``scorecard`` and ``check-store`` only read: the recipe ``map`` prints is kept by ``load --recipe R.toml
+--save-recipe``, with the figures it maps (as the page keeps it). A file over the upload limit is refused unread.
 """
 
 from __future__ import annotations
@@ -34,12 +35,27 @@ def cannot_write(root: Path) -> str | None:
     return None
 
 
+def refuse(reason: object, code: int = 1) -> int:
+    """Say why a command did nothing, on stderr in the one shape every command uses ("Refused: ..."), and
+    return its exit code: one place, so no command (here or in ``cli_indicators``) words it its own way."""
+    print(f"Refused: {reason}", file=sys.stderr)
+    return code
+
+
 def _refuse_unless_writable() -> int | None:
     reason = cannot_write(config.data_dir())
-    if reason:
-        print(f"Refused: {reason} Nothing was changed.", file=sys.stderr)
-        return EXIT_NOT_ALLOWED
-    return None
+    return refuse(f"{reason} Nothing was changed.", EXIT_NOT_ALLOWED) if reason else None
+
+
+def _not_done(exc: Exception) -> int:
+    """An apply or undo that did not happen: the disk's failure as it is said ("Not applied: the disk is full;
+    nothing changed"), any other refusal (the file, the request) as a refusal."""
+    from cpdata.uploads import uploads
+
+    if isinstance(exc, uploads.NotApplied):
+        print(exc, file=sys.stderr)
+        return 1
+    return refuse(exc)
 
 
 def _scorecard(args: argparse.Namespace) -> int:
@@ -95,9 +111,9 @@ def _prepare(args: argparse.Namespace):
         try:
             options.recipe = recipe_format.read_recipe(Path(args.recipe), load_catalogue(DataFolder.of()))
         except recipe_format.RecipeFileError as exc:
-            print(f"Refused: the recipe {args.recipe} cannot be used: {exc}.", file=sys.stderr)
+            refuse(f"the recipe {args.recipe} cannot be used: {exc}.")
             return None
-        options.save_recipe = args.save_recipe
+        options.save_recipe = getattr(args, "save_recipe", False)  # only load has it
     data = _read_upload(Path(args.file))
     if data is None:
         return None
@@ -106,7 +122,7 @@ def _prepare(args: argparse.Namespace):
     for p in prepared.problems:
         print(f"{p.severity.upper()}: {p.text()}")
     if prepared.failed:
-        print("Refused: nothing was changed.", file=sys.stderr)
+        refuse("nothing was changed.")
         return None
     changes = prepared.changes
     print(", ".join(f"{len(v)} {k}" for k, v in changes.items()))
@@ -121,11 +137,11 @@ def _read_upload(path: Path) -> bytes | None:
         size = path.stat().st_size
         if size > readers.MAX_UPLOAD_BYTES:
             limit = readers.MAX_UPLOAD_BYTES // 2**20
-            print(f"Refused: {path}: the file is {size / 1e6:.0f} MB; the limit is {limit} MB.", file=sys.stderr)
+            refuse(f"{path}: the file is {size / 1e6:.0f} MB; the limit is {limit} MB.")
             return None
         return path.read_bytes()
     except OSError as exc:
-        print(f"Refused: cannot read {path} ({exc.strerror or exc}).", file=sys.stderr)
+        refuse(f"cannot read {path} ({exc.strerror or exc}).")
         return None
 
 
@@ -164,19 +180,14 @@ def _load(args: argparse.Namespace) -> int:
     prepared, data = ready
     by = args.by or getpass.getuser()
     if (refused_name := name_refused(by)) is not None:
-        print(f"Refused: {refused_name} Nothing was changed.", file=sys.stderr)
-        return 1
+        return refuse(f"{refused_name} Nothing was changed.")
     try:
         entry = uploads.apply(DataFolder.of(), prepared, data, by)
     except uploads.ChangesNothing as exc:  # not an error: a scheduled load of a file already held
         print(exc)
         return 0
-    except uploads.NotApplied as exc:  # the disk, not the file: one plain line, no traceback
-        print(exc, file=sys.stderr)
-        return 1
-    except uploads.UploadRefused as exc:
-        print(f"Refused: {exc}", file=sys.stderr)
-        return 1
+    except uploads.UploadRefused as exc:  # the file or the disk: one plain line, no traceback
+        return _not_done(exc)
     print(f"Applied as {entry['id']} ({entry['rows']} rows). Undo with: python -m cpdata undo {entry['id']}")
     if "recipe_saved" in entry:
         print(f"Mapping saved as recipes/{entry['recipe_saved']}: files like this are recognised next time.")
@@ -200,12 +211,8 @@ def _undo(args: argparse.Namespace) -> int:
         return refused
     try:
         entry = uploads.undo(DataFolder.of(), args.id, args.by or getpass.getuser())
-    except uploads.NotApplied as exc:
-        print(exc, file=sys.stderr)
-        return 1
     except uploads.UploadRefused as exc:
-        print(f"Refused: {exc}", file=sys.stderr)
-        return 1
+        return _not_done(exc)
     print(f"Undone: {entry['id']} ({entry.get('source_file', '')}).")
     return 0
 
@@ -227,6 +234,15 @@ def _serve(args: argparse.Namespace) -> int:
     from cpdata.ops import serve
 
     return serve.main(args)
+
+
+def _run(args: argparse.Namespace) -> int:
+    """This process becomes the server (signals reach Streamlit directly), started as launch starts it."""
+    from cpdata.ops import launch
+
+    command = [*launch.DASHBOARD_COMMAND, *args.streamlit_args]
+    os.execv(command[0], command)
+    return 0  # not reached: execv replaces this process
 
 
 def _build(args: argparse.Namespace) -> int:
@@ -256,8 +272,9 @@ def main(argv: list[str] | None = None) -> int:
         cmd.add_argument("--sheet", help="for an Excel workbook: which sheet")
         cmd.add_argument("--percent-scale", choices=["auto", "percent", "proportion"], default="auto")
         cmd.add_argument("--by", help="who is loading (default: the operating-system user)")
-        cmd.add_argument("--recipe", help="for a DfE file no recipe knows: a recipe file (TOML) that maps it")
-        cmd.add_argument("--save-recipe", action="store_true", help="with --recipe: keep it in the data folder")
+        cmd.add_argument("--recipe", help="for a DfE file no recipe knows: a recipe file (TOML, from map) that maps it")
+        if name == "load":  # the one way a mapping is kept: with the figures it was made for, as in the page
+            cmd.add_argument("--save-recipe", action="store_true", help="with --recipe: keep it in the data folder")
         cmd.set_defaults(func=func)
     sub.add_parser("history", help="every upload, newest first").set_defaults(func=_history)
     un = sub.add_parser("undo", help="take an upload back out")
@@ -274,6 +291,8 @@ def main(argv: list[str] | None = None) -> int:
     bs.add_argument("--source", default=str(config.REPO_DIR.parent / "shared" / "data"))
     bs.add_argument("--out", default=str(config.SAMPLE_DATA_DIR))
     bs.set_defaults(func=_build)
+    run = sub.add_parser("run", help="start the dashboard (streamlit run dashboard.py, first session routed too)")
+    run.set_defaults(func=_run, streamlit_args=[])  # what follows "run" is streamlit run's own options
     sv = sub.add_parser("serve", help="several dashboard processes behind nginx (see deploy/README.md)")
     sv.add_argument("--workers", type=int, default=2, help="Streamlit processes (about one per core)")
     sv.add_argument("--port", type=int, default=8501, help="the port nginx listens on")
@@ -282,5 +301,9 @@ def main(argv: list[str] | None = None) -> int:
     sv.add_argument("--run-dir", help="where nginx's configuration and logs go (default: a new temporary folder)")
     sv.add_argument("streamlit_args", nargs="*", help="after --: more options for each worker's streamlit run")
     sv.set_defaults(func=_serve)
-    args = parser.parse_args(argv)
+    args, rest = parser.parse_known_args(argv)
+    if args.command == "run":
+        args.streamlit_args = rest
+    elif rest:
+        parser.error(f"unrecognized arguments: {' '.join(rest)}")
     return args.func(args)

@@ -1,10 +1,12 @@
 """The command line's ``indicator add`` / ``indicator remove`` and ``map``: a council's own indicators and
 mappings of DfE files the dashboard has never seen, without code.
 
-``map`` saves the very recipe the upload page saves (``saved_recipes.recipe_from_choice``) after the
+``map`` makes the very recipe the upload page makes (``saved_recipes.recipe_from_choice``) after the
 mapping guard (``uploads.mapping_guard``) has shown the indicator's meaning beside the choices and found no
-contradiction; ``python -m cpdata load FILE`` then loads the file with it. Both write the data folder, so
-both refuse (exit code 77) unless this user may write it, and write nothing when refused.
+contradiction, and prints it (a recipe file, the guard's reading as its comments); it writes nothing.
+As in the page, a mapping is kept only when the upload it was made for is applied:
+``python -m cpdata load FILE --recipe RECIPE.toml --save-recipe``. ``indicator add`` and ``remove`` write
+the data folder, so they refuse (exit code 77) unless this user may write it, and write nothing when refused.
 """
 
 from __future__ import annotations
@@ -14,18 +16,13 @@ import sys
 from pathlib import Path
 
 from cpdata.core.datafolder import DataFolder
-
-
-def _writable() -> int | None:
-    from cpdata.ops.cli import _refuse_unless_writable
-
-    return _refuse_unless_writable()
+from cpdata.ops.cli import _read_upload, _refuse_unless_writable, refuse
 
 
 def _add(args: argparse.Namespace) -> int:
     from cpdata.uploads import indicator_writer
 
-    if (refused := _writable()) is not None:
+    if (refused := _refuse_unless_writable()) is not None:
         return refused
     try:
         decimals: object = int(args.decimals)
@@ -47,23 +44,24 @@ def _add(args: argparse.Namespace) -> int:
     try:
         path = indicator_writer.add(DataFolder.of(), fields)
     except indicator_writer.IndicatorRefused as exc:
-        print(f"Refused: {exc} Nothing was written.", file=sys.stderr)
-        return 1
+        return refuse(f"{exc} Nothing was written.")
     print(f"Added {args.id} to {path}.")
-    print(f"Map a file to it: python -m cpdata map FILE --indicator {args.id} --value-column COLUMN --filter COL=VALUE")
+    print(
+        f"Map a file to it: python -m cpdata map FILE --indicator {args.id} --value-column COLUMN --filter COL=VALUE "
+        "> RECIPE.toml, then python -m cpdata load FILE --recipe RECIPE.toml --save-recipe"
+    )
     return 0
 
 
 def _remove(args: argparse.Namespace) -> int:
     from cpdata.uploads import indicator_writer
 
-    if (refused := _writable()) is not None:
+    if (refused := _refuse_unless_writable()) is not None:
         return refused
     try:
         indicator_writer.remove(DataFolder.of(), args.id)
     except indicator_writer.IndicatorRefused as exc:
-        print(f"Refused: {exc}", file=sys.stderr)
-        return 1
+        return refuse(exc)
     print(f"Removed {args.id} from the data folder's catalogue.")
     return 0
 
@@ -83,24 +81,18 @@ def parse_filters(items: list[str]) -> dict[str, str]:
 
 def _map(args: argparse.Namespace) -> int:
     from cpdata.catalogue.catalogue import load_catalogue
-    from cpdata.ops.cli import _read_upload
     from cpdata.uploads import ees, mapping_guard, readers, saved_recipes
 
-    if (refused := _writable()) is not None:
-        return refused
     try:
         filters = parse_filters(args.filter or [])
     except ValueError as exc:
-        print(f"Refused: {exc}. Nothing was written.", file=sys.stderr)
-        return 2
+        return refuse(f"{exc}.", 2)
     catalogue = load_catalogue(DataFolder.of())
     if args.indicator not in catalogue.indicators:
-        print(
-            f"Refused: {args.indicator!r} is not an indicator in the catalogue; add it first with "
-            "python -m cpdata indicator add ... Nothing was written.",
-            file=sys.stderr,
+        return refuse(
+            f"{args.indicator!r} is not an indicator in the catalogue; add it first with "
+            "python -m cpdata indicator add ..."
         )
-        return 1
     ind = catalogue.indicator(args.indicator)
     data = _read_upload(Path(args.file))
     if data is None:
@@ -109,37 +101,27 @@ def _map(args: argparse.Namespace) -> int:
     try:
         df = readers.read(data, name, args.sheet)
     except readers.ReadError as exc:
-        print(f"Refused: {exc} Nothing was written.", file=sys.stderr)
-        return 1
+        return refuse(exc)
     if not ees.is_ees(list(df.columns)):
-        print(
-            "Refused: this is not a DfE open-data file (it has no time_period and geographic_level columns); "
-            "map a wide table or the template with python -m cpdata load instead. Nothing was written.",
-            file=sys.stderr,
+        return refuse(
+            "this is not a DfE open-data file (it has no time_period and geographic_level columns); "
+            "map a wide table or the template with python -m cpdata load instead."
         )
-        return 1
     known = ees.find_recipe(DataFolder.of(), df)
     if known is not None and any(known == r for r in ees.shipped_recipes()):
-        print(
-            f"Refused: this file is already recognised by the shipped recipe {known.name!r}, which would still be "
-            "used first. Load it as it is. Nothing was written.",
-            file=sys.stderr,
+        return refuse(
+            f"this file is already recognised by the shipped recipe {known.name!r}, which would still be "
+            "used first. Load it as it is."
         )
-        return 1
     if known is not None and ind.id in {i.id for i in known.indicators}:
-        print(
-            f"Refused: {ind.id} is already mapped from files like this one (by {known.name!r}). Nothing was written.",
-            file=sys.stderr,
-        )
-        return 1
+        return refuse(f"{ind.id} is already mapped from files like this one (by {known.name!r}).")
     numerator, denominator = args.count_column, args.denominator_column
     guard = mapping_guard.check(df, ind, filters, args.value_column, numerator, denominator, args.polarity_confirmed)
-    for label, text in guard.lines:
-        print(f"{label}: {text}")
     if not guard.ok:
+        for label, text in guard.lines:
+            print(f"{label}: {text}", file=sys.stderr)
         for why in guard.refusals:
-            print(f"Refused: {why}", file=sys.stderr)
-        print("Nothing was written.", file=sys.stderr)
+            refuse(why)
         return 1
     recipe = saved_recipes.recipe_from_choice(
         args.name or saved_recipes.name_for(ind.short_title, name),
@@ -151,11 +133,16 @@ def _map(args: argparse.Namespace) -> int:
         denominator,
     )
     try:
-        path = saved_recipes.save(DataFolder.of(), recipe)
+        saved_recipes.validate(DataFolder.of(), recipe)
     except saved_recipes.RecipeError as exc:
-        print(f"Refused: {exc}. Nothing was written.", file=sys.stderr)
-        return 1
-    print(f"Saved the recipe {recipe.name!r} as {path}. Load the file with: python -m cpdata load {args.file}")
+        return refuse(f"{exc}.")
+    reading = "".join(f"# {label}: {' '.join(str(text).split())}\n" for label, text in guard.lines)
+    print(reading + saved_recipes.toml_text(recipe), end="")
+    print(
+        f"Check the recipe above, keep it as a file, and load with it: python -m cpdata load {args.file} "
+        "--recipe RECIPE.toml --save-recipe (the mapping is saved with the figures).",
+        file=sys.stderr,
+    )
     return 0
 
 
@@ -182,7 +169,10 @@ def register(sub: argparse._SubParsersAction) -> None:
     rm = isub.add_parser("remove", help="take back an indicator this council added (refused while in use)")
     rm.add_argument("id")
     rm.set_defaults(func=_remove)
-    mp = sub.add_parser("map", help="save a recipe mapping a DfE file to an indicator (as the upload page does)")
+    mp = sub.add_parser(
+        "map",
+        help="print a recipe mapping a DfE file to an indicator (checked as the upload page does; writes nothing)",
+    )
     mp.add_argument("file")
     mp.add_argument("--indicator", required=True)
     mp.add_argument("--value-column", required=True, help="the column holding the figure")

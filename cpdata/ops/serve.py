@@ -1,9 +1,9 @@
 """Several dashboard processes on one data folder behind nginx: ``python -m cpdata serve --workers 2``.
 
 One Streamlit process uses one core for its scripts (Python's GIL), so a server with more cores carries
-more people with more processes. Each worker is ``streamlit run dashboard.py`` as ``launch.server_command``
-starts it, on a loopback port, all on the same ``CPDATA_DIR``; nginx (Debian's package) listens on the
-public port and proxies HTTP and Streamlit's websocket to them.
+more people with more processes. Each worker is ``python -m cpdata run`` (``streamlit run dashboard.py``)
+as ``launch.server_command`` starts it, on a loopback port, all on the same ``CPDATA_DIR``; nginx (Debian's
+package) listens on the public port and proxies HTTP and Streamlit's websocket to them.
 
 Sticky sessions: a Streamlit session lives in one process (its websocket, the files a user has uploaded,
 the CSVs behind its download buttons), so every request of a browser must reach the same worker. nginx

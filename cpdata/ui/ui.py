@@ -266,35 +266,19 @@ def indicator_block(v: views.IndicatorView, sel: Selection) -> None:
 def _numbers_behind(v: views.IndicatorView, sel, parts: BlockParts, lone: bool) -> None:
     ind = v.indicator
     st.dataframe(parts.history, hide_index=True, width="stretch")
-    st.download_button(
-        "Download these figures (CSV)",
-        parts.csv,
-        file_name=f"{ind.id}_{sel.council}.csv",
-        mime="text/csv",
-        key=f"csv_{ind.id}",
-    )
+    # (label, data or a function that makes it, file ending, MIME type); the ending keys the button.
+    files: list[tuple[str, object, str, str]] = [("Download these figures (CSV)", parts.csv, "csv", "text/csv")]
     if not lone:  # no picture of a lone dot either: the table says it
-        st.download_button(
-            "Download the chart (PNG, print resolution)",
-            functools.partial(downloads.png, ind, parts.data, v.target, sel.council_name),
-            file_name=f"{ind.id}_{sel.council}.png",
-            mime="image/png",
-            key=f"png_{ind.id}",
-        )
-        st.download_button(
-            "Download the chart (SVG, for Word and print)",
-            functools.partial(downloads.svg, ind, parts.data, v.target, sel.council_name),
-            file_name=f"{ind.id}_{sel.council}.svg",
-            mime="image/svg+xml",
-            key=f"svg_{ind.id}",
-        )
-    st.download_button(
-        "Download these figures (Excel)",
-        functools.partial(downloads.indicator_xlsx, v, sel),
-        file_name=f"{ind.id}_{sel.council}.xlsx",
-        mime=downloads.XLSX,
-        key=f"xlsx_{ind.id}",
-    )
+        for label, draw, ext, mime in (
+            ("PNG, print resolution", downloads.png, "png", "image/png"),
+            ("SVG, for Word and print", downloads.svg, "svg", "image/svg+xml"),
+        ):
+            chart = functools.partial(draw, ind, parts.data, v.target, sel.council_name)
+            files.append((f"Download the chart ({label})", chart, ext, mime))
+    xlsx = functools.partial(downloads.indicator_xlsx, v, sel)
+    files.append(("Download these figures (Excel)", xlsx, "xlsx", downloads.XLSX))
+    for label, data, ext, mime in files:
+        st.download_button(label, data, file_name=f"{ind.id}_{sel.council}.{ext}", mime=mime, key=f"{ext}_{ind.id}")
     _definition(v)
 
 

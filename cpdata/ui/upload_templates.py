@@ -11,75 +11,47 @@ from cpdata.ui import session
 from cpdata.uploads import shapes, surveys
 
 
+def _reported(indicator_id: str, area_code: str, value: str, **more: str) -> dict[str, str]:
+    """A row of the filled example: a figure of Barnet's monthly report for 2025/26, ``more`` as it differs
+    (a note, a target's source); a column the row does not name is blank."""
+    row = {"indicator_id": indicator_id, "area_code": area_code, "period": "2025/26", "value": value}
+    report = {"area_name": "Barnet", "figure_type": "value", "basis": "local", "source": "Barnet monthly report"}
+    return row | report | more
+
+
+# Two of the report's figures (one withheld, under the old code) and a target from the plan.
+EXAMPLE = [
+    _reported("care_leavers_eet_19_21", "E09000003", "66"),
+    _reported("cla_3plus_placements", "302", "c", note="suppressed"),
+    _reported("cla_3plus_placements", "E09000003", "9", figure_type="target", source="Corporate parenting plan"),
+]
+SURVEY_EXAMPLE = [
+    {
+        "area_code": "E09000003",
+        "survey": "Your Life Your Care",
+        "wave": "2025",
+        "age_band": "11-17",
+        "measure": "bs_life_satisfaction",
+        "percent": "88",
+        "answered": "120",
+        "comparator": "other councils' looked after young people",
+        "comparator_percent": "84",
+        "comparator_answered": "2500",
+        "bright_spot": "yes",
+    }
+]
+
+
+def _table(rows: list[dict[str, str]], columns: list[str]) -> pd.DataFrame:
+    """The rows under the template's columns, in its order, blank where a row says nothing."""
+    return pd.DataFrame([{c: row.get(c, "") for c in columns} for row in rows], columns=columns)
+
+
 def template_downloads() -> None:
     cols = shapes.TEMPLATE_REQUIRED + shapes.TEMPLATE_OPTIONAL
     blank = pd.DataFrame(columns=cols)
-    example = pd.DataFrame(
-        [
-            [
-                "care_leavers_eet_19_21",
-                "E09000003",
-                "2025/26",
-                "66",
-                "Barnet",
-                "",
-                "",
-                "value",
-                "local",
-                "Barnet monthly report",
-                "",
-            ],
-            [
-                "cla_3plus_placements",
-                "302",
-                "2025/26",
-                "c",
-                "Barnet",
-                "",
-                "",
-                "value",
-                "local",
-                "Barnet monthly report",
-                "suppressed",
-            ],
-            [
-                "cla_3plus_placements",
-                "E09000003",
-                "2025/26",
-                "9",
-                "Barnet",
-                "",
-                "",
-                "target",
-                "local",
-                "Corporate parenting plan",
-                "",
-            ],
-        ],
-        columns=cols,
-    )
-    survey = pd.DataFrame(
-        [
-            [
-                "E09000003",
-                "Your Life Your Care",
-                "2025",
-                "11-17",
-                "bs_life_satisfaction",
-                "88",
-                "",
-                "120",
-                "",
-                "other councils' looked after young people",
-                "84",
-                "2500",
-                "yes",
-                "",
-                "",
-            ]
-        ],
-        columns=surveys.REQUIRED + surveys.OPTIONAL,
-    )
+    example = _table(EXAMPLE, cols)
+    survey = _table(SURVEY_EXAMPLE, surveys.REQUIRED + surveys.OPTIONAL)
     files = {
         "Blank template (CSV)": (blank, "template.csv"),
         "Filled example (CSV)": (example, "example.csv"),

@@ -49,6 +49,16 @@ def analyst() -> str | None:
     return None
 
 
+def analyst_or_stop() -> str:
+    """The signed-in analyst's name, said under the page's title; for anyone else the page stops here, after
+    saying why (every page that changes the data opens this way)."""
+    who = analyst()
+    if who is None:
+        st.stop()
+    st.caption(md(f"Signed in as analyst: {who}"))
+    return who
+
+
 def problems_frame(prepared: ingest.Prepared) -> pd.DataFrame:
     """One line per problem. ``Row`` is a nullable integer: blank for a problem with the whole file."""
     return pd.DataFrame(

@@ -124,7 +124,7 @@ def find_recipe(folder: DataFolder, df: pd.DataFrame, recipes: list[Recipe] | No
     """The first recipe (shipped before saved) that knows the file, from ``recipes`` or those ``folder`` holds.
 
     Where only saved recipes know it, they are used together: an analyst maps one indicator of a DfE file,
-    then another (``cpdata map`` saves one recipe each), and every one of them is loaded. The first saved
+    then another (each applied upload keeps its one recipe), and every one of them is loaded. The first saved
     recipe's name, publication and version rule lead; an indicator two recipes map is taken from the first.
     """
     every = recipes if recipes is not None else load_recipes(folder)

@@ -14,7 +14,7 @@ from cpdata.store import queries
 from cpdata.uploads import uploads
 from tests.app.test_app import open_page
 from tests.app.test_upload_page import _signed_in
-from tests.unit.test_own_indicators import BARNET, MISSING, dfe_shaped_file
+from tests.unit.test_own_indicators import BARNET, MISSING, WENT_MISSING, dfe_shaped_file
 
 FRAMEWORK = (
     'id = "ours"\ntitle = "Our plan"\ncouncil_code = "E09000003"\n[[pledge]]\nid = "safe"\norder = 1\n'
@@ -31,16 +31,10 @@ def _button(at: AppTest, label: str):
 
 
 def _fill_form(at: AppTest, **overrides: str) -> AppTest:
-    values = {
-        "ni_id_map": "cla_went_missing",
-        "ni_title_map": "Children looked after who went missing",
-        "ni_short_map": "Went missing",
-        "ni_src_map": "DfE: Children looked after in England including adoptions",
-        **overrides,
-    }
-    for key, value in values.items():
+    keys = {"id": "ni_id_map", "title": "ni_title_map", "short_title": "ni_short_map", "source": "ni_src_map"}
+    for key, value in ({keys[k]: v for k, v in WENT_MISSING.items() if k in keys} | overrides).items():
         _by_key(at.text_input, key).set_value(value)
-    _by_key(at.text_area, "ni_def_map").set_value("Of the children looked after in the year, the % who went missing.")
+    _by_key(at.text_area, "ni_def_map").set_value(WENT_MISSING["definition"])
     _by_key(at.selectbox, "ni_unit_map").set_value("percent")
     _by_key(at.radio, "ni_pol_map").set_value("lower")
     _by_key(at.checkbox, "ni_pub_map").check()

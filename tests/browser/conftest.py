@@ -1,6 +1,6 @@
 """Real-browser fixtures: Streamlit servers and one headless Chromium for the whole session.
 
-The main server runs the real app (``python -m streamlit run dashboard.py``) on the committed sample
+The main server runs the real app (``python -m cpdata run``: ``streamlit run dashboard.py``) on the committed sample
 data, bound to 127.0.0.1 on a free port; tests that upload get a second server on a temporary copy of
 the data with an analysts' password (``upload_server``). Chromium is Debian's ``/usr/bin/chromium``
 driven by Playwright. Without the browser, Playwright or axe-core the tests skip with a reason, except
@@ -10,7 +10,7 @@ under ``CI=true``, where a missing tool is a failure.
 from __future__ import annotations
 
 import contextlib
-import hashlib
+import json
 import os
 import shutil
 import subprocess
@@ -24,6 +24,7 @@ import pytest
 
 from cpdata.catalogue.catalogue import pledge_url
 from cpdata.ops import launch
+from tests.conftest import analysts_secrets
 
 REPO = Path(__file__).resolve().parents[2]
 CHROMIUM, CHROMIUM_ARGS = launch.CHROMIUM, launch.CHROMIUM_ARGS
@@ -101,12 +102,19 @@ def streamlit_server(log_name: str, env: dict[str, str] | None = None, args: lis
 
 
 @pytest.fixture(scope="session")
-def server(playwright_api) -> Iterator[str]:
+def server(playwright_api, browser) -> Iterator[str]:
     """The real app on the committed sample data; its output goes to test-artifacts/streamlit.log.
 
-    Asks for playwright_api first so that a machine without a browser skips before starting it.
+    Asks for playwright_api first so that a machine without a browser skips before starting it. Its
+    first page is opened once here, with a new server's longer wait (imports, connections, the first
+    data version's pages built), so no test's own wait pays for the start.
     """
     with streamlit_server("streamlit.log") as base:
+        ctx = browser.new_context(viewport=VIEWPORT)
+        try:
+            wait_for_app(ctx.new_page(), base + "/", timeout_ms=3 * TIMEOUT_MS)
+        finally:
+            ctx.close()
         yield base
 
 
@@ -131,17 +139,25 @@ class FirstVisit:
 
 
 @pytest.fixture(scope="session")
-def first_visit(server, browser) -> FirstVisit:
-    """Open a deep link as the first session of the server, before any other test can.
+def first_visit(playwright_api, browser) -> Iterator[FirstVisit]:
+    """Open a deep link as the very first session of a server of its own (as a committee's first member
+    following the agenda's link would), on the committed sample data.
 
-    Streamlit shows a "Page not found" dialog on that first session while still drawing the
-    right page; test_pages.py reports both facts as separate tests.
+    Streamlit's legacy router handles a server's first session when the page scripts' folder is called
+    pages/, and would show a "Page not found" dialog over the right page unless the server is started
+    as launch starts it (cpdata.ui.server); test_pages.py checks both the page and the absent dialog.
     """
     path = pledge_path("barnet", "dreams")
+    with streamlit_server("first_visit.log") as fresh:
+        yield _visit_first(browser, fresh, path)
+
+
+def _visit_first(browser, base: str, path: str) -> FirstVisit:
     ctx = browser.new_context(viewport=VIEWPORT)
     try:
         page = ctx.new_page()
-        wait_for_app(page, server + path)
+        # a new server's first page also imports and connects everything, and shares two cores with the rest
+        wait_for_app(page, base + path, timeout_ms=3 * TIMEOUT_MS)
         page.wait_for_timeout(500)  # the dialog arrives with the first script run's messages
         dialog = page.get_by_role("dialog").filter(has_text="Page not found")
         shot = SCREENSHOTS / "first_visit_dreams.png"
@@ -152,22 +168,22 @@ def first_visit(server, browser) -> FirstVisit:
         ctx.close()
 
 
-def wait_for_app(page, url: str) -> None:
+def wait_for_app(page, url: str, timeout_ms: int = TIMEOUT_MS) -> None:
     """Go to a URL and wait until the script run has finished and the page has a title."""
     from playwright.sync_api import expect
 
     page.goto(url, wait_until="domcontentloaded")
     # stApp's script state goes initial -> running -> notRunning on the first run.
-    page.wait_for_selector('[data-testid="stApp"][data-test-script-state="notRunning"]', timeout=TIMEOUT_MS)
-    wait_for_elements(page)
-    expect(page.locator("h1").first).to_be_visible()
+    page.wait_for_selector('[data-testid="stApp"][data-test-script-state="notRunning"]', timeout=timeout_ms)
+    wait_for_elements(page, timeout_ms)
+    expect(page.locator("h1").first).to_be_visible(timeout=timeout_ms)
 
 
-def wait_for_elements(page) -> None:
+def wait_for_elements(page, timeout_ms: int = TIMEOUT_MS) -> None:
     """Every element the run sent is on screen: a new tab shows a stSkeleton in an element's place
     while that element's code loads, even after the run has finished (so absences would prove nothing).
     """
-    page.wait_for_function("() => !document.querySelector('[data-testid=stSkeleton]')", timeout=TIMEOUT_MS)
+    page.wait_for_function("() => !document.querySelector('[data-testid=stSkeleton]')", timeout=timeout_ms)
 
 
 class App:
@@ -218,8 +234,7 @@ class App:
 
 
 @pytest.fixture(scope="session")
-def browser_context(browser, first_visit):
-    """Depends on first_visit so that probe is always the server's first session."""
+def browser_context(browser):
     ctx = browser.new_context(viewport=VIEWPORT, accept_downloads=True)
     yield ctx
     ctx.close()
@@ -265,8 +280,14 @@ def full_screenshot(page, name: str) -> Path:
 
 @pytest.fixture(scope="session")
 def axe_script() -> Path:
+    """axe-core at the version scripts/axe/package-lock.json locks (bash scripts/test.sh installs it)."""
     if not AXE_JS.exists():
-        unavailable(f"axe-core not found at {AXE_JS.relative_to(REPO)} (npm install --prefix .cache/axe axe-core@4)")
+        unavailable(f"axe-core not found at {AXE_JS.relative_to(REPO)} (bash scripts/test.sh installs it)")
+    locked = json.loads((REPO / "scripts" / "axe" / "package-lock.json").read_text())
+    want = locked["packages"]["node_modules/axe-core"]["version"]
+    have = json.loads((AXE_JS.parent / "package.json").read_text())["version"]
+    if have != want:
+        unavailable(f"axe-core {have} installed, {want} locked (bash scripts/test.sh installs the locked one)")
     return AXE_JS
 
 
@@ -282,6 +303,16 @@ class UploadServer:
     data_dir: Path
 
 
+def data_and_secrets(root: Path) -> tuple[Path, Path]:
+    """For a server that uploads: a copy of sample_data under ``root`` (it writes there, never in the repo's)
+    and a secrets.toml holding only ANALYST_PASSWORD, to be named by ``--secrets.files``."""
+    from cpdata.core import config
+
+    data = root / "data"
+    shutil.copytree(config.SAMPLE_DATA_DIR, data)
+    return data, analysts_secrets(root / "secrets.toml", ANALYST_PASSWORD)
+
+
 @pytest.fixture(scope="session")
 def upload_server(playwright_api, browser, tmp_path_factory) -> Iterator[UploadServer]:
     """A second server for tests that upload: it writes to a temporary copy of sample_data, never the repo's.
@@ -290,14 +321,8 @@ def upload_server(playwright_api, browser, tmp_path_factory) -> Iterator[UploadS
     Streamlit's default list (``~/.streamlit`` and ``./.streamlit``): nothing is written in the
     repository and nobody's own secrets are read.
     """
-    from cpdata.core import config
 
-    root = tmp_path_factory.mktemp("upload_server")
-    data = root / "data"
-    shutil.copytree(config.SAMPLE_DATA_DIR, data)
-    secrets = root / "secrets.toml"
-    digest = hashlib.sha256(ANALYST_PASSWORD.encode("utf-8")).hexdigest()
-    secrets.write_text(f'[analysts]\npassword_sha256 = "{digest}"\n', encoding="utf-8")
+    data, secrets = data_and_secrets(tmp_path_factory.mktemp("upload_server"))
     args = ["--secrets.files", str(secrets)]
     with streamlit_server("streamlit-upload.log", env={"CPDATA_DIR": str(data)}, args=args) as base:
         # Until one session has run dashboard.py (and so st.navigation), Streamlit serves a deep link

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.unit.test_own_indicators import BARNET, MISSING, dfe_shaped_file
+from tests.unit.test_own_indicators import BARNET, MISSING, WENT_MISSING, dfe_shaped_file
 
 from .conftest import full_screenshot, pledge_path
 from .uploading import FILE_INPUT, applied_id, open_upload, settled, sign_in, undo
@@ -39,17 +39,15 @@ def test_add_an_indicator_map_apply_see_and_undo(upload_app, upload_server, tmp_
     page.get_by_text("a new indicator", exact=True).click()
     settled(page)
     form = page.locator('[data-testid="stForm"]').first
-    fields = {
-        "Id (lower-case letters, digits and _; used in files and links)": "cla_went_missing",
-        "Title": "Children looked after who went missing",
-        "Short title (tables and charts)": "Went missing",
-        "Source": "DfE: Children looked after in England including adoptions",
+    labels = {
+        "id": "Id (lower-case letters, digits and _; used in files and links)",
+        "title": "Title",
+        "short_title": "Short title (tables and charts)",
+        "source": "Source",
     }
-    for label, value in fields.items():
-        form.get_by_label(label, exact=True).fill(value)
-    form.get_by_label("Definition: who is counted, what, over what period").fill(
-        "Of the children looked after in the year, the percentage who went missing."
-    )
+    for field, label in labels.items():
+        form.get_by_label(label, exact=True).fill(WENT_MISSING[field])
+    form.get_by_label("Definition: who is counted, what, over what period").fill(WENT_MISSING["definition"])
     form.get_by_text("a lower figure is better", exact=True).click()
     form.get_by_role("button", name="Check this indicator").click()
     settled(page)

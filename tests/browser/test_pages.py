@@ -105,16 +105,9 @@ def test_first_visit_draws_the_requested_page(first_visit):
     assert first_visit.title == "Pledge 1: Support you to fulfil your dreams", first_visit.screenshot
 
 
-@pytest.mark.xfail(
-    strict=False,
-    reason=(
-        "Known Streamlit quirk, reproducible on every fresh server: the first session on a deep link "
-        "to a pledge gets a 'Page not found' dialog from st.navigation although the right page is drawn. "
-        "Absent when the page scripts' folder is not called pages/ (legacy pages-directory handling on "
-        "the server's first session). Later sessions are checked strictly in test_page."
-    ),
-)
 def test_first_visit_has_no_page_not_found_dialog(first_visit):
+    """The server's first session on a deep link gets no "Page not found" dialog over the page (plain
+    ``streamlit run dashboard.py`` shows one: the legacy pages/ router takes a server's first run)."""
     assert not first_visit.page_not_found_dialog, f"dialog shown; see {first_visit.screenshot}"
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from cpdata.core.datafolder import DataFolder
 from cpdata.ops import cli
 from cpdata.store import store
@@ -60,3 +62,26 @@ def test_an_upload_and_its_mapping_take_the_writers_lock_once(data_copy, monkeyp
     prepared = ingest.prepare(DataFolder(data_copy), PEPS, "peps.csv", ingest.Options(recipe=RECIPE, save_recipe=True))
     entry = uploads.apply(DataFolder(data_copy), prepared, PEPS, "Ana")
     assert entry["recipe_saved"] and len(taken) == 1
+
+
+def test_map_only_prints_and_load_is_the_one_way_a_mapping_is_saved(data_copy, tmp_path, capsys):
+    """``map`` checks a mapping and prints it, writing nothing; only ``load --save-recipe`` keeps it, with the
+    figures (``check`` has no such flag). A second way of saving (``map`` writing the data folder, or a
+    save option on ``map`` or ``check``) would fail here."""
+    upload = tmp_path / "peps.csv"
+    upload.write_bytes(PEPS)
+    manifest = (data_copy / store.MANIFEST).read_bytes()
+    mapping = ["--indicator", "cla_pep", "--value-column", "pct", "--filter", "measure=PEPs", "--polarity-confirmed"]
+    assert cli.main(["map", str(upload), *mapping, "--name", "PEPs by council"]) == 0
+    printed = capsys.readouterr().out
+    assert not (data_copy / "recipes").exists() and (data_copy / store.MANIFEST).read_bytes() == manifest
+    recipe = tmp_path / "peps.toml"
+    recipe.write_text(printed, encoding="utf-8")
+    for saving in (["map", str(upload), *mapping, "--save-recipe"], ["check", str(upload), "--save-recipe"]):
+        with pytest.raises(SystemExit):  # argparse: no such option
+            cli.main(saving)
+    assert cli.main(["check", str(upload), "--recipe", str(recipe)]) == 0
+    assert not (data_copy / "recipes").exists()
+    assert cli.main(["load", str(upload), "--recipe", str(recipe), "--save-recipe", "--by", "ops"]) == 0
+    assert [p.name for p in (data_copy / "recipes").glob("*.toml")] == ["peps_by_council.toml"]
+    assert cli.main(["check", str(upload)]) == 0

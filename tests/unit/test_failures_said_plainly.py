@@ -14,6 +14,7 @@ from cpdata.core.datafolder import DataFolder
 from cpdata.ops import cli
 from cpdata.store import store
 from cpdata.uploads import ingest, uploads
+from tests.conftest import analysts_secrets
 
 GOOD = b"indicator_id,area_code,period,value\ncla_reviews_timely,E09000003,2024/25,97.5\n"
 FAILURES = {
@@ -93,8 +94,7 @@ def test_the_command_line_says_it_in_one_line_with_no_traceback(code, data_copy,
 def test_the_command_line_refuses_the_password_as_the_loaders_name(data_copy, tmp_path, monkeypatch, capsys):
     secrets = tmp_path / "home" / ".streamlit"
     secrets.mkdir(parents=True)
-    digest = hashlib.sha256(b"correct horse").hexdigest()
-    (secrets / "secrets.toml").write_text(f'[analysts]\npassword_sha256 = "{digest}"\n', encoding="utf-8")
+    analysts_secrets(secrets / "secrets.toml", "correct horse")
     monkeypatch.setenv("HOME", str(tmp_path / "home"))
     upload = tmp_path / "refresh.csv"
     upload.write_bytes(GOOD)

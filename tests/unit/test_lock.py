@@ -7,6 +7,7 @@ there; a stale lock (a range changed without ``bash scripts/lock.sh``) fails her
 
 from __future__ import annotations
 
+import json
 import re
 from importlib import metadata
 from pathlib import Path
@@ -107,3 +108,15 @@ def test_a_loose_pin_is_caught(tmp_path: Path) -> None:
     (tmp_path / "x.lock").write_text("pandas>=2\n    --hash=sha256:00\n")
     with pytest.raises(AssertionError, match="not an exact pin"):
         locked(tmp_path / "x.lock")
+
+
+def test_the_npm_test_tool_is_locked_exactly_with_its_hash():
+    """axe-core (the browser tests' accessibility checks) is installed by ``npm ci`` from this lock."""
+    folder = config.REPO_DIR / "scripts" / "axe"
+    wanted = json.loads((folder / "package.json").read_text())["dependencies"]
+    locked = json.loads((folder / "package-lock.json").read_text())["packages"]
+    for name, version in wanted.items():
+        assert re.fullmatch(r"\d+\.\d+\.\d+", version), f"{name} {version!r} is a range, not a version"
+        entry = locked[f"node_modules/{name}"]
+        assert entry["version"] == version and entry["integrity"].startswith("sha512-"), entry
+    assert "npm ci --prefix .cache/axe" in (config.REPO_DIR / "scripts" / "test.sh").read_text()
