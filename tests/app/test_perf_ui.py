@@ -148,7 +148,8 @@ def test_a_new_data_version_rebuilds_only_the_charts_whose_figures_changed():
     first, second = _views()[:2]
 
     def parts(version: str, view: views.IndicatorView):
-        return ui.chart_parts(version, "d", BARNET, view.indicator.id, None, "auto", True, "Barnet", view)
+        root = str(config.SAMPLE_DATA_DIR)  # the folder the parts are read from (the catalogue, the "as at" date)
+        return ui.chart_parts(version, root, BARNET, view.indicator.id, None, "auto", True, "Barnet", view)
 
     # Same figures in a new version: the drawn chart and table are not rebuilt; the CSV names the new version.
     assert (
