@@ -63,7 +63,10 @@ if current in pledge_pages:
         st.session_state["framework"] = fw_id
         st.rerun()
     st.session_state["pledge_id"] = pledge_id
-with errors.shown_plainly(), store.pinned():  # one data version per run; a plain message and reference on error
+with (
+    errors.shown_plainly(),
+    store.pinned(session.data_folder()),
+):  # one data version per run; a plain message and reference on error
     if current != briefings[1]:  # the big screen has no sidebar; its URL carries the choices
         navigation.sidebar_links({k: [p for p in v if p.visibility != "hidden"] for k, v in sections.items()}, current)
         session.sidebar()

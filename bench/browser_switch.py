@@ -20,6 +20,7 @@ from pathlib import Path
 
 from bench import loadbench, protocol
 from cpdata.catalogue.catalogue import load_frameworks, pledge_url
+from cpdata.core.datafolder import DataFolder
 from cpdata.ops import launch
 
 DRAWN = """([title, charts]) => {
@@ -46,7 +47,7 @@ async def _charts(base: str, pages: list[str]) -> dict[str, int]:
 def measure(data_dir: Path, rounds: int = 2, log=None) -> dict:
     from playwright.sync_api import sync_playwright
 
-    fw = load_frameworks()["barnet"]
+    fw = load_frameworks(DataFolder.of())["barnet"]
     pages = loadbench.BARNET_PLEDGES
     titles = {pledge_url(fw.id, p.id): p for p in fw.pledges}
     with protocol.serve(data_dir, log=log) as base:

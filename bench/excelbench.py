@@ -16,6 +16,8 @@ import io
 import statistics
 import time
 
+from cpdata.core.datafolder import DataFolder
+
 
 def workbook(rows: int) -> bytes:
     """``rows`` figures for every council, three indicators and many years (as a big council extract)."""
@@ -25,10 +27,10 @@ def workbook(rows: int) -> bytes:
     ws = wb.create_sheet("Figures")
     ws.append(["indicator_id", "area_code", "period", "value", "source"])
     from cpdata.catalogue.catalogue import load_catalogue
-    from cpdata.store import queries
+    from cpdata.store import reference
 
-    codes = list(queries.councils()["area_code"])  # every council held, so each row names a real one
-    ids = [i for i, ind in load_catalogue().indicators.items() if ind.unit == "count"][:20]
+    codes = list(reference.councils(DataFolder.of())["area_code"])  # every council held, so each row names a real one
+    ids = [i for i, ind in load_catalogue(DataFolder.of()).indicators.items() if ind.unit == "count"][:20]
     n = 0
     for year in range(1900, 2026):
         for ind in ids:
@@ -63,7 +65,7 @@ def _calamine(data: bytes) -> int:
 def _prepare(data: bytes) -> int:
     from cpdata.uploads import ingest
 
-    prepared = ingest.prepare(data, "big.xlsx")
+    prepared = ingest.prepare(DataFolder.of(), data, "big.xlsx")
     assert not prepared.failed, [p.text() for p in prepared.problems[:3]]
     return len(prepared.figures)
 

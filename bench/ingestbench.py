@@ -21,6 +21,8 @@ import sys
 import time
 from pathlib import Path
 
+from cpdata.core.datafolder import DataFolder
+
 
 def rss_now_mb() -> float:
     with open("/proc/self/statm") as fh:
@@ -49,11 +51,11 @@ def main(argv: list[str] | None = None) -> int:
     args = ap.parse_args(argv)
     os.environ["CPDATA_DIR"] = str(Path(args.data).resolve())
 
-    from cpdata.store import queries, store
+    from cpdata.store import reference, store
     from cpdata.uploads import ingest, readers, uploads
 
-    store.cursor().close()  # the database of the current data version, as a running server has it
-    queries.areas()
+    store.cursor(DataFolder.of()).close()  # the database of the current data version, as a running server has it
+    reference.areas(DataFolder.of())
     result: dict = {"csv": args.csv, "rss_before_mb": rss_now_mb()}
     data = Path(args.csv).read_bytes()
     result["file_mb"] = len(data) / 1e6
@@ -64,7 +66,7 @@ def main(argv: list[str] | None = None) -> int:
         readers.MAX_UPLOAD_BYTES = len(data) + 1
         result["limit_lifted_for_benchmark"] = True
     t0 = time.perf_counter()
-    prepared = ingest.prepare(data, Path(args.csv).name, ingest.Options())
+    prepared = ingest.prepare(DataFolder.of(), data, Path(args.csv).name, ingest.Options())
     t1 = time.perf_counter()
     result["check_s"] = t1 - t0
     result["shape"] = prepared.shape
@@ -80,7 +82,7 @@ def main(argv: list[str] | None = None) -> int:
         t2 = time.perf_counter()
         result["preview_s"] = t2 - t1
         result["preview"] = {k: len(v) for k, v in changes.items()}
-        entry = uploads.apply(prepared, data, "benchmark")
+        entry = uploads.apply(DataFolder.of(), prepared, data, "benchmark")
         t3 = time.perf_counter()
         result["apply_s"] = t3 - t2
         result["applied_rows"] = entry["rows"]

@@ -27,6 +27,7 @@ import streamlit as st
 
 from cpdata.catalogue.catalogue import load_catalogue, load_frameworks
 from cpdata.core import periods
+from cpdata.core.datafolder import DataFolder
 from cpdata.figures import charts
 from cpdata.uploads import ees
 
@@ -64,7 +65,7 @@ def _period(text: str) -> int:
 
 
 def recipe_for(indicator_id: str):
-    for recipe in ees.load_recipes():
+    for recipe in ees.load_recipes(DataFolder.of()):
         for ind in recipe.indicators:
             if ind.id == indicator_id:
                 return recipe, ind
@@ -172,8 +173,8 @@ def fmt(v: float | None, unit: str, decimals: int) -> str:
 
 def page() -> None:
     folder = Path(os.environ["BENCH_PEER_DIR"])
-    catalogue = load_catalogue()
-    pledge = load_frameworks()["barnet"].pledge("dreams")
+    catalogue = load_catalogue(DataFolder.of())
+    pledge = load_frameworks(DataFolder.of())["barnet"].pledge("dreams")
     areas = read_csv(folder, "areas.csv")
     councils = areas[areas["level"] == "local_authority"].sort_values("name")
     names = dict(zip(councils["area_code"], councils["name"], strict=True))

@@ -30,6 +30,7 @@ from urllib.parse import parse_qsl
 
 from bench.ingestbench import peak_rss_mb
 from cpdata.catalogue.catalogue import pledge_url
+from cpdata.core.datafolder import DataFolder
 from cpdata.ops import launch
 
 REPO = Path(__file__).resolve().parents[1]
@@ -197,35 +198,35 @@ def bench_queries(reps: int) -> dict:
     from cpdata.figures import views
     from cpdata.store import queries, store
 
-    catalogue = load_catalogue()
-    fw = load_frameworks()["barnet"]
+    catalogue = load_catalogue(DataFolder.of())
+    fw = load_frameworks(DataFolder.of())["barnet"]
     ids = fw.indicator_ids()
     dreams = list(fw.pledge("dreams").indicators)
     published = [i for i in ids if catalogue.indicator(i).published]
     measures = list(dict.fromkeys(m for p in fw.pledges for m in p.bright_spots))
-    store.cursor().close()
-    year = queries.periods_held(ids, BARNET)[0]
+    store.cursor(DataFolder.of()).close()
+    year = queries.periods_held(DataFolder.of(), ids, BARNET)[0]
 
     def load() -> None:
         store._database.cache_clear()
-        store.cursor().close()
+        store.cursor(DataFolder.of()).close()
 
     cases = {
         "duckdb database build (cold)": load,
-        "queries.series (pledge: dreams)": lambda: queries.series(BARNET, dreams),
-        "queries.series (framework)": lambda: queries.series(BARNET, ids),
-        "queries.council_values (framework)": lambda: queries.council_values(published),
-        "queries.periods_held (framework)": lambda: queries.periods_held(ids, BARNET),
-        "queries.bright_spots (framework)": lambda: queries.bright_spots(BARNET, measures),
-        "views.indicator_views (framework)": lambda: views.indicator_views(BARNET, ids, year, "auto"),
+        "queries.series (pledge: dreams)": lambda: queries.series(DataFolder.of(), BARNET, dreams),
+        "queries.series (framework)": lambda: queries.series(DataFolder.of(), BARNET, ids),
+        "queries.council_values (framework)": lambda: queries.council_values(DataFolder.of(), published),
+        "queries.periods_held (framework)": lambda: queries.periods_held(DataFolder.of(), ids, BARNET),
+        "queries.bright_spots (framework)": lambda: queries.bright_spots(DataFolder.of(), BARNET, measures),
+        "views.indicator_views (framework)": lambda: views.indicator_views(DataFolder.of(), BARNET, ids, year, "auto"),
     }
     out = {}
     for name, fn in cases.items():
         fn()  # once untimed: the database is built (except for the load case, which rebuilds it)
         out[name] = [_timed(fn) for _ in range(reps)]
     sizes = {
-        "series_rows_framework": len(queries.series(BARNET, ids)),
-        "council_values_rows_framework": len(queries.council_values(published)),
+        "series_rows_framework": len(queries.series(DataFolder.of(), BARNET, ids)),
+        "council_values_rows_framework": len(queries.council_values(DataFolder.of(), published)),
     }
     return {"times": out, "sizes": sizes}
 

@@ -18,6 +18,7 @@ from pathlib import Path
 import pandas as pd
 import pyarrow.parquet as pq
 
+from cpdata.core.datafolder import DataFolder
 from cpdata.store import store
 from cpdata.uploads import ees
 
@@ -68,12 +69,12 @@ def write_published_csvs(data_dir: Path, out_dir: Path) -> dict[str, int]:
     """Write the peer's CSVs into ``out_dir``; returns rows per file."""
     data_dir, out_dir = Path(data_dir), Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
-    manifest = store.read_manifest(data_dir)
+    manifest = store.read_manifest(DataFolder.of(data_dir))
     areas = pq.read_table(data_dir / "reference" / "areas.parquet").to_pandas()
     geo = _geography(areas)
     counts: dict[str, int] = {}
     by_extract = {e["id"]: data_dir / e["file"] for e in manifest["extracts"] if e["active"] and e["kind"] == "figures"}
-    for recipe in ees.load_recipes():
+    for recipe in ees.load_recipes(DataFolder.of()):
         extract = f"dfe_{Path(recipe.file).stem}"
         if extract not in by_extract:
             continue

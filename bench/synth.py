@@ -27,6 +27,7 @@ import pyarrow.parquet as pq
 
 from cpdata.catalogue.catalogue import load_catalogue
 from cpdata.core import config, schema
+from cpdata.core.datafolder import DataFolder
 from cpdata.store import store
 from cpdata.uploads import ees
 
@@ -81,13 +82,13 @@ def guard_target(out_dir: Path) -> Path:
 
 
 def figure_rows(data_dir: Path) -> int:
-    manifest = store.read_manifest(data_dir)
+    manifest = store.read_manifest(DataFolder.of(data_dir))
     return sum(e["rows"] for e in manifest["extracts"] if e["kind"] == "figures" and e["active"])
 
 
 def _held_years(data_dir: Path) -> dict[str, int]:
     """Earliest year held per indicator in a data folder."""
-    manifest = store.read_manifest(data_dir)
+    manifest = store.read_manifest(DataFolder.of(data_dir))
     first: dict[str, int] = {}
     for _, _, path in store.active_files(manifest, "figures", data_dir):
         t = pq.read_table(path, columns=["indicator_id", "period"]).to_pandas()
@@ -117,7 +118,7 @@ def _values(rng: np.random.Generator, unit: str, indicator_id: str, n_areas: int
 def synthetic_figures(data_dir: Path, extra_rows: int, seed: int = 6) -> tuple[pa.Table, dict]:
     """About ``extra_rows`` synthetic figures: every catalogue indicator for every area, for years
     the data folder does not hold (before an indicator's first year held, else up to 2025)."""
-    catalogue = load_catalogue()
+    catalogue = load_catalogue(DataFolder.of())
     areas = pq.read_table(data_dir / "reference" / "areas.parquet").to_pandas()
     all_areas = areas["area_code"].tolist()
     councils = areas.loc[areas["level"] == "local_authority", "area_code"].tolist()
@@ -187,11 +188,11 @@ def make_scaled_data(out_dir: Path, factor: int, base: Path | None = None, seed:
             "applied_by": "benchmark generator",
             "description": f"SYNTHETIC: made-up figures for the {factor}x benchmark (not published statistics)",
         }
-        store.add_extract(table, "figures", meta, out_dir)
-        manifest = store.read_manifest(out_dir)
+        store.add_extract(DataFolder(out_dir), table, "figures", meta)
+        manifest = store.read_manifest(DataFolder(out_dir))
         manifest["illustrative"] = True
         manifest["note"] = "Benchmark data folder: the sample data plus synthetic figures (bench/synth.py)."
-        store.write_manifest(manifest, out_dir)
+        store.write_manifest(DataFolder(out_dir), manifest)
         result.update(info)
     result["total_rows"] = figure_rows(out_dir)
     return result

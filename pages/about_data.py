@@ -17,8 +17,8 @@ st.markdown(
     "taken from councils' own strategies and reports and are labelled as such wherever they appear."
 )
 st.header("Extracts held")
-st.dataframe(provenance.extracts_table(), hide_index=True, width="stretch")
-st.caption(f"Data version {session.data_version()} · as at {provenance.as_at()}")
+st.dataframe(provenance.extracts_table(session.data_folder()), hide_index=True, width="stretch")
+st.caption(f"Data version {session.data_version()} · as at {provenance.as_at(session.data_folder())}")
 
 st.header("Frameworks")
 st.markdown(
@@ -28,7 +28,7 @@ st.markdown(
 st.dataframe(provenance.frameworks_table(session.frameworks()), hide_index=True, width="stretch")
 for problem in session.framework_problems():
     st.warning(md(problem), icon="⚠️")  # names a file in the data folder and quotes it
-for problem in catalogue_problems():  # a council's own indicator file left out, and why (as text)
+for problem in catalogue_problems(session.data_folder()):  # a council's own indicator file left out, and why (as text)
     st.warning("A file of the council's own indicators was left out:", icon="⚠️")
     st.text(problem)
 
@@ -47,4 +47,6 @@ left, right = st.columns(2)
 for col, model in ((left, "2021"), (right, "2025")):
     with col:
         st.subheader(f"{model} model")
-        st.dataframe(provenance.neighbours_table(sel.council, model), hide_index=True, width="stretch")
+        st.dataframe(
+            provenance.neighbours_table(session.data_folder(), sel.council, model), hide_index=True, width="stretch"
+        )

@@ -18,7 +18,8 @@ who = upload_ui.analyst_or_stop()
 upload_templates.template_downloads()
 
 st.header("Check and apply a file")
-for problem in ees.recipe_problems():  # a saved recipe that cannot be used is skipped; say which and why
+# a saved recipe that cannot be used is skipped; say which and why
+for problem in ees.recipe_problems(session.data_folder()):
     st.warning(md(problem))
 uploaded = st.file_uploader("File to upload", type=["csv", "xlsx"], max_upload_size=readers.MAX_UPLOAD_BYTES // 2**20)
 if uploaded is not None:

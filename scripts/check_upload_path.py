@@ -14,6 +14,8 @@ import sys
 import time
 from pathlib import Path
 
+from cpdata.core.datafolder import DataFolder
+
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from cpdata.core import config
@@ -38,7 +40,7 @@ def main() -> int:
     for name in sorted(files):
         path = Path(args.source) / name
         start = time.perf_counter()
-        prepared = ingest.prepare(path.read_bytes(), name, ingest.Options(council=WIDE.get(name)))
+        prepared = ingest.prepare(DataFolder.of(), path.read_bytes(), name, ingest.Options(council=WIDE.get(name)))
         if prepared.failed:
             print(f"{name}: REFUSED: {prepared.problems[0].text()}")
             bad += 1

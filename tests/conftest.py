@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import ast
+import hashlib
 import shutil
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -12,6 +15,22 @@ from cpdata.ops import launch
 from cpdata.uploads import auth
 
 FIXTURES = Path(__file__).parent / "fixtures"
+
+
+def cpdata_nodes(leaving_out: str) -> Iterator[tuple[str, ast.AST]]:
+    """Every syntax node of cpdata's modules but ``leaving_out`` (the one module whose job a test keeps to
+    itself), with where it stands (``path:line``): for the tests that prove no other module does that job."""
+    for path in sorted(config.PACKAGE_DIR.rglob("*.py")):
+        if path.name != leaving_out:
+            for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+                yield f"{path.relative_to(config.PACKAGE_DIR)}:{getattr(node, 'lineno', 0)}", node
+
+
+def analysts_secrets(path: Path, password: str) -> Path:
+    """A secrets.toml at ``path`` holding only the analysts' password (as its SHA-256, as an operator writes it)."""
+    digest = hashlib.sha256(password.encode("utf-8")).hexdigest()
+    path.write_text(f'[analysts]\npassword_sha256 = "{digest}"\n', encoding="utf-8")
+    return path
 
 
 @pytest.fixture(autouse=True)

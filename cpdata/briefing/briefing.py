@@ -9,7 +9,6 @@ built from them can show a count of 1 to 5 children or a percentage of too few.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from pathlib import Path
 
 import pandas as pd
 
@@ -17,11 +16,12 @@ from cpdata.briefing.running_orders import RunningOrder
 from cpdata.briefing.running_orders import default as default_order
 from cpdata.catalogue.catalogue import Framework, Indicator, load_catalogue
 from cpdata.core import fmt, periods, symbols
+from cpdata.core.datafolder import DataFolder
 from cpdata.figures import comparators, compare, disclosure, provenance, sentences, views
 from cpdata.figures.scorecard import VERDICT_MARK
 from cpdata.figures.survey_tables import bright_spots_table
 from cpdata.figures.trend import SERIES_NAMES, chart_data
-from cpdata.store import queries
+from cpdata.store import reference
 
 CHART_YEARS = 5  # a simple chart: the last five years, labels readable across a room
 
@@ -159,11 +159,11 @@ def tile(v: views.IndicatorView, council_name: str) -> Tile:
     return Tile(ind, year, value.text, sentence, tuple(_badges(v, sn, england)), verdict, basis, notes, _chart(v))
 
 
-def highlights(council: str, measure_ids: list[str], data_dir: Path | None = None, limit: int = 3) -> list[str]:
+def highlights(folder: DataFolder, council: str, measure_ids: list[str], limit: int = 3) -> list[str]:
     """The pledge's Bright Spots results worth saying aloud: Bright Spots first, then widest gaps."""
     if not measure_ids:
         return []
-    df = bright_spots_table(council, measure_ids, data_dir=data_dir)
+    df = bright_spots_table(folder, council, measure_ids)
     if df.empty:
         return []
     df = df[df["wave"] == df.groupby("measure_id")["wave"].transform("max")].copy()
@@ -229,21 +229,21 @@ def _summary_line(order: int, title: str, tiles: tuple[Tile, ...]) -> str:
 
 
 def build(
+    folder: DataFolder,
     framework: Framework,
     council: str,
     year: int | None,
     sn: str = "auto",
     order: RunningOrder | None = None,
-    data_dir: Path | None = None,
 ) -> Briefing:
     """Every screen of a briefing, from one views query for all the indicators chosen."""
-    catalogue = load_catalogue()
+    catalogue = load_catalogue(folder)
     all_ids = framework.indicator_ids()
-    all_views = {v.indicator.id: v for v in views.indicator_views(council, all_ids, year, sn, catalogue, data_dir)}
+    all_views = {v.indicator.id: v for v in views.indicator_views(folder, council, all_ids, year, sn, catalogue)}
     held = {i for i, v in all_views.items() if v.period is not None}
     order = order or default_order(framework, held)
-    name = queries.area(council, data_dir)["name"]
-    illustrative = provenance.illustrative(data_dir)
+    name = reference.area(folder, council)["name"]
+    illustrative = provenance.illustrative(folder)
     periods_shown = [v.period for v in all_views.values() if v.period is not None]
     year_label = periods.label(year) if year else (periods.label(max(periods_shown)) if periods_shown else "")
     pledge_screens = []
@@ -258,11 +258,11 @@ def build(
                 title=f"{framework.pledge_word} {pledge.order}: {pledge.title}",
                 subtitle=pledge.short_title,
                 tiles=tiles,
-                highlights=tuple(highlights(council, list(pledge.bright_spots), data_dir, _highlight_room(len(tiles)))),
+                highlights=tuple(highlights(folder, council, list(pledge.bright_spots), _highlight_room(len(tiles)))),
                 not_held=_not_held(pledge, chosen, all_views),
             )
         )
-    as_at = provenance.as_at(data_dir)
+    as_at = provenance.as_at(folder)
     cover = Screen(
         key="cover",
         kind="cover",

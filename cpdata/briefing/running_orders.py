@@ -49,10 +49,6 @@ class RunningOrder:
         return (self.name, self.framework, self.pledges, tuple((p, self.indicators.get(p, ())) for p in self.pledges))
 
 
-def folder(data_dir: Path | None = None) -> Path:
-    return DataFolder.of(data_dir).running_orders
-
-
 def slug(name: str) -> str:
     """The file name (and URL value) for a running order's name."""
     return re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")
@@ -91,9 +87,9 @@ def validate(order: RunningOrder, framework: Framework) -> RunningOrder:
 
 
 def save(
+    folder: DataFolder,
     order: RunningOrder,
     framework: Framework,
-    data_dir: Path | None = None,
     *,
     by: str,
     replace: bool = False,
@@ -119,11 +115,11 @@ def save(
         "saved_by": by,
         "saved_at": (now or dt.datetime.now(dt.UTC)).isoformat(timespec="seconds"),
     }
-    target_dir = folder(data_dir)
+    target_dir = folder.running_orders
     path = target_dir / f"{slug(order.name)}.json"
     # Under the writers' lock: the start-up tidy never removes this save's temporary file, and two saves
     # cannot both pass the count below.
-    with store.writer_lock(data_dir):
+    with store.writer_lock(folder):
         target_dir.mkdir(parents=True, exist_ok=True)
         if not path.exists() and len(list(target_dir.glob("*.json"))) >= MAX_SAVED:
             raise RunningOrderError(f"{MAX_SAVED} running orders are saved already; remove some first")
@@ -164,10 +160,10 @@ def _read(path: Path) -> RunningOrder | None:
         return None
 
 
-def saved(framework: Framework, data_dir: Path | None = None) -> dict[str, RunningOrder]:
+def saved(folder: DataFolder, framework: Framework) -> dict[str, RunningOrder]:
     """Saved running orders for this framework that still fit it, by slug (unreadable files skipped)."""
     out = {}
-    for path in sorted(folder(data_dir).glob("*.json")):
+    for path in sorted(folder.running_orders.glob("*.json")):
         order = _read(path)
         if order is None or order.framework != framework.id:
             continue

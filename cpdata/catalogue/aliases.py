@@ -12,6 +12,7 @@ import tomllib
 
 from cpdata.catalogue.catalogue import load_catalogue
 from cpdata.core import config
+from cpdata.core.datafolder import DataFolder
 
 ALIAS_FILE = config.PACKAGE_DIR / "catalogue" / "aliases.toml"
 
@@ -21,10 +22,10 @@ def normalise(name: str) -> str:
 
 
 @functools.cache
-def _aliases() -> dict[str, dict[str, str]]:
+def _aliases(folder: DataFolder) -> dict[str, dict[str, str]]:
     with ALIAS_FILE.open("rb") as fh:
         raw = tomllib.load(fh)
-    cat = load_catalogue()
+    cat = load_catalogue(folder)
     out: dict[str, dict[str, str]] = {"indicator": {}, "bright_spots": {}}
     for ind in cat.indicators.values():
         out["indicator"][normalise(ind.id)] = ind.id
@@ -38,13 +39,13 @@ def _aliases() -> dict[str, dict[str, str]]:
     return out
 
 
-def match(name: str, kind: str = "indicator") -> str | None:
-    """The catalogue id this name is known by, or None."""
-    return _aliases()[kind].get(normalise(name))
+def match(folder: DataFolder, name: str, kind: str = "indicator") -> str | None:
+    """The catalogue id this name is known by (among the folder's catalogue and the aliases), or None."""
+    return _aliases(folder)[kind].get(normalise(name))
 
 
-def suggest(name: str, kind: str = "indicator") -> str | None:
+def suggest(folder: DataFolder, name: str, kind: str = "indicator") -> str | None:
     """The closest known id, for an analyst to confirm; None if nothing is close."""
-    known = _aliases()[kind]
+    known = _aliases(folder)[kind]
     close = difflib.get_close_matches(normalise(name), list(known), n=1, cutoff=0.6)
     return known[close[0]] if close else None

@@ -155,26 +155,26 @@ def shipped_catalogue(path: Path = CATALOGUE_FILE) -> Catalogue:
     return Catalogue(indicators=indicators, bright_spots=measures)
 
 
-def catalogue_files(data_dir: Path | None = None) -> list[Path]:
+def catalogue_files(folder: DataFolder) -> list[Path]:
     """A council's own indicator files: ``<data folder>/catalogue/*.toml``."""
-    folder = DataFolder.of(data_dir).catalogue
-    return sorted(folder.glob("*.toml")) if folder.is_dir() else []
+    own = folder.catalogue
+    return sorted(own.glob("*.toml")) if own.is_dir() else []
 
 
-def load_catalogue(data_dir: Path | None = None) -> Catalogue:
+def load_catalogue(folder: DataFolder) -> Catalogue:
     """The shipped catalogue with the data folder's own indicators beside it (read again when a file
     changes); ``catalogue_problems`` says why any of the council's files was left out."""
     from cpdata.catalogue.council_indicators import merged
 
-    files = catalogue_files(data_dir)
+    files = catalogue_files(folder)
     return merged(stamped(files))[0] if files else shipped_catalogue()
 
 
-def catalogue_problems(data_dir: Path | None = None) -> list[str]:
+def catalogue_problems(folder: DataFolder) -> list[str]:
     """Why any of the data folder's indicator files was left out, one line each (none when all loaded)."""
     from cpdata.catalogue.council_indicators import merged
 
-    return list(merged(stamped(catalogue_files(data_dir)))[1])
+    return list(merged(stamped(catalogue_files(folder)))[1])
 
 
 def parse_framework(data: dict, catalogue: Catalogue, name: str = "framework") -> Framework:
@@ -240,24 +240,24 @@ def context_indicators() -> list[str]:
     return list(ids)
 
 
-def framework_files(data_dir: Path | None = None) -> list[Path]:
+def framework_files(folder: DataFolder) -> list[Path]:
     """Shipped frameworks, then any the deployment's data folder adds."""
     files = sorted(FRAMEWORK_DIR.glob("*.toml"))
-    extra = DataFolder.of(data_dir).frameworks
+    extra = folder.frameworks
     if extra.is_dir():
         files += sorted(extra.glob("*.toml"))
     return files
 
 
-def load_frameworks(data_dir: Path | None = None) -> dict[str, Framework]:
+def load_frameworks(folder: DataFolder) -> dict[str, Framework]:
     """Every framework, parsed once per set of files (a changed or added file is read again, and so is
     every framework when the council's own indicators change, as a framework may name them)."""
-    return _parse_frameworks(stamped(framework_files(data_dir)), stamped(catalogue_files(data_dir)))[0]
+    return _parse_frameworks(stamped(framework_files(folder)), stamped(catalogue_files(folder)))[0]
 
 
-def framework_problems(data_dir: Path | None = None) -> list[str]:
+def framework_problems(folder: DataFolder) -> list[str]:
     """Why any framework file in the data folder was left out, one line each (none when all loaded)."""
-    return list(_parse_frameworks(stamped(framework_files(data_dir)), stamped(catalogue_files(data_dir)))[1])
+    return list(_parse_frameworks(stamped(framework_files(folder)), stamped(catalogue_files(folder)))[1])
 
 
 def pledge_url(framework_id: str, pledge_id: str) -> str:

@@ -1,10 +1,12 @@
 """A data folder and where each thing lives in it, named once.
 
-Functions across the layers take an optional ``data_dir`` that falls back to the configured folder
-(``CPDATA_DIR``); ``DataFolder.of(data_dir)`` is that fallback, in one place, and the folder's layout
-(manifest, extracts, saved recipes, a council's frameworks and indicators, running orders ...) is read
-from its properties rather than spelt at each use. A ``DataFolder`` may be passed wherever a ``data_dir``
-path is taken: it is a path (``os.fspath``, ``/``) to its root.
+Every function below the screens (core, catalogue, store, figures, uploads, briefing) takes the folder it
+works on as its first parameter, a ``DataFolder``, and never looks for one itself: which folder is in use is
+decided once, where a run starts (the screens' ``cpdata.ui.session.data_folder``, the command line, the
+benchmarks and tests), by ``DataFolder.of``, the one fallback to the configured folder (``CPDATA_DIR``).
+The folder's layout (manifest, extracts, saved recipes, a council's frameworks and indicators, running
+orders ...) is read from its properties rather than spelt at each use. It is also a path (``os.fspath``,
+``/``) to its root. tests/unit/test_datafolder.py fails if a fallback creeps back into a lower layer.
 """
 
 from __future__ import annotations
@@ -24,10 +26,13 @@ ORPHANED = "orphaned"
 class DataFolder:
     root: Path
 
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "root", Path(self.root))  # a str root too (the screens' cache keys are str)
+
     @classmethod
     def of(cls, where: str | os.PathLike | None = None) -> DataFolder:
         """The folder given (a path or a DataFolder), else the configured one (read now, never cached:
-        tests and operators re-point ``CPDATA_DIR``)."""
+        tests and operators re-point ``CPDATA_DIR``). For where a run starts only (see the module's note)."""
         if isinstance(where, DataFolder):
             return where
         return cls(Path(where) if where else config.data_dir())

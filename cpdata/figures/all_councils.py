@@ -8,23 +8,22 @@ column, so the two never disagree.
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pandas as pd
 
 from cpdata.catalogue.catalogue import Catalogue, load_catalogue
+from cpdata.core.datafolder import DataFolder
 from cpdata.figures import ranking
-from cpdata.store import queries
+from cpdata.store import queries, reference
 
 FIRST = ("council_code", "council_old_code", "council_name")
 LAST = ("polarity", "rank", "rank_of", "quartile")
 
 
-def ranks(catalogue: Catalogue, year: int | None = None, data_dir: Path | None = None) -> pd.DataFrame:
+def ranks(folder: DataFolder, catalogue: Catalogue, year: int | None = None) -> pd.DataFrame:
     """Rank, number ranked and quartile band of every council's published figure, for each indicator
     with published figures and each year (as a pledge page ranks them)."""
     ids = [i for i, ind in catalogue.indicators.items() if ind.published]
-    values = queries.council_values(ids, data_dir) if ids else pd.DataFrame()
+    values = queries.council_values(folder, ids) if ids else pd.DataFrame()
     if year is not None and not values.empty:
         values = values[values["period"] == year]
     parts = []
@@ -38,16 +37,16 @@ def ranks(catalogue: Catalogue, year: int | None = None, data_dir: Path | None =
     return out
 
 
-def scorecard(year: int | None = None, sn_model: str = "auto", data_dir: Path | None = None) -> pd.DataFrame:
+def scorecard(folder: DataFolder, year: int | None = None, sn_model: str = "auto") -> pd.DataFrame:
     """Every council's scorecard rows: council_code (new code), council_old_code, council_name, then the
     single-council scorecard's columns, then polarity, rank, rank_of and quartile (A best)."""
-    catalogue = load_catalogue(data_dir)
-    card = queries.scorecard_all(year, sn_model, data_dir)
-    areas = queries.areas(data_dir).set_index("area_code")
+    catalogue = load_catalogue(folder)
+    card = queries.scorecard_all(folder, year, sn_model)
+    areas = reference.areas(folder).set_index("area_code")
     card.insert(1, "council_old_code", card["council_code"].map(areas["old_code"]).to_numpy())
     card.insert(2, "council_name", card["council_code"].map(areas["name"]).to_numpy())
     card["polarity"] = card["indicator_id"].map({i: ind.polarity for i, ind in catalogue.indicators.items()})
-    ranked = ranks(catalogue, year, data_dir)
+    ranked = ranks(folder, catalogue, year)
     out = card.merge(ranked, on=["council_code", "indicator_id", "period"], how="left", validate="one_to_one")
     out["rank"] = out["rank"].astype("Int64")
     out["rank_of"] = out["rank_of"].astype("Int64")

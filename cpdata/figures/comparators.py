@@ -18,7 +18,7 @@ from __future__ import annotations
 import pandas as pd
 
 from cpdata.core import periods
-from cpdata.store.queries import MODEL_2025_FROM
+from cpdata.store.series_sql import MODEL_2025_FROM
 
 FULL_GROUP = 10  # DfE names ten neighbours for each council
 MIN_FOR_VERDICT = 5  # fewer neighbours with a figure than this: the mean is shown, not judged

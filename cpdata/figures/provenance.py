@@ -3,17 +3,18 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from pathlib import Path
 
 import pandas as pd
 
 from cpdata.catalogue.catalogue import Framework
 from cpdata.core import symbols
-from cpdata.store import queries, store
+from cpdata.core.datafolder import DataFolder
+from cpdata.store import reference, store
 
 
-def extracts_table(data_dir: Path | None = None) -> pd.DataFrame:
-    manifest = store.read_manifest(data_dir)
+def extracts_table(folder: DataFolder) -> pd.DataFrame:
+    """The extracts of the version being shown (the pinned one during a page run), as "as at" reads them."""
+    manifest = store.manifest(folder)
     rows = [
         {
             "Extract": e["id"],
@@ -30,16 +31,16 @@ def extracts_table(data_dir: Path | None = None) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def as_at(data_dir: Path | None = None) -> str:
+def as_at(folder: DataFolder) -> str:
     """The date of the newest active extract of the version being shown: what "as at" means on screen."""
-    dates = [e.get("applied_at", "") for e in store.manifest(data_dir)["extracts"] if e.get("active")]
+    dates = [e.get("applied_at", "") for e in store.manifest(folder)["extracts"] if e.get("active")]
     return max(dates)[:10] if dates else "no data held"
 
 
-def illustrative(data_dir: Path | None = None) -> bool:
+def illustrative(folder: DataFolder) -> bool:
     """Whether the version being shown holds figures that are not published ones (synthetic data, marked
     so in the manifest or on an active extract): every page and the briefing pack then say so."""
-    manifest = store.manifest(data_dir)
+    manifest = store.manifest(folder)
     return bool(manifest.get("illustrative")) or any(
         e.get("active") and e.get("illustrative") for e in manifest["extracts"]
     )
@@ -68,8 +69,8 @@ def symbols_table() -> pd.DataFrame:
     return pd.DataFrame([{"Symbol": k, "Meaning": v} for k, v in marks.items()])
 
 
-def neighbours_table(council: str, model: str, data_dir: Path | None = None) -> pd.DataFrame:
-    df = queries.neighbours(council, model, data_dir)
+def neighbours_table(folder: DataFolder, council: str, model: str) -> pd.DataFrame:
+    df = reference.neighbours(folder, council, model)
     if df.empty:
         return pd.DataFrame({"Note": [f"This council is not in the {model} model."]})
     return df.rename(

@@ -4,22 +4,21 @@ order, each beside its comparator, with the difference in words and whether it i
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pandas as pd
 
 from cpdata.catalogue.catalogue import Catalogue, load_catalogue
 from cpdata.core import fmt
+from cpdata.core.datafolder import DataFolder
 from cpdata.figures import compare, disclosure
 from cpdata.store import queries
 
 
 def bright_spots_table(
-    council: str, measure_ids: list[str], catalogue: Catalogue | None = None, data_dir: Path | None = None
+    folder: DataFolder, council: str, measure_ids: list[str], catalogue: Catalogue | None = None
 ) -> pd.DataFrame:
     """The council's survey results for these measures, comparators beside them, in pledge order."""
-    catalogue = catalogue or load_catalogue()
-    df = queries.bright_spots(council, measure_ids, data_dir)
+    catalogue = catalogue or load_catalogue(folder)
+    df = queries.bright_spots(folder, council, measure_ids)
     if df.empty:
         return df
     order = {m: i for i, m in enumerate(measure_ids)}

@@ -9,15 +9,15 @@ from __future__ import annotations
 
 import functools
 from dataclasses import dataclass, field
-from pathlib import Path
 
 import pandas as pd
 
 from cpdata.catalogue.catalogue import Catalogue, Indicator, load_catalogue
 from cpdata.core import fmt, periods
+from cpdata.core.datafolder import DataFolder
 from cpdata.figures import comparators, compare, disclosure, ranking, sentences
 from cpdata.figures.trend import history_table
-from cpdata.store import queries
+from cpdata.store import queries, reference
 
 
 @dataclass
@@ -186,21 +186,21 @@ def indicator_view(
 
 
 def indicator_views(
+    folder: DataFolder,
     council: str,
     indicator_ids: list[str],
     year: int | None,
     sn_model: str = "auto",
     catalogue: Catalogue | None = None,
-    data_dir: Path | None = None,
 ) -> list[IndicatorView]:
     """Views for many indicators from two queries (series, all councils' values)."""
-    catalogue = catalogue or load_catalogue(data_dir)
-    name = queries.area(council, data_dir)["name"]
-    data = queries.series(council, indicator_ids, sn_model, data_dir)
+    catalogue = catalogue or load_catalogue(folder)
+    name = reference.area(folder, council)["name"]
+    data = queries.series(folder, council, indicator_ids, sn_model)
     published = [i for i in indicator_ids if catalogue.indicator(i).published]
     all_values: dict = {}
     if published:
-        all_values = dict(tuple(queries.council_values(published, data_dir).groupby(["indicator_id", "period"])))
+        all_values = dict(tuple(queries.council_values(folder, published).groupby(["indicator_id", "period"])))
     by_indicator = dict(tuple(data.groupby("indicator_id", sort=False))) if not data.empty else {}
     empty = data.iloc[0:0] if not data.empty else pd.DataFrame()
     return [

@@ -15,6 +15,7 @@ import pandas as pd
 
 from cpdata.catalogue import aliases
 from cpdata.core import periods, schema
+from cpdata.core.datafolder import DataFolder
 from cpdata.store import store
 from cpdata.uploads import ees
 
@@ -79,7 +80,9 @@ def barnsley_figures(path: Path) -> pd.DataFrame:
     from cpdata.uploads import ingest, shapes, tidy
 
     source = "Barnsley Children in Care and Care Leavers Strategy 2022-25"
-    cells, problems, unmatched = shapes.wide_cells(read_csv(path), ingest.Options(council=BARNSLEY, source=source))
+    cells, problems, unmatched = shapes.wide_cells(
+        DataFolder.of(), read_csv(path), ingest.Options(council=BARNSLEY, source=source)
+    )
     if problems or unmatched:
         raise ValueError(f"Barnsley's table did not map: {[p.text() for p in problems]}")
     cells["area_code"] = cells["area_given"]
@@ -92,7 +95,7 @@ def barking_dagenham_figures(path: Path) -> pd.DataFrame:
     source = "Barking and Dagenham Corporate Parenting Strategy 2023-25 (local, provisional)"
     rows = []
     for r in df.itertuples(index=False):
-        indicator = aliases.match(r.measure)
+        indicator = aliases.match(DataFolder.of(), r.measure)
         if indicator is None:
             raise ValueError(f"Barking and Dagenham measure with no catalogue id: {r.measure!r}")
         period = int(r.period[:4]) + 1
@@ -155,7 +158,7 @@ def barnet_bright_spots(results: Path, responses: Path) -> pd.DataFrame:
     n = {(r.survey, r.wave): float(r.respondents) for r in resp.itertuples() if r.respondents}
     rows = []
     for r in df.itertuples(index=False):
-        measure = aliases.match(r.measure, "bright_spots")
+        measure = aliases.match(DataFolder.of(), r.measure, "bright_spots")
         if measure is None:
             raise ValueError(f"Bright Spots measure with no catalogue id: {r.measure!r}")
         rows.append(
@@ -200,11 +203,12 @@ def build(shared_data: Path, out_dir: Path) -> dict:
     sn, unresolved = build_sn_models(sn21, sn25, areas)
     store.write_parquet(schema.to_table(areas, schema.AREAS), out_dir / "reference" / "areas.parquet")
     store.write_parquet(schema.to_table(sn, schema.SN_MODELS), out_dir / "reference" / "sn_models.parquet")
-    store.write_manifest({"format": 1, "extracts": []}, out_dir)
+    store.write_manifest(DataFolder(out_dir), {"format": 1, "extracts": []})
     counts: dict[str, int] = {}
 
     def add(df: pd.DataFrame, kind: str, extract_id: str, source_file: Path, description: str) -> None:
         entry = store.add_frame(
+            DataFolder(out_dir),
             df,
             kind,
             extract_id=extract_id,
@@ -212,7 +216,6 @@ def build(shared_data: Path, out_dir: Path) -> dict:
             sha256=sha256(source_file),
             applied_by="sample data build",
             description=description,
-            data_dir=out_dir,
         )
         counts[extract_id] = entry["rows"]
 

@@ -2,8 +2,9 @@
 
 Who may change the data is decided by the file system: ``load`` and ``undo`` refuse, before reading
 anything and with exit code 77, unless this user can write the data folder, its manifest and its
-extracts folder (the dashboard's own analyst role applies to the browser). ``check``, ``history``,
-``scorecard`` and ``check-store`` only read. A file over the upload limit is refused unread.
+extracts folder (the dashboard's own analyst role applies to the browser). ``check``, ``map``, ``history``,
+``scorecard`` and ``check-store`` only read: the recipe ``map`` prints is kept by ``load --recipe R.toml
+--save-recipe``, with the figures it maps (as the page keeps it). A file over the upload limit is refused unread.
 """
 
 from __future__ import annotations
@@ -14,7 +15,9 @@ import os
 import sys
 from pathlib import Path
 
+from cpdata.catalogue.catalogue import load_catalogue
 from cpdata.core import config
+from cpdata.core.datafolder import DataFolder
 
 EXIT_NOT_ALLOWED = 77  # EX_NOPERM in sysexits.h
 
@@ -58,22 +61,24 @@ def _not_done(exc: Exception) -> int:
 def _scorecard(args: argparse.Namespace) -> int:
     from cpdata.core import fmt
     from cpdata.figures import exports
-    from cpdata.store import queries
+    from cpdata.store import queries, reference
 
     if args.council.strip().lower() == "all":
         from cpdata.figures import all_councils
 
-        df = fmt.exact_columns(all_councils.scorecard(args.year, args.sn_model), queries.FIGURE_COLUMNS)
+        df = fmt.exact_columns(
+            all_councils.scorecard(DataFolder.of(), args.year, args.sn_model), queries.FIGURE_COLUMNS
+        )
         name = "every council"
     else:
         try:
-            council = queries.resolve_area(args.council)
+            council = reference.resolve_area(DataFolder.of(), args.council)
         except KeyError as exc:
             print(f"error: {exc.args[0]}", file=sys.stderr)
             return 2
-        card = queries.scorecard_table(council, year=args.year, sn_model=args.sn_model)
+        card = queries.scorecard_table(DataFolder.of(), council, year=args.year, sn_model=args.sn_model)
         df = fmt.exact_columns(card, queries.FIGURE_COLUMNS)
-        name = queries.area(council)["name"]
+        name = reference.area(DataFolder.of(), council)["name"]
     if args.format == "csv":
         exports.safe_frame(df).to_csv(sys.stdout, index=False)
     else:
@@ -89,14 +94,13 @@ def _scorecard(args: argparse.Namespace) -> int:
 
 def _prepare(args: argparse.Namespace):
     """Read and check a file, printing every problem; None if any check fails."""
+    from cpdata.store import reference
     from cpdata.uploads import ingest
 
     council = args.council
     if council:
-        from cpdata.store import queries
-
         try:
-            council = queries.resolve_area(council)
+            council = reference.resolve_area(DataFolder.of(), council)
         except KeyError as exc:
             print(f"error: {exc.args[0]}", file=sys.stderr)
             return None
@@ -105,7 +109,7 @@ def _prepare(args: argparse.Namespace):
         from cpdata.uploads import recipe_format
 
         try:
-            options.recipe = recipe_format.read_recipe(Path(args.recipe))
+            options.recipe = recipe_format.read_recipe(Path(args.recipe), load_catalogue(DataFolder.of()))
         except recipe_format.RecipeFileError as exc:
             refuse(f"the recipe {args.recipe} cannot be used: {exc}.")
             return None
@@ -113,7 +117,7 @@ def _prepare(args: argparse.Namespace):
     data = _read_upload(Path(args.file))
     if data is None:
         return None
-    prepared = ingest.prepare(data, Path(args.file).name, options)
+    prepared = ingest.prepare(DataFolder.of(), data, Path(args.file).name, options)
     print(f"{args.file}: recognised as {prepared.shape}")
     for p in prepared.problems:
         print(f"{p.severity.upper()}: {p.text()}")
@@ -178,7 +182,7 @@ def _load(args: argparse.Namespace) -> int:
     if (refused_name := name_refused(by)) is not None:
         return refuse(f"{refused_name} Nothing was changed.")
     try:
-        entry = uploads.apply(prepared, data, by)
+        entry = uploads.apply(DataFolder.of(), prepared, data, by)
     except uploads.ChangesNothing as exc:  # not an error: a scheduled load of a file already held
         print(exc)
         return 0
@@ -195,7 +199,7 @@ def _load(args: argparse.Namespace) -> int:
 def _history(args: argparse.Namespace) -> int:
     from cpdata.uploads import uploads
 
-    table = uploads.history()
+    table = uploads.history(DataFolder.of())
     print(table.to_string(index=False) if not table.empty else "No uploads yet.")
     return 0
 
@@ -206,7 +210,7 @@ def _undo(args: argparse.Namespace) -> int:
     if (refused := _refuse_unless_writable()) is not None:
         return refused
     try:
-        entry = uploads.undo(args.id, args.by or getpass.getuser())
+        entry = uploads.undo(DataFolder.of(), args.id, args.by or getpass.getuser())
     except uploads.UploadRefused as exc:
         return _not_done(exc)
     print(f"Undone: {entry['id']} ({entry.get('source_file', '')}).")
@@ -218,7 +222,7 @@ def _check_store(args: argparse.Namespace) -> int:
 
     if args.repair and (refused := _refuse_unless_writable()) is not None:
         return refused
-    report = integrity.check(repair=args.repair)
+    report = integrity.check(DataFolder.of(), repair=args.repair)
     for word, items in (("tidied", report.tidied), ("left over", report.leftovers), ("PROBLEM", report.problems)):
         for item in items:
             print(f"{word}: {item}")

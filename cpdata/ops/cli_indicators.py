@@ -15,6 +15,7 @@ import argparse
 import sys
 from pathlib import Path
 
+from cpdata.core.datafolder import DataFolder
 from cpdata.ops.cli import _read_upload, _refuse_unless_writable, refuse
 
 
@@ -41,7 +42,7 @@ def _add(args: argparse.Namespace) -> int:
         "sentence": args.sentence,
     }
     try:
-        path = indicator_writer.add(fields)
+        path = indicator_writer.add(DataFolder.of(), fields)
     except indicator_writer.IndicatorRefused as exc:
         return refuse(f"{exc} Nothing was written.")
     print(f"Added {args.id} to {path}.")
@@ -58,7 +59,7 @@ def _remove(args: argparse.Namespace) -> int:
     if (refused := _refuse_unless_writable()) is not None:
         return refused
     try:
-        indicator_writer.remove(args.id)
+        indicator_writer.remove(DataFolder.of(), args.id)
     except indicator_writer.IndicatorRefused as exc:
         return refuse(exc)
     print(f"Removed {args.id} from the data folder's catalogue.")
@@ -86,7 +87,7 @@ def _map(args: argparse.Namespace) -> int:
         filters = parse_filters(args.filter or [])
     except ValueError as exc:
         return refuse(f"{exc}.", 2)
-    catalogue = load_catalogue()
+    catalogue = load_catalogue(DataFolder.of())
     if args.indicator not in catalogue.indicators:
         return refuse(
             f"{args.indicator!r} is not an indicator in the catalogue; add it first with "
@@ -106,7 +107,7 @@ def _map(args: argparse.Namespace) -> int:
             "this is not a DfE open-data file (it has no time_period and geographic_level columns); "
             "map a wide table or the template with python -m cpdata load instead."
         )
-    known = ees.find_recipe(df)
+    known = ees.find_recipe(DataFolder.of(), df)
     if known is not None and any(known == r for r in ees.shipped_recipes()):
         return refuse(
             f"this file is already recognised by the shipped recipe {known.name!r}, which would still be "
@@ -132,7 +133,7 @@ def _map(args: argparse.Namespace) -> int:
         denominator,
     )
     try:
-        saved_recipes.validate(recipe)
+        saved_recipes.validate(DataFolder.of(), recipe)
     except saved_recipes.RecipeError as exc:
         return refuse(f"{exc}.")
     reading = "".join(f"# {label}: {' '.join(str(text).split())}\n" for label, text in guard.lines)

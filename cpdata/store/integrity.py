@@ -93,7 +93,7 @@ def leftovers(root: Path, manifest: dict) -> list[Path]:
 def tidy(root: Path) -> Report:
     """Remove (temporary) or move aside (unnamed extracts) a killed writer's leftovers, if no writer is busy."""
     report = Report()
-    found = leftovers(root, store.read_manifest(root))
+    found = leftovers(root, store.read_manifest(DataFolder(root)))
     if not found:
         return report
     held = store.try_writer_lock(root)
@@ -101,7 +101,9 @@ def tidy(root: Path) -> Report:
         report.leftovers = [str(p.relative_to(root)) for p in found]
         return report
     try:
-        for path in leftovers(root, store.read_manifest(root)):  # again, under the lock: a writer may have finished
+        for path in leftovers(
+            root, store.read_manifest(DataFolder(root))
+        ):  # again, under the lock: a writer may have finished
             if path.suffix == ".tmp":
                 path.unlink(missing_ok=True)
             else:
@@ -114,11 +116,11 @@ def tidy(root: Path) -> Report:
     return report
 
 
-def check(data_dir: Path | None = None, repair: bool = True) -> Report:
+def check(folder: DataFolder, repair: bool = True) -> Report:
     """The whole folder: leftovers (tidied if ``repair``) and problems, for operators and tests."""
-    root = DataFolder.of(data_dir).root
+    root = folder.root
     try:
-        manifest = store.read_manifest(root)
+        manifest = store.read_manifest(folder)
     except store.StoreError as exc:
         return Report(problems=[str(exc)])
     report = tidy(root) if repair else Report(leftovers=[str(p.relative_to(root)) for p in leftovers(root, manifest)])

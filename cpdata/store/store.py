@@ -65,10 +65,6 @@ class Snapshot:
 _pin: contextvars.ContextVar[Snapshot | None] = contextvars.ContextVar("cpdata_store_pin", default=None)
 
 
-def _root(data_dir: Path | None) -> Path:
-    return DataFolder.of(data_dir).root
-
-
 def _manifest_bytes(root: Path) -> bytes:
     try:
         return (root / MANIFEST).read_bytes()
@@ -89,9 +85,9 @@ def parse_manifest(body: bytes, root: Path) -> dict:
     return manifest
 
 
-def read_manifest(data_dir: Path | None = None) -> dict:
+def read_manifest(folder: DataFolder) -> dict:
     """The manifest as it is on disk now (never a pinned one: writers must see the latest)."""
-    root = _root(data_dir)
+    root = folder.root
     return parse_manifest(_manifest_bytes(root), root)
 
 
@@ -104,16 +100,16 @@ def _pinned(root: Path) -> Snapshot | None:
     return pin if pin is not None and os.path.realpath(pin.root) == os.path.realpath(root) else None
 
 
-def version(data_dir: Path | None = None) -> str:
+def version(folder: DataFolder) -> str:
     """A token that changes whenever the data changes (a hash of the manifest); the pinned one if pinned."""
-    root = _root(data_dir)
+    root = folder.root
     pin = _pinned(root)
     return pin.token if pin else _token(_manifest_bytes(root))
 
 
-def write_manifest(manifest: dict, data_dir: Path | None = None) -> None:
+def write_manifest(folder: DataFolder, manifest: dict) -> None:
     body = json.dumps(manifest, indent=2, sort_keys=True).encode("utf-8")
-    atomic.write_bytes(_root(data_dir) / MANIFEST, body)
+    atomic.write_bytes(folder.root / MANIFEST, body)
 
 
 def write_parquet(table: pa.Table, path: Path) -> None:
@@ -122,10 +118,10 @@ def write_parquet(table: pa.Table, path: Path) -> None:
 
 
 @contextlib.contextmanager
-def writer_lock(data_dir: Path | None = None) -> Iterator[None]:
+def writer_lock(folder: DataFolder) -> Iterator[None]:
     """The data folder's writers' lock (fcntl: other processes too), so writes never interleave and the
     start-up check never tidies a write under way. Re-entrant within a thread."""
-    root = os.path.realpath(_root(data_dir))
+    root = os.path.realpath(folder.root)
     held: frozenset[str] = getattr(_writing, "roots", frozenset())
     if root in held:
         yield
@@ -154,13 +150,13 @@ def try_writer_lock(root: Path) -> IO | None:
     return fh
 
 
-def add_extract(table: pa.Table, kind: str, meta: dict, data_dir: Path | None = None) -> dict:
+def add_extract(folder: DataFolder, table: pa.Table, kind: str, meta: dict) -> dict:
     """Write an extract and make it active in one manifest swap. Returns its manifest entry."""
     if kind not in KINDS:
         raise ValueError(f"unknown extract kind {kind!r}")
-    root = _root(data_dir)
-    with writer_lock(root):
-        manifest = read_manifest(root)
+    root = folder.root
+    with writer_lock(folder):
+        manifest = read_manifest(folder)
         extract_id = meta["id"]
         if any(e["id"] == extract_id for e in manifest["extracts"]):
             raise StoreError(f"an extract called {extract_id!r} is already held")
@@ -177,7 +173,7 @@ def add_extract(table: pa.Table, kind: str, meta: dict, data_dir: Path | None = 
         }
         manifest["extracts"].append(entry)
         try:
-            write_manifest(manifest, root)
+            write_manifest(folder, manifest)
         except OSError:  # e.g. the disk filled between the two writes: the folder is left as it was
             (root / rel).unlink(missing_ok=True)
             raise
@@ -185,6 +181,7 @@ def add_extract(table: pa.Table, kind: str, meta: dict, data_dir: Path | None = 
 
 
 def add_frame(
+    folder: DataFolder,
     frame: pd.DataFrame,
     kind: str,
     *,
@@ -193,7 +190,6 @@ def add_frame(
     sha256: str,
     applied_by: str,
     description: str,
-    data_dir: Path | None = None,
     **more: str,
 ) -> dict:
     """A frame of figures (or survey results) in its kind's shape, made an extract with the record every
@@ -211,7 +207,7 @@ def add_frame(
         "description": description,
         **more,
     }
-    return add_extract(table, kind, meta, data_dir)
+    return add_extract(folder, table, kind, meta)
 
 
 def active_files(manifest: dict, kind: str, root: Path) -> list[tuple[str, int, Path]]:
@@ -276,9 +272,9 @@ def _database(root: str, token: str, body: bytes) -> tuple[duckdb.DuckDBPyConnec
     return con, manifest
 
 
-def snapshot(data_dir: Path | None = None) -> Snapshot:
+def snapshot(folder: DataFolder) -> Snapshot:
     """The current (or pinned) data version: the manifest is read once, so token and contents agree."""
-    root = _root(data_dir)
+    root = folder.root
     pin = _pinned(root)
     if pin is not None:
         return pin
@@ -289,21 +285,31 @@ def snapshot(data_dir: Path | None = None) -> Snapshot:
     return Snapshot(str(root), token, db, manifest)
 
 
-def manifest(data_dir: Path | None = None) -> dict:
+def manifest(folder: DataFolder) -> dict:
     """The manifest of the version being read (the pinned one during a page run): unlike
     ``read_manifest``, never a newer one than the figures on screen came from. Read only."""
-    return snapshot(data_dir).manifest
+    return snapshot(folder).manifest
 
 
-def cursor(data_dir: Path | None = None) -> duckdb.DuckDBPyConnection:
+def cursor(folder: DataFolder) -> duckdb.DuckDBPyConnection:
     """A fresh cursor on the database for the current (or pinned) data version."""
-    return snapshot(data_dir).db.cursor()
+    return snapshot(folder).db.cursor()
+
+
+def frame(folder: DataFolder, sql: str, params: dict | list | None = None) -> pd.DataFrame:
+    """One query (values as bound parameters) on a cursor of its own, closed after it, as a DataFrame: the way
+    every query module asks, so sessions and threads never share a cursor."""
+    cur = cursor(folder)
+    try:
+        return cur.execute(sql, params or {}).df()
+    finally:
+        cur.close()
 
 
 @contextlib.contextmanager
-def pinned(data_dir: Path | None = None) -> Iterator[Snapshot]:
+def pinned(folder: DataFolder) -> Iterator[Snapshot]:
     """Every query in the block sees one data version, so a page never mixes figures across an upload."""
-    token = _pin.set(snapshot(data_dir))
+    token = _pin.set(snapshot(folder))
     try:
         yield _pin.get()  # type: ignore[misc]
     finally:

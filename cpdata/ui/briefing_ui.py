@@ -12,7 +12,7 @@ from cpdata.briefing import briefing, briefing_html, briefing_pdf, running_order
 from cpdata.briefing.running_orders import RunningOrder
 from cpdata.catalogue.catalogue import load_catalogue
 from cpdata.catalogue.selection import Selection
-from cpdata.core import config
+from cpdata.core.datafolder import DataFolder
 from cpdata.ui import roles, session, ui
 from cpdata.ui.plain import md
 
@@ -32,7 +32,7 @@ HIDE_CHROME = """<style>
 def _briefing(version: str, data_dir: str, fw_id: str, council: str, year: int | None, sn: str, order: tuple):
     """Built once per data version and choice of screens; every presenter's click is then instant."""
     fw = session.frameworks()[fw_id]
-    return briefing.build(fw, council, year, sn, _order_from_key(order) if order else None)
+    return briefing.build(DataFolder(data_dir), fw, council, year, sn, _order_from_key(order) if order else None)
 
 
 def _order_from_key(key: tuple) -> RunningOrder:
@@ -41,7 +41,7 @@ def _order_from_key(key: tuple) -> RunningOrder:
 
 
 def _saved(sel: Selection) -> dict[str, RunningOrder]:
-    return running_orders.saved(sel.framework)
+    return running_orders.saved(session.data_folder(), sel.framework)
 
 
 def running_order(sel: Selection) -> RunningOrder | None:
@@ -57,7 +57,7 @@ def running_order(sel: Selection) -> RunningOrder | None:
 
 
 def build(sel: Selection, order: RunningOrder | None) -> briefing.Briefing:
-    args = (session.data_version(), str(config.data_dir()), sel.framework.id, sel.council, sel.year, sel.sn)
+    args = (session.data_version(), str(session.data_folder().root), sel.framework.id, sel.council, sel.year, sel.sn)
     return _briefing(*args, order.key() if order else ())
 
 
@@ -66,7 +66,7 @@ def screen_html(sel: Selection, order: RunningOrder | None, key: str) -> str:
 
     A screen not drawn yet is drawn under a spinner, so the room sees that the next screen is coming rather
     than the faded previous one."""
-    args = (session.data_version(), str(config.data_dir()), sel.framework.id, sel.council, sel.year, sel.sn)
+    args = (session.data_version(), str(session.data_folder().root), sel.framework.id, sel.council, sel.year, sel.sn)
     brief_key = (*args, order.key() if order else ())
     b = _briefing(*brief_key)
     if warm.SCREENS.ready(brief_key, key):
@@ -163,7 +163,7 @@ def choose_order(sel: Selection) -> RunningOrder:
         key=f"bf_pledges_{fw.id}_{start}",
     )
     chosen: dict[str, tuple[str, ...]] = {}
-    cat = load_catalogue()
+    cat = load_catalogue(session.data_folder())
     held = held_indicators(sel)
     for pid in pledges:
         pledge = fw.pledge(pid)
@@ -216,7 +216,7 @@ def save_form(sel: Selection, order: RunningOrder) -> str | None:
             return None
     try:
         named = RunningOrder(name.strip(), order.framework, order.pledges, order.indicators)
-        running_orders.save(named, sel.framework, by=who, replace=replace)
+        running_orders.save(session.data_folder(), named, sel.framework, by=who, replace=replace)
     except running_orders.AlreadySaved as exc:
         st.warning(md(f"Not saved: {exc}. Tick 'Replace' and save again to replace it."))
         return None

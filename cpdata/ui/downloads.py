@@ -15,6 +15,7 @@ from cpdata.catalogue.catalogue import Indicator
 from cpdata.catalogue.selection import Selection
 from cpdata.core import periods
 from cpdata.figures import provenance, views, workbook
+from cpdata.ui import session
 from cpdata.ui.session import SN_CHOICES, data_version
 
 
@@ -22,14 +23,14 @@ def png(ind: Indicator, data: pd.DataFrame, target: float | None, council_name: 
     """The chart as a PNG, made only when downloaded (Altair is imported then, not for every page)."""
     from cpdata.figures import charts
 
-    return charts.png(ind, data, target, council_name, as_at=provenance.as_at())
+    return charts.png(ind, data, target, council_name, as_at=provenance.as_at(session.data_folder()))
 
 
 def svg(ind: Indicator, data: pd.DataFrame, target: float | None, council_name: str) -> bytes:
     """The chart as SVG (vector: sharp in Word and in print), made only when downloaded."""
     from cpdata.figures import charts
 
-    return charts.svg(ind, data, target, council_name, as_at=provenance.as_at())
+    return charts.svg(ind, data, target, council_name, as_at=provenance.as_at(session.data_folder()))
 
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -43,7 +44,7 @@ def context(sel: Selection, about: str) -> workbook.Context:
         year=periods.label(sel.year) if sel.year else "latest held (all years)",
         comparator=SN_CHOICES[sel.sn],
         data_version=data_version(),
-        as_at=provenance.as_at(),
+        as_at=provenance.as_at(session.data_folder()),
         about=about,
     )
 

@@ -12,6 +12,7 @@ import pandas as pd
 import streamlit as st
 
 from cpdata.catalogue.catalogue import FRAMEWORK_DIR, framework_problems, load_catalogue, load_frameworks
+from cpdata.ui import session
 from cpdata.ui.plain import md
 from cpdata.uploads import framework_writer
 
@@ -21,10 +22,10 @@ FLASH = "_framework_done"  # what the last undo did, shown after the page is red
 
 def choose() -> dict | None:
     """Which framework to edit, or which shipped one a new council copies; the edit it starts (or resumes)."""
-    for problem in framework_problems():
+    for problem in framework_problems(session.data_folder()):
         st.warning("A framework file in the data folder was left out:")
         st.text(problem)
-    fws = load_frameworks()
+    fws = load_frameworks(session.data_folder())
     how = st.radio(
         "What to do",
         ["edit", "new"],
@@ -39,8 +40,6 @@ def choose() -> dict | None:
     else:
         shipped = [f for f in fws if (FRAMEWORK_DIR / f"{f}.toml").exists()]
         base = st.selectbox("Start from a copy of", shipped, format_func=lambda f: fws[f].title, key="fw_base")
-        from cpdata.ui import session
-
         councils = session.council_options()
         council = st.selectbox("Council", list(councils), format_func=councils.get, key="fw_council")
         new_id = st.text_input("Id of the new framework (lower-case letters, digits and _)", key="fw_new_id")
@@ -59,7 +58,7 @@ def choose() -> dict | None:
 
 def editor(data: dict) -> dict:
     """Every field of the framework as a control; returns the framework as the controls now say."""
-    cat = load_catalogue()
+    cat = load_catalogue(session.data_folder())
     key = f"{data['id']}"
     out = {
         "id": data["id"],
@@ -115,15 +114,15 @@ def save_and_undo(data: dict) -> None:
         fw = _checked(data)
         if fw is not None:
             try:
-                path = framework_writer.save(data)
+                path = framework_writer.save(session.data_folder(), data)
             except (framework_writer.FrameworkRefused, OSError) as exc:
                 st.error("Not saved:")
                 st.text(str(exc))
             else:
                 st.success(md(f"Saved as {path.name} in the data folder's frameworks. Its pages show it now."))
-    if framework_writer.saves(data["id"]) and right.button("Undo the last save", key="fw_undo"):
+    if framework_writer.saves(session.data_folder(), data["id"]) and right.button("Undo the last save", key="fw_undo"):
         try:
-            done = framework_writer.undo(data["id"])
+            done = framework_writer.undo(session.data_folder(), data["id"])
         except framework_writer.FrameworkRefused as exc:
             st.error("Not undone:")
             st.text(str(exc))
@@ -147,7 +146,7 @@ def forget_edits() -> None:
 
 def _checked(data: dict):
     try:
-        fw = framework_writer.check(data)
+        fw = framework_writer.check(session.data_folder(), data)
     except framework_writer.FrameworkRefused as exc:
         st.error("This framework cannot be saved yet:")
         st.text(str(exc))

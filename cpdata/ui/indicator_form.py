@@ -13,6 +13,7 @@ import streamlit as st
 
 from cpdata.catalogue.catalogue import load_catalogue
 from cpdata.core import fmt
+from cpdata.ui import session
 from cpdata.ui.plain import md
 from cpdata.uploads import ees, indicator_writer, mapping_guard
 
@@ -75,7 +76,7 @@ def form(where: str) -> None:
         checked = st.form_submit_button("Check this indicator")
     if checked:
         try:
-            indicator_writer.check(fields)
+            indicator_writer.check(session.data_folder(), fields)
         except indicator_writer.IndicatorRefused as exc:
             st.session_state.pop(PENDING + where, None)
             st.error("This indicator cannot be added:")
@@ -103,7 +104,7 @@ def _preview(fields: dict, where: str) -> None:
     st.table(pd.DataFrame(rows, columns=["Field", "Value"]), hide_index=True)
     if st.button("Add this indicator", type="primary", key=f"ni_add_{where}"):
         try:
-            path = indicator_writer.add(fields)
+            path = indicator_writer.add(session.data_folder(), fields)
         except (indicator_writer.IndicatorRefused, OSError) as exc:
             st.error("Not added:")
             st.text(str(exc))
@@ -117,7 +118,7 @@ def _preview(fields: dict, where: str) -> None:
 
 def own_indicators(who: str) -> None:
     """The council's own indicators, each with its undo (refused while figures, a recipe or a framework use it)."""
-    cat = load_catalogue()
+    cat = load_catalogue(session.data_folder())
     st.header("Your council's own indicators")
     for problem in _problems():
         st.warning("A file in the data folder's catalogue was left out:")
@@ -137,7 +138,7 @@ def own_indicators(who: str) -> None:
         target = left.selectbox("Indicator to take back", sorted(cat.own), key="ni_undo_target")
         if right.button("Undo: remove this indicator", key="ni_undo"):
             try:
-                indicator_writer.remove(target)
+                indicator_writer.remove(session.data_folder(), target)
             except (indicator_writer.IndicatorRefused, OSError) as exc:
                 st.error("Not removed:")
                 st.text(str(exc))
@@ -150,14 +151,14 @@ def own_indicators(who: str) -> None:
 def _problems() -> list[str]:
     from cpdata.catalogue.catalogue import catalogue_problems
 
-    return catalogue_problems()
+    return catalogue_problems(session.data_folder())
 
 
 def mapping_guard_ok(df: pd.DataFrame, recipe: ees.Recipe) -> bool:
     """The guard beside the page's mapping: the indicator's meaning next to the choices, any contradiction
     refused, and the polarity confirmed by a checkbox. True when the mapping may go on to be checked."""
     chosen = recipe.indicators[0]
-    ind = load_catalogue().indicator(chosen.id)
+    ind = load_catalogue(session.data_folder()).indicator(chosen.id)
     st.markdown("**Check the mapping against the indicator**")
     confirmed = st.checkbox(mapping_guard.polarity_question(ind), key=f"polarity_ok_{ind.id}")
     guard = mapping_guard.check(df, ind, chosen.filters, chosen.value, chosen.numerator, chosen.denominator, confirmed)

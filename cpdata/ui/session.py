@@ -12,7 +12,8 @@ from cpdata.catalogue import catalogue
 from cpdata.catalogue.catalogue import Framework, load_frameworks
 from cpdata.catalogue.selection import Selection, url_params
 from cpdata.core import config, periods
-from cpdata.store import queries, store
+from cpdata.core.datafolder import DataFolder
+from cpdata.store import queries, reference, store
 
 SN_CHOICES = {
     "auto": "Statistical neighbours (model in force each year)",
@@ -22,9 +23,15 @@ SN_CHOICES = {
 STATE_KEYS = ("framework", "council", "year", "sn", "band")
 
 
+def data_folder() -> DataFolder:
+    """The data folder the screens show: the configured one (``CPDATA_DIR``), read on each call, as operators
+    and tests re-point it. The screens' one way to it: every layer below is handed the folder, never finds it."""
+    return DataFolder.of()
+
+
 def data_version() -> str:
     """Cache keys carry it, so an upload shows on everyone's next interaction."""
-    return store.version()
+    return store.version(data_folder())
 
 
 # cache_resource, not cache_data: pickers only read these, so every session shares one copy rather than
@@ -32,24 +39,24 @@ def data_version() -> str:
 # Streamlit looks up a function's signature for every positional argument of every cached call.
 @st.cache_resource(max_entries=64, show_spinner=False)
 def _councils(version: str, data_dir: str) -> dict[str, str]:
-    df = queries.councils()
+    df = reference.councils(DataFolder(data_dir))
     return dict(zip(df["area_code"], df["name"], strict=True))
 
 
 @st.cache_resource(max_entries=256, show_spinner=False)
 def _years(version: str, data_dir: str, council: str, ids: tuple[str, ...]) -> list[int]:
-    return queries.periods_held(list(ids), council)
+    return queries.periods_held(DataFolder(data_dir), list(ids), council)
 
 
 def framework_problems() -> list[str]:
     """Why a council's own framework file was left out (file name and reason, no figures): every visitor sees
     a notice in the sidebar, so the council notices and fixes it; the reasons are on About the data."""
-    return catalogue.framework_problems()
+    return catalogue.framework_problems(data_folder())
 
 
 def frameworks() -> dict[str, Framework]:
     """Shipped frameworks and any the council added in its data folder."""
-    return load_frameworks()
+    return load_frameworks(data_folder())
 
 
 def _resolve_council(raw: str | None, options: dict[str, str]) -> str | None:
@@ -58,7 +65,7 @@ def _resolve_council(raw: str | None, options: dict[str, str]) -> str | None:
     if raw in options:
         return raw
     try:
-        code = queries.resolve_area(raw)
+        code = reference.resolve_area(data_folder(), raw)
     except KeyError:
         return None
     return code if code in options else None
@@ -116,7 +123,7 @@ def init_state() -> None:
     # inside Streamlit's proxy for each lookup, 2% of a served page under load (py-spy).
     qp = st.query_params.to_dict()
     fws = frameworks()
-    options = _councils(version=data_version(), data_dir=str(config.data_dir()))
+    options = _councils(version=data_version(), data_dir=str(data_folder().root))
     council = _resolve_council(qp.get("council"), options) or _resolve_council(config.default_council(), options)
     st.session_state["council"] = council or next(iter(options))
     # The link's framework, else the council's own (?council=E09000002 opens Barking and Dagenham's), else the default.
@@ -133,7 +140,7 @@ def init_state() -> None:
 
 def sidebar() -> None:
     """The council, framework, year and comparator pickers; every page shares them."""
-    version, root = data_version(), str(config.data_dir())
+    version, root = data_version(), str(data_folder().root)
     fws = frameworks()
     options = _councils(version=version, data_dir=root)
     with st.sidebar:
@@ -164,7 +171,7 @@ def sidebar() -> None:
 
 def council_options() -> dict[str, str]:
     """Current councils, code -> name, for pickers."""
-    return _councils(version=data_version(), data_dir=str(config.data_dir()))
+    return _councils(version=data_version(), data_dir=str(data_folder().root))
 
 
 def ensure_routed() -> None:
@@ -193,7 +200,7 @@ def selection() -> Selection:
     return Selection(
         framework=frameworks()[st.session_state["framework"]],
         council=council,
-        council_name=_councils(version=data_version(), data_dir=str(config.data_dir()))[council],
+        council_name=_councils(version=data_version(), data_dir=str(data_folder().root))[council],
         year=st.session_state.get("year"),
         sn=st.session_state["sn"],
         band=st.session_state.get("band", True),

@@ -20,11 +20,12 @@ from streamlit.proto.VegaLiteChart_pb2 import VegaLiteChart
 
 from cpdata.catalogue.catalogue import Indicator, load_catalogue
 from cpdata.catalogue.selection import Selection
-from cpdata.core import config, fmt, periods, symbols
+from cpdata.core import fmt, periods, symbols
+from cpdata.core.datafolder import DataFolder
 from cpdata.core.schema import SN_DECIMALS
 from cpdata.figures import exports, provenance, survey_tables, trend, views
 from cpdata.figures.scorecard import comparison_lines, scorecard_rows, shown_columns
-from cpdata.ui import downloads, vega
+from cpdata.ui import downloads, session, vega
 from cpdata.ui.plain import md
 from cpdata.ui.session import SN_CHOICES, data_version
 
@@ -38,7 +39,7 @@ def cached_views(
     ``cache_resource``: pages only read the views, so every session shares them; ``cache_data``
     unpickled a copy of every view's tables on each rerun (a fifth of a pledge page's time).
     """
-    return views.indicator_views(council, list(ids), year, sn)
+    return views.indicator_views(DataFolder(data_dir), council, list(ids), year, sn)
 
 
 @dataclass(frozen=True)
@@ -54,7 +55,7 @@ def bright_spots_parts(
     version: str, data_dir: str, council: str, ids: tuple[str, ...], council_name: str
 ) -> SurveyParts:
     """Built once per data version and council (shared and never changed, like ``chart_parts``)."""
-    df = survey_tables.bright_spots_table(council, list(ids))
+    df = survey_tables.bright_spots_table(DataFolder(data_dir), council, list(ids))
     if df.empty:
         return SurveyParts(None, "")
     table = dataframe_util.convert_pandas_df_to_arrow_table(survey_tables.bright_spots_display(df, council_name))
@@ -65,7 +66,7 @@ def views_for(sel: Selection, ids: list[str]) -> list[views.IndicatorView]:
     # Keyword arguments: Streamlit looks up the signature for each positional argument of a cached call.
     return cached_views(
         version=data_version(),
-        data_dir=str(config.data_dir()),
+        data_dir=str(session.data_folder().root),
         council=sel.council,
         ids=tuple(ids),
         year=sel.year,
@@ -82,13 +83,13 @@ def context_line(sel: Selection) -> None:
     year = periods.label(sel.year) if sel.year else "all years"
     st.caption(
         f"{md(sel.council_name)} · {year} · compared with {_lower_first(SN_CHOICES[sel.sn])} and England · "
-        f"data as at {provenance.as_at()} (version {data_version()[:8]}; see About the data)"
+        f"data as at {provenance.as_at(session.data_folder())} (version {data_version()[:8]}; see About the data)"
     )
 
 
 def illustrative_banner() -> None:
     """Anything that is not a published figure says so on screen."""
-    if provenance.illustrative():
+    if provenance.illustrative(session.data_folder()):
         st.warning("Illustrative data: some figures here are synthetic, not published statistics.", icon="⚠️")
 
 
@@ -138,12 +139,13 @@ def chart_parts(
     figures it changed. ``cache_resource``: the parts are shared, never changed (Streamlit copies a spec
     before it edits one), so no copy is made on each rerun.
     """
-    ind = load_catalogue().indicator(indicator_id)  # a council's own indicator may differ by data folder
+    folder = DataFolder(data_dir)
+    ind = load_catalogue(folder).indicator(indicator_id)  # a council's own indicator may differ by data folder
     drawn = _drawn_parts(
         digest=_content_digest(_view, ind), band=band, council_name=council_name, _indicator=ind, _view=_view
     )
     # The CSV names the selection, data version and its date, so it is made per version (it is cheap).
-    context = exports.download_context(council_name, council, year, SN_CHOICES[sn], version, provenance.as_at())
+    context = exports.download_context(council_name, council, year, SN_CHOICES[sn], version, provenance.as_at(folder))
     return dataclasses.replace(drawn, csv=exports.chart_csv(_view.history, ind.title, context))
 
 
@@ -198,7 +200,7 @@ def _context(sel: Selection) -> dict[str, str]:
     """A download's context columns: the selection on screen, the data version and its date."""
     comparator = SN_CHOICES[sel.sn]
     return exports.download_context(
-        sel.council_name, sel.council, sel.year, comparator, data_version(), provenance.as_at()
+        sel.council_name, sel.council, sel.year, comparator, data_version(), provenance.as_at(session.data_folder())
     )
 
 
@@ -252,7 +254,7 @@ def indicator_block(v: views.IndicatorView, sel: Selection) -> None:
         with right:
             parts = chart_parts(
                 version=data_version(),
-                data_dir=str(config.data_dir()),
+                data_dir=str(session.data_folder().root),
                 council=sel.council,
                 indicator_id=ind.id,
                 year=sel.year,
@@ -305,13 +307,13 @@ def bright_spots_section(sel: Selection, measure_ids: list[str]) -> None:
     st.header("Bright Spots: what children and young people told us")
     parts = bright_spots_parts(
         version=data_version(),
-        data_dir=str(config.data_dir()),
+        data_dir=str(session.data_folder().root),
         council=sel.council,
         ids=tuple(measure_ids),
         council_name=sel.council_name,
     )
     if parts.table is None:
-        cat = load_catalogue()
+        cat = load_catalogue(session.data_folder())
         names = ", ".join(cat.bright_spots[m].title for m in measure_ids)
         st.info(md(f"No Bright Spots results held for {sel.council_name} for: {names}. Analysts can upload them."))
         return

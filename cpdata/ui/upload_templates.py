@@ -7,6 +7,7 @@ import pandas as pd
 import streamlit as st
 
 from cpdata.catalogue.catalogue import load_catalogue
+from cpdata.ui import session
 from cpdata.uploads import shapes, surveys
 
 
@@ -59,7 +60,7 @@ def template_downloads() -> None:
     for col, (label, (frame, name)) in zip(st.columns(3), files.items(), strict=True):
         col.download_button(label, frame.to_csv(index=False).encode("utf-8-sig"), name, "text/csv")
     with st.expander("Indicator ids for the template"):
-        cat = load_catalogue()
+        cat = load_catalogue(session.data_folder())
         st.dataframe(
             pd.DataFrame([{"indicator_id": i.id, "title": i.title, "unit": i.unit} for i in cat.indicators.values()]),
             hide_index=True,

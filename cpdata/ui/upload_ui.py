@@ -10,7 +10,7 @@ import streamlit as st
 
 from cpdata.catalogue.catalogue import load_catalogue
 from cpdata.store import store
-from cpdata.ui import indicator_form, roles
+from cpdata.ui import indicator_form, roles, session
 from cpdata.ui.plain import md
 from cpdata.uploads import auth, ees, ingest, saved_recipes, shapes, uploads
 from cpdata.uploads.problems import counted
@@ -101,7 +101,7 @@ def _shown(text: str) -> str:
 
 def mapping_choices(prepared: ingest.Prepared) -> dict[str, str]:
     """For a wide table's unknown names: the analyst confirms the suggested indicator or picks one."""
-    cat = load_catalogue()
+    cat = load_catalogue(session.data_folder())
     ids = [""] + list(cat.indicators)
     chosen = {}
     st.subheader("Match your table's indicators to the catalogue")
@@ -138,18 +138,18 @@ def preview_tables(changes: dict[str, pd.DataFrame]) -> None:
 def history_and_undo(who: str) -> None:
     """Undo first (if asked), then the history, so the table always shows the state after it."""
     st.header("Uploads applied")
-    live = list(uploads.history().query("status == 'live'")["id"])
+    live = list(uploads.history(session.data_folder()).query("status == 'live'")["id"])
     if live:
         left, right = st.columns([3, 1], vertical_alignment="bottom")
         target = left.selectbox("Upload to undo", live, key="undo_target")
         if right.button("Undo this upload", key="undo_button"):
             try:
-                uploads.undo(target, who)
+                uploads.undo(session.data_folder(), target, who)
             except uploads.UploadRefused as exc:
                 st.error(md(exc))
             else:
                 st.success(md(f"Undone {target}: the figures seen before it are back."))
-    table = uploads.history()
+    table = uploads.history(session.data_folder())
     if table.empty:
         st.write("No uploads yet.")
     else:
@@ -166,10 +166,10 @@ def prepare(data: bytes, filename: str, options: ingest.Options, frame: pd.DataF
     ~0.7 s at 100x; Apply's own click would check it once more before applying. Kept in the session (an
     upload is the analyst's own), at most ``HELD_CHECKS`` of them; a new data version or file misses.
     """
-    key = (store.version(), hashlib.sha256(data).hexdigest(), filename, repr(options))
+    key = (store.version(session.data_folder()), hashlib.sha256(data).hexdigest(), filename, repr(options))
     held: dict = st.session_state.setdefault("_upload_checks", {})
     if key not in held:
-        held[key] = ingest.prepare(data, filename, options, frame=frame)
+        held[key] = ingest.prepare(session.data_folder(), data, filename, options, frame=frame)
         while len(held) > HELD_CHECKS:
             held.pop(next(iter(held)))
     return held[key]
@@ -183,7 +183,7 @@ def ees_mapping(needs: shapes.NeedsRecipe, filename: str) -> tuple[ees.Recipe, b
     """For a DfE file no recipe knows: the analyst maps it to an indicator. Returns (recipe, save) once the
     indicator, the column of figures and every filter are chosen; None until then (nothing is checked for
     a choice nobody made). What the file holds is shown as plain text: its names come from the file."""
-    cat = load_catalogue()
+    cat = load_catalogue(session.data_folder())
     st.subheader("Map this file to an indicator")
     st.text(needs.description)
     if not needs.numbers:
@@ -267,7 +267,7 @@ def check_map_and_apply(data: bytes, filename: str, options: ingest.Options, who
         return
     if st.button("Apply this upload", type="primary"):
         try:
-            entry = uploads.apply(prepared, data, who)
+            entry = uploads.apply(session.data_folder(), prepared, data, who)
         except uploads.UploadRefused as exc:
             st.error(md(exc))
         else:

@@ -27,6 +27,7 @@ from pathlib import Path
 from streamlit import config as st_config
 
 from cpdata.core import config
+from cpdata.core.datafolder import DataFolder
 from cpdata.store import store
 from cpdata.ui import session, ui
 
@@ -47,7 +48,7 @@ def enabled() -> bool:
 
 def start() -> bool:
     """Start this process's watcher for the data folder in use (once; later calls do nothing)."""
-    root = str(config.data_dir())
+    root = str(session.data_folder().root)
     if not enabled():
         return False
     with _lock:
@@ -62,7 +63,7 @@ def _watch(root: Path) -> None:
     last = None
     while True:
         try:
-            now = store.version(root)
+            now = store.version(DataFolder(root))
             if now != last:
                 t0 = time.perf_counter()
                 built = warm(root, polite=True)
@@ -94,7 +95,7 @@ def warm(root: Path, polite: bool = False) -> int:
     ``polite`` (the watcher): before each part, give way to visitors' runs under way."""
     pause = give_way if polite else (lambda: None)
     data_dir = str(root)
-    with store.pinned(root) as snap:
+    with store.pinned(DataFolder(root)) as snap:
         version = snap.token
         fws = session.frameworks()
         options = session._councils(version=version, data_dir=data_dir)

@@ -45,23 +45,23 @@ SUCCESSOR_CODES = {"E08000038": "E08000016", "E08000039": "E08000019"}
 log = logging.getLogger(__name__)
 
 
-def recipe_files(data_dir: Path | None = None) -> list[Path]:
+def recipe_files(folder: DataFolder) -> list[Path]:
     """Shipped recipes, then those analysts saved in the data folder."""
     files = sorted(RECIPE_DIR.glob("*.toml"))
-    saved = DataFolder.of(data_dir).recipes
+    saved = folder.recipes
     return files + (sorted(saved.glob("*.toml")) if saved.is_dir() else [])
 
 
-def load_recipes(*, data_dir: Path | None = None) -> list[Recipe]:
-    """Shipped recipes, then those saved in ``data_dir`` (the upload's data folder, not just the configured
+def load_recipes(folder: DataFolder) -> list[Recipe]:
+    """Shipped recipes, then those saved in ``folder`` (the upload's data folder, not just the configured
     one) that can be used; ``recipe_problems`` says why any saved one was left out."""
-    return list(_read_recipes(*_keys(data_dir))[0])
+    return list(_read_recipes(*_keys(folder))[0])
 
 
-def _keys(data_dir: Path | None) -> tuple:
+def _keys(folder: DataFolder) -> tuple:
     """The cache key: the recipe files, and the council's indicator files their indicators may be among."""
-    root = DataFolder.of(data_dir).root
-    return stamped(recipe_files(root)), stamped(catalogue_files(root)), str(root)
+    root = folder.root
+    return stamped(recipe_files(folder)), stamped(catalogue_files(folder)), str(root)
 
 
 def shipped_recipes() -> list[Recipe]:
@@ -70,9 +70,9 @@ def shipped_recipes() -> list[Recipe]:
     return list(_read_recipes(stamped(sorted(RECIPE_DIR.glob("*.toml"))))[0])  # the shipped catalogue only
 
 
-def recipe_problems(data_dir: Path | None = None) -> list[str]:
+def recipe_problems(folder: DataFolder) -> list[str]:
     """One plain sentence for each saved recipe left out (which file, why, that it was skipped); none if all read."""
-    return list(_read_recipes(*_keys(data_dir))[1])
+    return list(_read_recipes(*_keys(folder))[1])
 
 
 @functools.lru_cache(maxsize=8)
@@ -87,7 +87,7 @@ def _read_recipes(
     """
     recipes, problems = [], []
     shipped = shipped_catalogue()
-    council = load_catalogue(Path(root)) if root else shipped
+    council = load_catalogue(DataFolder(Path(root))) if root else shipped
     for path in (Path(f) for f, _ in files):
         try:
             recipes.append(read_recipe(path, shipped if path.parent == RECIPE_DIR else council))
@@ -120,16 +120,14 @@ def is_ees(columns: list[str]) -> bool:
     return {"time_period", "geographic_level"} <= set(columns)
 
 
-def find_recipe(
-    df: pd.DataFrame, recipes: list[Recipe] | None = None, *, data_dir: Path | None = None
-) -> Recipe | None:
-    """The first recipe (shipped before saved) that knows the file, from ``recipes`` or those ``data_dir`` holds.
+def find_recipe(folder: DataFolder, df: pd.DataFrame, recipes: list[Recipe] | None = None) -> Recipe | None:
+    """The first recipe (shipped before saved) that knows the file, from ``recipes`` or those ``folder`` holds.
 
     Where only saved recipes know it, they are used together: an analyst maps one indicator of a DfE file,
     then another (each applied upload keeps its one recipe), and every one of them is loaded. The first saved
     recipe's name, publication and version rule lead; an indicator two recipes map is taken from the first.
     """
-    every = recipes if recipes is not None else load_recipes(data_dir=data_dir)
+    every = recipes if recipes is not None else load_recipes(folder)
     matching = [r for r in every if r.matches(df)]
     if not matching:
         return None

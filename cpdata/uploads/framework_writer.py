@@ -115,10 +115,9 @@ def normalised(data: dict) -> dict:
     return out
 
 
-def check(data: dict, data_dir: Path | None = None) -> Framework:
+def check(folder: DataFolder, data: dict) -> Framework:
     """The framework ``data`` makes, checked as the loader checks a council's file (ids, known indicators and
     Bright Spots measures, pledge URLs free), plus plain text; FrameworkRefused says what to fix."""
-    root = DataFolder.of(data_dir).root
     data = normalised(data)
     _plain(data)
     for p in data.get("pledge", []):
@@ -129,30 +128,30 @@ def check(data: dict, data_dir: Path | None = None) -> Framework:
     ):
         raise FrameworkRefused("The pledges' order must be 1, 2, 3 … with no number twice or missing.")
     try:
-        fw = catalogue.parse_framework(data, catalogue.load_catalogue(root), f"{data.get('id')}.toml")
-        loaded = {k: v for k, v in catalogue.load_frameworks(root).items() if k != fw.id}
+        fw = catalogue.parse_framework(data, catalogue.load_catalogue(folder), f"{data.get('id')}.toml")
+        loaded = {k: v for k, v in catalogue.load_frameworks(folder).items() if k != fw.id}
         if clash := catalogue._clash(fw, loaded):
             raise CatalogueError(clash)
     except CatalogueError as exc:
         raise FrameworkRefused(str(exc)) from None
     text = toml_text(data)
-    back = catalogue.parse_framework(tomllib.loads(text), catalogue.load_catalogue(root), "check")
+    back = catalogue.parse_framework(tomllib.loads(text), catalogue.load_catalogue(folder), "check")
     if back != fw:
         raise FrameworkRefused("This framework would not read back as it is; it was not saved.")
     return fw
 
 
-def path_for(fw_id: str, data_dir: Path | None = None) -> Path:
-    return DataFolder.of(data_dir).frameworks / f"{fw_id}.toml"
+def path_for(folder: DataFolder, fw_id: str) -> Path:
+    return folder.frameworks / f"{fw_id}.toml"
 
 
-def save(data: dict, data_dir: Path | None = None) -> Path:
+def save(folder: DataFolder, data: dict) -> Path:
     """Check and write the framework, keeping what it replaces for undo; returns the file."""
-    root = DataFolder.of(data_dir).root
-    check(data, root)
-    with store.writer_lock(root):
-        fw = check(data, root)
-        data, path = normalised(data), path_for(fw.id, root)
+    root = folder.root
+    check(folder, data)
+    with store.writer_lock(folder):
+        fw = check(folder, data)
+        data, path = normalised(data), path_for(folder, fw.id)
         kept = root / HISTORY / fw.id
         kept.mkdir(parents=True, exist_ok=True)
         stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%f")
@@ -164,20 +163,20 @@ def save(data: dict, data_dir: Path | None = None) -> Path:
     return path
 
 
-def saves(fw_id: str, data_dir: Path | None = None) -> list[Path]:
+def saves(folder: DataFolder, fw_id: str) -> list[Path]:
     """The versions kept for undo, newest first."""
-    kept = DataFolder.of(data_dir).framework_history / fw_id
+    kept = folder.framework_history / fw_id
     return sorted((p for p in kept.iterdir() if p.is_file()), reverse=True) if kept.is_dir() else []
 
 
-def undo(fw_id: str, data_dir: Path | None = None) -> str:
+def undo(folder: DataFolder, fw_id: str) -> str:
     """Put back what the latest save replaced (or take away the file it made). Returns what was done."""
-    root = DataFolder.of(data_dir).root
-    with store.writer_lock(root):
-        versions = saves(fw_id, root)
+    root = folder.root
+    with store.writer_lock(folder):
+        versions = saves(folder, fw_id)
         if not versions:
             raise FrameworkRefused(f"No save of {fw_id!r} from this page to undo.")
-        last, path = versions[0], path_for(fw_id, root)
+        last, path = versions[0], path_for(folder, fw_id)
         used = root / HISTORY / fw_id / "undone"
         used.mkdir(exist_ok=True)
         if path.exists():  # the version undone is kept too

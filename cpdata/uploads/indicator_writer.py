@@ -52,7 +52,7 @@ def toml_text(fields: dict) -> str:
     return "\n".join([*lines, *(f"{k} = {_toml_value(fields[k])}" for k in keys)]) + "\n"
 
 
-def check(fields: dict, data_dir: Path | None = None) -> Indicator:
+def check(folder: DataFolder, fields: dict) -> Indicator:
     """The indicator these fields make, or IndicatorRefused saying which field is wrong or whose id it is."""
     fields = {k: v for k, v in fields.items() if v is not None and v != ""}
     if why := council_indicators.problem(fields):
@@ -60,7 +60,7 @@ def check(fields: dict, data_dir: Path | None = None) -> Indicator:
     ident = fields["id"]
     if ident in shipped_catalogue().indicators:
         raise IndicatorRefused(f"Not added: {ident!r} is already in the shipped catalogue; choose another id.")
-    if ident in load_catalogue(data_dir).indicators:
+    if ident in load_catalogue(folder).indicators:
         raise IndicatorRefused(f"Not added: {ident!r} is already one of this council's indicators.")
     body = toml_text(fields)
     try:  # what is written must read back as this very indicator
@@ -72,17 +72,16 @@ def check(fields: dict, data_dir: Path | None = None) -> Indicator:
     return back
 
 
-def path_for(ident: str, data_dir: Path | None = None) -> Path:
-    return DataFolder.of(data_dir).catalogue / f"{ident}.toml"
+def path_for(folder: DataFolder, ident: str) -> Path:
+    return folder.catalogue / f"{ident}.toml"
 
 
-def add(fields: dict, data_dir: Path | None = None) -> Path:
+def add(folder: DataFolder, fields: dict) -> Path:
     """Write a checked indicator to its own file; returns the file. Nothing is written if it is refused."""
-    root = DataFolder.of(data_dir).root
-    check(fields, root)
-    with store.writer_lock(root):
-        ind = check(fields, root)  # again under the lock: another analyst may have added it meanwhile
-        path = path_for(ind.id, root)
+    check(folder, fields)
+    with store.writer_lock(folder):
+        ind = check(folder, fields)  # again under the lock: another analyst may have added it meanwhile
+        path = path_for(folder, ind.id)
         if path.exists():
             raise IndicatorRefused(f"Not added: {path.name} already exists in the data folder's catalogue.")
         fields = {k: v for k, v in fields.items() if v is not None and v != ""}
@@ -90,59 +89,59 @@ def add(fields: dict, data_dir: Path | None = None) -> Path:
     return path
 
 
-def users(ident: str, data_dir: Path | None = None) -> tuple[list[str], list[Path]]:
+def users(folder: DataFolder, ident: str) -> tuple[list[str], list[Path]]:
     """What still uses an indicator (held figures, frameworks, recipes that map other indicators too, each
     named), and the saved recipes made for it alone (taken back with it)."""
     from cpdata.uploads import ees, recipe_format
 
-    root = DataFolder.of(data_dir).root
+    root = folder.root
     out, own_recipes = [], []
-    cur = store.cursor(root)
+    cur = store.cursor(folder)
     try:
         n = cur.execute("SELECT count(*) FROM figures WHERE indicator_id = $i", {"i": ident}).fetchone()[0]
     finally:
         cur.close()
     if n:
         out.append(f"{n} figures held (undo the uploads that brought them first)")
-    for path in ees.recipe_files(root):
+    for path in ees.recipe_files(folder):
         if path.parent != root / "recipes":
             continue
         try:
-            ids = {i.id for i in recipe_format.read_recipe(path, load_catalogue(root)).indicators}
+            ids = {i.id for i in recipe_format.read_recipe(path, load_catalogue(folder)).indicators}
         except recipe_format.RecipeFileError:
             continue
         if ids == {ident}:
             own_recipes.append(path)
         elif ident in ids:
             out.append(f"the saved recipe {path.name}, which maps other indicators too")
-    for path in framework_files(root):
+    for path in framework_files(folder):
         if path.parent == root / "frameworks" and f'"{ident}"' in path.read_text("utf-8", errors="replace"):
             out.append(f"the framework file {path.name} (take it out of the framework first)")
     return out, own_recipes
 
 
-def remove(ident: str, data_dir: Path | None = None) -> list[Path]:
+def remove(folder: DataFolder, ident: str) -> list[Path]:
     """Take back a council's own indicator (the undo of ``add``), with the saved recipes made for it alone,
     unless figures or a framework still use it. Nothing is deleted: the files move to ``<data>/removed/``.
     Returns where they went."""
-    root = DataFolder.of(data_dir).root
-    with store.writer_lock(root):
-        if ident not in load_catalogue(root).own:
+    root = folder.root
+    with store.writer_lock(folder):
+        if ident not in load_catalogue(folder).own:
             raise IndicatorRefused(f"{ident!r} is not one of this council's own indicators.")
-        path = path_for(ident, root)
+        path = path_for(folder, ident)
         if not path.exists():
             raise IndicatorRefused(f"{ident!r} was not added here (its file is not {path.name}); remove it by hand.")
-        used, recipes = users(ident, root)
+        used, recipes = users(folder, ident)
         if used:
             raise IndicatorRefused(f"{ident!r} is still used by {'; '.join(used)}. Nothing was changed.")
         stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%f")
-        folder = root / "removed"
-        folder.mkdir(exist_ok=True)
+        removed = root / "removed"
+        removed.mkdir(exist_ok=True)
         moved = []
         for old in [*recipes, path]:  # the recipes first: a recipe never names an indicator that is gone
-            new = folder / f"{stamp}_{old.parent.name}_{old.name}"
+            new = removed / f"{stamp}_{old.parent.name}_{old.name}"
             os.replace(old, new)
             atomic.fsync_dir(old.parent)
             moved.append(new)
-        atomic.fsync_dir(folder)
+        atomic.fsync_dir(removed)
     return moved

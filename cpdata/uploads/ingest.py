@@ -12,13 +12,13 @@ from __future__ import annotations
 
 import functools
 from dataclasses import dataclass, field
-from pathlib import Path
 
 import pandas as pd
 
 from cpdata.catalogue.catalogue import load_catalogue
+from cpdata.core.datafolder import DataFolder
 from cpdata.core.plain_text import unsafe_characters
-from cpdata.store import queries
+from cpdata.store import reference, upload_queries
 from cpdata.uploads import checks, ees, lookups, preview, readers, shapes, surveys, tidy
 from cpdata.uploads.problems import Context, Problem, fail
 
@@ -75,10 +75,10 @@ class Prepared:
 
 
 def prepare(
+    folder: DataFolder,
     data: bytes,
     filename: str,
     options: Options | None = None,
-    data_dir: Path | None = None,
     frame: pd.DataFrame | None = None,
 ) -> Prepared:
     """Read, recognise and check an upload. Changes nothing. ``frame``: the table this file was read as
@@ -99,18 +99,18 @@ def prepare(
         return Prepared(filename, "unknown", unreadable, frame=df)
     shape = shapes.detect(df)
     if shape == "bright_spots":
-        return _prepare_survey(df, filename, data_dir)
+        return _prepare_survey(folder, df, filename)
     unmatched: dict = {}
     if shape == "template":
         cells, problems = shapes.template_cells(df, filename, options)
     elif shape == "ees":
-        recipe = options.recipe or ees.find_recipe(df, data_dir=data_dir)
+        recipe = options.recipe or ees.find_recipe(folder, df)
         if recipe is None:
             needs = shapes.NeedsRecipe.of(df)
             return Prepared(filename, shape, [needs.problem()], frame=df, needs_recipe=needs)
         cells, problems = shapes.ees_cells(df, recipe)
     elif shape == "wide":
-        cells, problems, unmatched = shapes.wide_cells(df, options)
+        cells, problems, unmatched = shapes.wide_cells(folder, df, options)
     else:
         return Prepared(
             filename,
@@ -129,10 +129,10 @@ def prepare(
         problems = [fail("empty", "The file has a header but no figures.", "Add at least one row of figures.")]
     if problems and cells.empty:
         return Prepared(filename, shape, problems, unmatched=unmatched, frame=df)
-    areas = queries.areas(data_dir)
+    areas = reference.areas(folder)
     cells = lookups.resolve(cells, areas)
-    held = lookups.held(cells, data_dir)
-    ctx = Context(load_catalogue(data_dir), areas, held, lookups.sn_means(data_dir), options.percent_scale)
+    held = lookups.held(folder, cells)
+    ctx = Context(load_catalogue(folder), areas, held, lookups.sn_means(folder), options.percent_scale)
     problems += checks.run(cells, ctx)
     prepared = Prepared(filename, shape, problems, cells, unmatched=unmatched, frame=df, held=held, areas=areas)
     if not prepared.failed:
@@ -143,15 +143,15 @@ def prepare(
     return prepared
 
 
-def _prepare_survey(df: pd.DataFrame, filename: str, data_dir: Path | None) -> Prepared:
-    areas = queries.areas(data_dir)
-    cells, problems = surveys.cells(df, lookups.area_lookup(areas), filename)
+def _prepare_survey(folder: DataFolder, df: pd.DataFrame, filename: str) -> Prepared:
+    areas = reference.areas(folder)
+    cells, problems = surveys.cells(folder, df, lookups.area_lookup(areas), filename)
     if not cells.empty:
-        problems += checks.run(cells, Context(load_catalogue(), areas), kind="bright_spots")
+        problems += checks.run(cells, Context(load_catalogue(folder), areas), kind="bright_spots")
     prepared = Prepared(filename, "bright_spots", problems, cells, frame=df, areas=areas)
     if not prepared.failed and not cells.empty:
         prepared.figures = surveys.finalise(cells, "pending", filename)
-        prepared.held = queries.bright_spots_for(sorted(set(prepared.figures["area_code"])), data_dir)
+        prepared.held = upload_queries.bright_spots_for(folder, sorted(set(prepared.figures["area_code"])))
     elif cells.empty and not problems:
         prepared.problems.append(fail("empty", "The file has a header but no results.", "Add at least one row."))
     return prepared

@@ -5,11 +5,11 @@ and the neighbours' means, for the checks to consult and the preview to compare 
 from __future__ import annotations
 
 from collections.abc import Callable
-from pathlib import Path
 
 import pandas as pd
 
-from cpdata.store import queries
+from cpdata.core.datafolder import DataFolder
+from cpdata.store import upload_queries
 from cpdata.uploads.cell_values import each_distinct, year_or_none
 from cpdata.uploads.ees import SUCCESSOR_CODES
 
@@ -23,17 +23,17 @@ def resolve(cells: pd.DataFrame, areas: pd.DataFrame) -> pd.DataFrame:
     return cells
 
 
-def held(cells: pd.DataFrame, data_dir: Path | None) -> pd.DataFrame:
+def held(folder: DataFolder, cells: pd.DataFrame) -> pd.DataFrame:
     """The figures already stored for these cells' indicators and areas: what an upload would replace."""
     ids = sorted(set(cells["indicator_id"].dropna().unique()))  # unique() first: one value each, not a cell each
     areas = sorted(set(cells["area_code"].dropna().unique()))
-    return queries.held_figures(ids, areas, data_dir)
+    return upload_queries.held_figures(folder, ids, areas)
 
 
-def sn_means(data_dir: Path | None) -> Callable[[pd.DataFrame], pd.DataFrame]:
+def sn_means(folder: DataFolder) -> Callable[[pd.DataFrame], pd.DataFrame]:
     """The neighbours' mean for given (indicator, area, period) keys, fetched only if a check asks, in one
     query for the whole file."""
-    return lambda keys: queries.sn_means(keys, data_dir)
+    return lambda keys: upload_queries.sn_means(folder, keys)
 
 
 def area_lookup(areas: pd.DataFrame) -> dict[str, str]:

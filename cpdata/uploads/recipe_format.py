@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from cpdata.catalogue.catalogue import Catalogue, load_catalogue
+from cpdata.catalogue.catalogue import Catalogue
 
 
 @dataclass(frozen=True)
@@ -114,8 +114,8 @@ def recipe_from_toml(raw: dict, stem: str) -> Recipe:
     )
 
 
-def read_recipe(path: Path, catalogue: Catalogue | None = None) -> Recipe:
-    """One recipe file, checked against ``catalogue`` (the data folder's, by default); a RecipeFileError
+def read_recipe(path: Path, catalogue: Catalogue) -> Recipe:
+    """One recipe file, checked against ``catalogue`` (the data folder's it is used with); a RecipeFileError
     says plainly why it cannot be used."""
     try:
         raw = tomllib.loads(path.read_bytes().decode("utf-8"))
@@ -126,7 +126,7 @@ def read_recipe(path: Path, catalogue: Catalogue | None = None) -> Recipe:
     except tomllib.TOMLDecodeError as exc:
         raise RecipeFileError(f"it is not valid TOML ({exc})") from None
     recipe = recipe_from_toml(raw, path.stem)
-    known = (catalogue or load_catalogue()).indicators
+    known = catalogue.indicators
     if unknown := [i.id for i in recipe.indicators if i.id not in known]:
         raise RecipeFileError(f"it names {', '.join(map(repr, unknown))}, not an indicator in the catalogue")
     return recipe

@@ -98,7 +98,7 @@ def toml_text(recipe: ees.Recipe) -> str:
     return "\n".join(lines) + "\n"
 
 
-def validate(recipe: ees.Recipe, data_dir: Path | None = None) -> None:
+def validate(folder: DataFolder, recipe: ees.Recipe) -> None:
     """Refuse a recipe whose name is empty, long or holds control characters, or that names an
     indicator the catalogue does not know (its figures would fail every upload it recognised)."""
     name = recipe.name.strip()
@@ -108,7 +108,7 @@ def validate(recipe: ees.Recipe, data_dir: Path | None = None) -> None:
         raise RecipeError("a recipe's name cannot hold control characters")
     if not recipe.indicators or not recipe.match_columns:
         raise RecipeError("a recipe needs at least one indicator and the columns that recognise its files")
-    known = load_catalogue(data_dir).indicators
+    known = load_catalogue(folder).indicators
     unknown = [i.id for i in recipe.indicators if i.id not in known]
     if unknown:
         raise RecipeError(f"{', '.join(map(repr, unknown))} is not an indicator in the catalogue")
@@ -127,18 +127,17 @@ def _body(recipe: ees.Recipe) -> bytes:
     return body
 
 
-def save(recipe: ees.Recipe, data_dir: Path | None = None) -> Path:
+def save(folder: DataFolder, recipe: ees.Recipe) -> Path:
     """Write an analyst's recipe atomically under a free name (never over another); returns its file."""
-    validate(recipe, data_dir)
+    validate(folder, recipe)
     body = _body(recipe)
-    root = DataFolder.of(data_dir).root
-    folder = root / "recipes"
+    saved_dir = folder.recipes
     slug = re.sub(r"[^a-z0-9]+", "_", recipe.name.lower()).strip("_")[:60] or "recipe"
-    with store.writer_lock(root):  # two analysts saving the same name at once: one gets the next name
-        folder.mkdir(parents=True, exist_ok=True)
-        held = {p.name: p for p in folder.glob("*.toml")}
+    with store.writer_lock(folder):  # two analysts saving the same name at once: one gets the next name
+        saved_dir.mkdir(parents=True, exist_ok=True)
+        held = {p.name: p for p in saved_dir.glob("*.toml")}
         for n in range(1, MAX_SAVED + 2):
-            path = folder / (f"{slug}.toml" if n == 1 else f"{slug}_{n}.toml")
+            path = saved_dir / (f"{slug}.toml" if n == 1 else f"{slug}_{n}.toml")
             if path.name not in held:
                 break
             if path.read_bytes() == body:

@@ -15,6 +15,7 @@ import pandas as pd
 
 from cpdata.catalogue import aliases
 from cpdata.core import periods, schema
+from cpdata.core.datafolder import DataFolder
 from cpdata.uploads import ees, surveys, wide
 from cpdata.uploads.cell_values import parse_cells, year_or_none
 from cpdata.uploads.problems import Problem, fail
@@ -231,7 +232,7 @@ class NeedsRecipe:
         return fail("no recipe", self.description, "Map it to an indicator below, or ask for a recipe.")
 
 
-def wide_cells(df: pd.DataFrame, options: Options) -> tuple[pd.DataFrame, list[Problem], dict]:
+def wide_cells(folder: DataFolder, df: pd.DataFrame, options: Options) -> tuple[pd.DataFrame, list[Problem], dict]:
     """A wide table's cells for ``options.council``, plus the row names we could not match (with a suggestion)."""
     problems = []
     if not options.council:
@@ -246,11 +247,11 @@ def wide_cells(df: pd.DataFrame, options: Options) -> tuple[pd.DataFrame, list[P
     for name in df[name_col].astype(str).str.strip():
         if not name:
             continue
-        found = options.mapping.get(name) or aliases.match(name)
+        found = options.mapping.get(name) or aliases.match(folder, name)
         if found:
             ids[name] = found
         else:
-            unmatched[name] = aliases.suggest(name)
+            unmatched[name] = aliases.suggest(folder, name)
     for i, name in enumerate(df[name_col].astype(str).str.strip()):
         if name in unmatched:
             hint = (

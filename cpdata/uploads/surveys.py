@@ -10,6 +10,7 @@ import pandas as pd
 
 from cpdata.catalogue import aliases
 from cpdata.core import symbols
+from cpdata.core.datafolder import DataFolder
 from cpdata.uploads.problems import Problem
 
 REQUIRED = ["area_code", "survey", "wave", "age_band", "measure", "percent"]
@@ -30,7 +31,9 @@ def is_survey_template(columns: list[str]) -> bool:
     return {"survey", "wave", "measure", "percent"} <= set(columns)
 
 
-def cells(df: pd.DataFrame, lookup: dict[str, str], filename: str) -> tuple[pd.DataFrame, list[Problem]]:
+def cells(
+    folder: DataFolder, df: pd.DataFrame, lookup: dict[str, str], filename: str
+) -> tuple[pd.DataFrame, list[Problem]]:
     """Rows with their file row numbers and resolved codes; a missing column is the only problem found here."""
     missing = [c for c in REQUIRED if c not in df.columns]
     if missing:
@@ -50,7 +53,7 @@ def cells(df: pd.DataFrame, lookup: dict[str, str], filename: str) -> tuple[pd.D
         if c not in out.columns:
             out[c] = ""
     out["_row"] = out.index + 2
-    out["measure_id"] = [aliases.match(m, "bright_spots") for m in out["measure"]]
+    out["measure_id"] = [aliases.match(folder, m, "bright_spots") for m in out["measure"]]
     out["area_code_resolved"] = [lookup.get(str(a).strip().lower()) for a in out["area_code"]]
     out["area_code_final"] = out["area_code_resolved"]
     return out, []  # the rows are checked by ``cpdata.uploads.survey_checks``, with the other checks

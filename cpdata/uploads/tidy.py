@@ -9,7 +9,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from cpdata.catalogue.catalogue import Catalogue, load_catalogue
+from cpdata.catalogue.catalogue import Catalogue
 from cpdata.core import fmt, schema, symbols
 from cpdata.uploads.cell_values import parse_cells
 
@@ -33,7 +33,8 @@ def finalise(
     rows = cells[held]
     values = _numbers_or_none(value["value"].to_numpy()[held])
     if percent_scale == "proportion":
-        catalogue = catalogue or load_catalogue()
+        if catalogue is None:
+            raise ValueError("proportions are read as percentages by unit: pass the catalogue that says which")
         units = rows["indicator_id"].map({i: ind.unit for i, ind in catalogue.indicators.items()}).to_numpy()
         values = [
             float(fmt.exact(v) * 100) if v is not None and u == "percent" else v

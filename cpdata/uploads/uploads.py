@@ -75,9 +75,9 @@ def said_plainly(what: str = "Not applied") -> Iterator[None]:
         raise NotApplied(f"{what}: {why_not_written(exc)}; nothing changed. Tell the server's operators.") from exc
 
 
-def _writable(data_dir: Path | None) -> Path:
+def _writable(folder: DataFolder) -> Path:
     """The data folder, if this user may write it; refused plainly (before the lock) if not."""
-    root = DataFolder.of(data_dir).root
+    root = folder.root
     if not os.access(root, os.W_OK):
         raise UploadRefused(f"The data folder {root} is not writable by this user; ask the server's operators.")
     return root
@@ -89,7 +89,7 @@ def extract_id_for(sha256: str, when: dt.datetime) -> str:
     return f"upload_{when:%Y%m%dT%H%M%S%f}_{sha256[:8]}"
 
 
-def apply(prepared: Prepared, data: bytes, who: str, data_dir: Path | None = None) -> dict:
+def apply(folder: DataFolder, prepared: Prepared, data: bytes, who: str) -> dict:
     """Make a checked upload live in one step, under one hold of the writers' lock. Refuses anything with a
     failing check. A mapping made for it (``prepared.recipe_to_save``) is saved in the same step, so the
     command line keeps it as the page does; the manifest entry says under which name (``recipe_saved``) or
@@ -103,16 +103,17 @@ def apply(prepared: Prepared, data: bytes, who: str, data_dir: Path | None = Non
     sha256 = hashlib.sha256(data).hexdigest()
     extract_id = extract_id_for(sha256, dt.datetime.now(dt.UTC))
     more = {"shape": prepared.shape}
-    root = _writable(data_dir)
-    with said_plainly(), store.writer_lock(root):
+    root = _writable(folder)
+    with said_plainly(), store.writer_lock(folder):
         recipes_before = set((root / "recipes").glob("*.toml"))
         if prepared.recipe_to_save is not None:
             try:
-                more["recipe_saved"] = saved_recipes.save(prepared.recipe_to_save, root).name
+                more["recipe_saved"] = saved_recipes.save(folder, prepared.recipe_to_save).name
             except (saved_recipes.RecipeError, OSError) as exc:
                 more["recipe_not_saved"] = str(exc)
         try:
             return store.add_frame(
+                folder,
                 prepared.figures,
                 prepared.kind,
                 extract_id=extract_id,
@@ -120,7 +121,6 @@ def apply(prepared: Prepared, data: bytes, who: str, data_dir: Path | None = Non
                 sha256=sha256,
                 applied_by=who,
                 description=f"Upload ({prepared.shape}) of {Path(prepared.filename).name}",
-                data_dir=root,
                 **more,
             )
         except OSError:  # not applied: a mapping saved for it just now goes too, so nothing has changed
@@ -129,11 +129,11 @@ def apply(prepared: Prepared, data: bytes, who: str, data_dir: Path | None = Non
             raise
 
 
-def undo(extract_id: str, who: str, data_dir: Path | None = None) -> dict:
+def undo(folder: DataFolder, extract_id: str, who: str) -> dict:
     """Take an applied upload back out; the figures seen before it return exactly."""
-    root = _writable(data_dir)
-    with said_plainly("Not undone"), store.writer_lock(root):
-        manifest = store.read_manifest(root)
+    _writable(folder)
+    with said_plainly("Not undone"), store.writer_lock(folder):
+        manifest = store.read_manifest(folder)
         entry = next((e for e in manifest["extracts"] if e["id"] == extract_id), None)
         if entry is None:
             raise UploadRefused(f"No upload called {extract_id!r} is held.")
@@ -144,13 +144,13 @@ def undo(extract_id: str, who: str, data_dir: Path | None = None) -> dict:
         entry["active"] = False
         entry["undone_at"] = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
         entry["undone_by"] = who
-        store.write_manifest(manifest, root)
+        store.write_manifest(folder, manifest)
         return entry
 
 
-def history(data_dir: Path | None = None) -> pd.DataFrame:
+def history(folder: DataFolder) -> pd.DataFrame:
     """Every upload, newest first: when, who, file, hash, rows, and whether it is live."""
-    manifest = store.read_manifest(data_dir)
+    manifest = store.read_manifest(folder)
     rows = [
         {
             "id": e["id"],

@@ -22,6 +22,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from cpdata.core.datafolder import DataFolder
 from cpdata.ops import cli
 from cpdata.uploads import ingest, uploads
 from tests.app.test_app import APP, open_page
@@ -39,7 +40,7 @@ def _folder_hash(root: Path) -> str:
 
 
 def _one_live_upload(root: Path) -> str:
-    return uploads.apply(ingest.prepare(GOOD, "good.csv", data_dir=root), GOOD, "setup", root)["id"]
+    return uploads.apply(DataFolder(root), ingest.prepare(DataFolder(root), GOOD, "good.csv"), GOOD, "setup")["id"]
 
 
 def _page(secrets: dict, user: dict | None = None) -> AppTest:
@@ -164,7 +165,7 @@ def test_cli_rule_with_os_access_answering_no(data_copy, tmp_path, monkeypatch, 
     assert _folder_hash(data_copy) == before
     assert cli.main(["check", str(good)]) == 0 and cli.main(["history"]) == 0
     with pytest.raises(uploads.UploadRefused, match="not writable"):  # and the library refuses too
-        uploads.undo(upload_id, "someone", data_copy)
+        uploads.undo(DataFolder(data_copy), upload_id, "someone")
     monkeypatch.setattr(os, "access", real_access)
     assert cli.main(["load", str(good)]) == 0 and cli.main(["undo", upload_id]) == 0
 

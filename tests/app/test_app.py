@@ -7,6 +7,7 @@ from streamlit.testing.v1 import AppTest
 
 from cpdata.catalogue.catalogue import load_frameworks, pledge_url
 from cpdata.core import config
+from cpdata.core.datafolder import DataFolder
 
 APP = str(config.REPO_DIR / "dashboard.py")
 COUNCILS = {"barnet": "E09000003", "barnsley": "E08000016", "barking_dagenham": "E09000002"}
@@ -58,12 +59,12 @@ def test_overview_is_the_default_page():
     at = start()
     no_errors(at)
     assert at.title[0].value == "Barnet: corporate parenting scorecard"
-    assert len(at.table) == len(load_frameworks()["barnet"].pledges)  # one scorecard table per pledge
+    assert len(at.table) == len(load_frameworks(DataFolder.of())["barnet"].pledges)  # one scorecard table per pledge
 
 
 @pytest.mark.parametrize("framework", list(COUNCILS))
 def test_every_pledge_page_opens_with_real_figures(framework):
-    fw = load_frameworks()[framework]
+    fw = load_frameworks(DataFolder.of())[framework]
     at = start(framework=framework, council=COUNCILS[framework])
     for pledge in fw.pledges:
         open_page(at, pledge_url(framework, pledge.id))

@@ -16,6 +16,7 @@ from streamlit.testing.v1 import AppTest
 from bench import loadbench, naive_peer, pagebench, peer_data, synth
 from cpdata.catalogue.catalogue import load_frameworks, pledge_url
 from cpdata.core import config
+from cpdata.core.datafolder import DataFolder
 from cpdata.figures import trend, views
 from cpdata.store import queries
 from cpdata.uploads import ees, ingest
@@ -54,8 +55,8 @@ def test_peer_and_dashboard_show_the_same_dreams_headline(peer_csvs, monkeypatch
     assert not peer.exception, [e.value for e in peer.exception]
     assert (peer.metric[0].label, peer.metric[0].value) == ("Barnet, 2024/25", "64%")
     assert "Statistical neighbours' mean: 58.1%\n- England: 54%" in peer.markdown[1].value
-    dreams = list(load_frameworks()["barnet"].pledge("dreams").indicators)
-    held = [v for v in views.indicator_views(BARNET, dreams, None, data_dir=config.SAMPLE_DATA_DIR) if v.has_data]
+    dreams = list(load_frameworks(DataFolder.of())["barnet"].pledge("dreams").indicators)
+    held = [v for v in views.indicator_views(DataFolder(config.SAMPLE_DATA_DIR), BARNET, dreams, None) if v.has_data]
     assert len(peer.get("vega_lite_chart")) == len(held)  # the peer draws every indicator it holds
 
     ours = open_page(start(), "barnet-dreams")
@@ -68,8 +69,8 @@ def test_peer_and_dashboard_show_the_same_dreams_headline(peer_csvs, monkeypatch
 
 
 def test_peer_figures_match_ours_for_every_year_and_indicator(peer_csvs):
-    dreams = list(load_frameworks()["barnet"].pledge("dreams").indicators)
-    ours = {v.indicator.id: v for v in views.indicator_views(BARNET, dreams, None, data_dir=config.SAMPLE_DATA_DIR)}
+    dreams = list(load_frameworks(DataFolder.of())["barnet"].pledge("dreams").indicators)
+    ours = {v.indicator.id: v for v in views.indicator_views(DataFolder(config.SAMPLE_DATA_DIR), BARNET, dreams, None)}
     compared = 0
     for ind in dreams:
         theirs = naive_peer.indicator_table(peer_csvs, ind, BARNET)
@@ -105,7 +106,7 @@ def test_synthetic_data_is_illustrative_and_never_written_into_sample_data(tmp_p
     table = pq.read_table(out / synthetic[0]["file"]).to_pandas()
     assert set(table["source"]) == {synth.SYNTHETIC_SOURCE}
     # Synthetic figures fill only years and indicators the sample does not hold: published figures read the same.
-    card = queries.series(BARNET, ["care_leavers_eet_19_21"], data_dir=out).set_index("period").loc[2025]
+    card = queries.series(DataFolder(out), BARNET, ["care_leavers_eet_19_21"]).set_index("period").loc[2025]
     assert (card["value"], card["sn"], card["england"]) == (64, 58.1, 54)
 
     monkeypatch.setenv("CPDATA_DIR", str(out))
@@ -120,9 +121,9 @@ def test_generated_ees_csv_is_recognised_and_passes_the_checks():
     data = synth.ees_activity_csv(5000, areas)
     df = pd.read_csv(io.BytesIO(data), dtype=str, keep_default_na=False, encoding="utf-8-sig")
     assert list(df.columns) == synth.EES_ACTIVITY_COLUMNS and len(df) == 5000
-    assert ees.find_recipe(df).file == "la_care_leavers_activity.csv"
+    assert ees.find_recipe(DataFolder.of(), df).file == "la_care_leavers_activity.csv"
     assert df["time_period"].astype(int).max() <= 2020  # years DfE's file does not hold
-    prepared = ingest.prepare(data, "la_care_leavers_activity.csv", data_dir=config.SAMPLE_DATA_DIR)
+    prepared = ingest.prepare(DataFolder(config.SAMPLE_DATA_DIR), data, "la_care_leavers_activity.csv")
     assert prepared.shape == "ees" and not prepared.failed, [p.text() for p in prepared.problems[:3]]
     assert len(prepared.figures) > 0
 
@@ -131,7 +132,7 @@ def test_every_page_the_issue_names_is_benchmarked():
     names = [name for name, _ in pagebench.pages()]
     assert names[0] == "overview" and names[-1] == "upload"
     assert names[7:] == ["context", "about-data", "briefing-dreams", "briefing-summary", "briefing-setup", "upload"]
-    barnet = load_frameworks()["barnet"]
+    barnet = load_frameworks(DataFolder.of())["barnet"]
     assert names[1:7] == [pledge_url("barnet", p.id) for p in barnet.pledges]  # every pledge, in order
     assert names[1:7] == loadbench.BARNET_PLEDGES  # the load benchmark opens the same pages
 

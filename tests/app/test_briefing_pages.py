@@ -10,6 +10,7 @@ from test_app import COUNCILS, no_errors, open_page, start
 
 from cpdata.briefing import running_orders
 from cpdata.catalogue.catalogue import load_frameworks
+from cpdata.core.datafolder import DataFolder
 
 EDITOR_PASSWORD = "quarterly briefing"
 EDITORS = {"briefing_editors": {"password_sha256": hashlib.sha256(EDITOR_PASSWORD.encode()).hexdigest()}}
@@ -34,7 +35,7 @@ def _html(at) -> str:
 
 @pytest.mark.parametrize("framework", list(COUNCILS))
 def test_every_briefing_screen_opens_for_each_council(framework):
-    fw = load_frameworks()[framework]
+    fw = load_frameworks(DataFolder.of())[framework]
     at = start(framework=framework, council=COUNCILS[framework])
     for key in ["cover", *[p.id for p in fw.pledges], "summary"]:
         at.query_params["screen"] = key
@@ -66,7 +67,7 @@ def test_prepare_page_saves_a_running_order_and_builds_the_pack(data_copy):
     at.text_input[0].input("Committee Q3")
     at.button[0].click().run()  # the form's submit button
     no_errors(at)
-    saved = running_orders.saved(load_frameworks()["barnsley"], data_copy)
+    saved = running_orders.saved(DataFolder(data_copy), load_frameworks(DataFolder.of())["barnsley"])
     assert list(saved) == ["committee-q3"]
     assert saved["committee-q3"].pledges == ("future", "healthy")
     at.button(key="bf_build").click().run()
@@ -99,19 +100,19 @@ def test_saving_a_running_order_needs_a_role(data_copy):
     at.text_input[1].set_value("a guess")
     at.button[0].click().run()
     assert any("do not give" in e.value for e in at.error)
-    assert not running_orders.folder(data_copy).exists()
+    assert not DataFolder(data_copy).running_orders.exists()
 
 
 def test_replacing_a_running_order_is_asked_for_and_recorded(data_copy):
-    fw = load_frameworks()["barnet"]
+    fw = load_frameworks(DataFolder.of())["barnet"]
     first = running_orders.RunningOrder("Committee Q3", "barnet", ("dreams",))
-    running_orders.save(first, fw, data_copy, by="Sam")
+    running_orders.save(DataFolder(data_copy), first, fw, by="Sam")
     at = setup_page(framework="barnet", council="E09000003")
     save = next(i for i, t in enumerate(at.text_input) if t.label.startswith("Name this"))
     at.text_input[save].set_value("Committee Q3")
     next(b for b in at.button if b.label == "Save running order").click().run()
     assert any("is saved already (by Sam" in w.value for w in at.warning)
-    path = running_orders.folder(data_copy) / "committee-q3.json"
+    path = DataFolder(data_copy).running_orders / "committee-q3.json"
     assert json.loads(path.read_text())["saved_by"] == "Sam"  # not replaced unasked
     at.checkbox(key="bf_replace").check()
     next(b for b in at.button if b.label == "Save running order").click().run()

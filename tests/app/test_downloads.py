@@ -12,10 +12,11 @@ from test_app import no_errors, open_numbers_behind, open_page, start
 from cpdata.briefing import briefing_pdf
 from cpdata.catalogue.catalogue import load_frameworks, pledge_url
 from cpdata.catalogue.selection import Selection
+from cpdata.core.datafolder import DataFolder
 from cpdata.figures import views
 from cpdata.ui import downloads
 
-SEL = Selection(load_frameworks()["barnet"], "E09000003", "Barnet", year=None, sn="auto")
+SEL = Selection(load_frameworks(DataFolder.of())["barnet"], "E09000003", "Barnet", year=None, sn="auto")
 
 
 def _labels(at) -> list[str]:
@@ -26,7 +27,7 @@ def test_overview_offers_the_whole_scorecard_and_each_pledges_as_excel_beside_cs
     at = start(framework="barnet", council="E09000003")
     no_errors(at)
     labels = _labels(at)
-    fw = load_frameworks()["barnet"]
+    fw = load_frameworks(DataFolder.of())["barnet"]
     assert labels.count("Download the whole scorecard (Excel, a sheet per pledge)") == 1
     assert labels.count("Download this scorecard (Excel)") == labels.count("Download this scorecard (CSV)")
     assert labels.count("Download this scorecard (Excel)") == len(fw.pledges)
@@ -36,7 +37,7 @@ def test_pledge_page_offers_each_indicators_figures_as_excel_and_its_chart_as_sv
     at = start(framework="barnet", council="E09000003")
     open_page(at, pledge_url("barnet", "dreams"))
     no_errors(at)
-    open_numbers_behind(at, load_frameworks()["barnet"].pledge("dreams").indicators)
+    open_numbers_behind(at, load_frameworks(DataFolder.of())["barnet"].pledge("dreams").indicators)
     labels = _labels(at)
     csv = labels.count("Download these figures (CSV)")
     assert csv >= 4
@@ -49,8 +50,10 @@ def test_pledge_page_offers_each_indicators_figures_as_excel_and_its_chart_as_sv
 
 
 def test_the_buttons_workbooks_hold_the_selection_and_a_sheet_per_table():
-    fw = load_frameworks()["barnet"]
-    all_views = {v.indicator.id: v for v in views.indicator_views("E09000003", fw.indicator_ids(), None)}
+    fw = load_frameworks(DataFolder.of())["barnet"]
+    all_views = {
+        v.indicator.id: v for v in views.indicator_views(DataFolder.of(), "E09000003", fw.indicator_ids(), None)
+    }
     wb = openpyxl.load_workbook(io.BytesIO(downloads.scorecard_xlsx(list(fw.pledges), all_views, SEL, "Scorecard")))
     assert wb.sheetnames == [p.short_title[:31] for p in fw.pledges] + ["Notes"]
     notes = {r[0]: r[1] for r in wb["Notes"].iter_rows(min_row=2, values_only=True)}

@@ -9,6 +9,7 @@ import hashlib
 from streamlit.testing.v1 import AppTest
 
 from cpdata.catalogue.catalogue import load_frameworks, pledge_url
+from cpdata.core.datafolder import DataFolder
 from cpdata.uploads import framework_writer
 from tests.app.test_app import APP, open_page
 from tests.app.test_upload_page import PASSWORD
@@ -43,7 +44,7 @@ def test_edit_a_framework_see_it_on_its_page_and_undo(data_copy):
     _button(at, "Save this framework").click().run()
     assert not at.exception
     assert any("Saved as barnet.toml" in s.value for s in at.success)
-    fw = load_frameworks(data_copy)["barnet"]
+    fw = load_frameworks(DataFolder(data_copy))["barnet"]
     assert fw.pledges[0].title == "Dream big, and we will back you"
     assert fw.pledges[0].indicators == ("cla_absence_overall", "care_leavers_eet_19_21")
 
@@ -55,7 +56,7 @@ def test_edit_a_framework_see_it_on_its_page_and_undo(data_copy):
     assert not at.exception
     assert any("barnet.toml this page made is taken away again" in s.value for s in at.success)
     assert not (data_copy / "frameworks" / "barnet.toml").exists()  # the shipped framework again
-    assert load_frameworks(data_copy)["barnet"].pledges[0].title == "Support you to fulfil your dreams"
+    assert load_frameworks(DataFolder(data_copy))["barnet"].pledges[0].title == "Support you to fulfil your dreams"
     assert at.text_input(key="fw_ptitle_barnet_0").value == "Support you to fulfil your dreams"
 
 
@@ -81,8 +82,8 @@ def test_a_new_council_starts_from_a_copy(data_copy):
     at.text_input(key="fw_new_title").set_value("Newtown Corporate Parenting Plan").run()
     _button(at, "Save this framework").click().run()
     assert not at.exception
-    fw = load_frameworks(data_copy)["newtown"]
-    barnsley = load_frameworks(data_copy)["barnsley"]
+    fw = load_frameworks(DataFolder(data_copy))["newtown"]
+    barnsley = load_frameworks(DataFolder(data_copy))["barnsley"]
     assert fw.council_code == "E09000002" and fw.title == "Newtown Corporate Parenting Plan"
     assert [p.indicators for p in fw.pledges] == [p.indicators for p in barnsley.pledges]
-    assert framework_writer.saves("newtown", data_copy)
+    assert framework_writer.saves(DataFolder(data_copy), "newtown")

@@ -9,6 +9,7 @@ from pathlib import Path
 from streamlit.testing.v1 import AppTest
 
 from cpdata.catalogue.catalogue import load_catalogue, pledge_url
+from cpdata.core.datafolder import DataFolder
 from cpdata.store import queries
 from cpdata.uploads import uploads
 from tests.app.test_app import open_page
@@ -79,7 +80,7 @@ def test_add_an_indicator_map_a_file_apply_see_it_and_undo(data_copy, tmp_path):
     assert not at.exception
     _button(at, "Apply this upload").click().run()
     assert any("Applied as upload_" in s.value for s in at.success)
-    card = queries.scorecard_table(BARNET, 2025, data_dir=data_copy).set_index("indicator_id")
+    card = queries.scorecard_table(DataFolder(data_copy), BARNET, 2025).set_index("indicator_id")
     assert card.loc["cla_went_missing", "council"] == float(percent[BARNET])
 
     # On a pledge page of a framework that names it.
@@ -94,14 +95,14 @@ def test_add_an_indicator_map_a_file_apply_see_it_and_undo(data_copy, tmp_path):
     # Undo: the upload, then (once no framework names it) the indicator and the recipe made for it.
     at = open_page(at, "upload")
     _button(at, "Undo this upload").click().run()
-    assert uploads.history(data_copy).iloc[0]["status"].startswith("undone")
+    assert uploads.history(DataFolder(data_copy)).iloc[0]["status"].startswith("undone")
     _by_key(at.selectbox, "ni_undo_target").set_value("cla_went_missing")
     _button(at, "Undo: remove this indicator").click().run()
     assert any("framework file ours.toml" in t.value for t in at.text)  # refused while the framework names it
     (data_copy / "frameworks" / "ours.toml").unlink()
     _button(at, "Undo: remove this indicator").click().run()
     assert any("Removed cla_went_missing" in s.value for s in at.success)
-    assert "cla_went_missing" not in load_catalogue(data_copy).indicators
+    assert "cla_went_missing" not in load_catalogue(DataFolder(data_copy)).indicators
     assert not list((data_copy / "recipes").glob("*.toml"))
     assert len(list((data_copy / "removed").iterdir())) == 2  # kept aside, not deleted
 

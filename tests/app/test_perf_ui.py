@@ -12,13 +12,14 @@ import streamlit as st
 
 from cpdata.catalogue.catalogue import load_catalogue, load_frameworks
 from cpdata.core import config
+from cpdata.core.datafolder import DataFolder
 from cpdata.figures import charts, exports, provenance, survey_tables, trend, views
 from cpdata.store import store
 from cpdata.ui import session, ui
 from tests.app.test_app import no_errors, open_numbers_behind, open_page, start
 
 BARNET = "E09000003"
-DREAMS = list(load_frameworks()["barnet"].pledge("dreams").indicators)
+DREAMS = list(load_frameworks(DataFolder.of())["barnet"].pledge("dreams").indicators)
 
 
 @pytest.fixture(autouse=True)
@@ -31,16 +32,18 @@ def _fresh_caches():
 
 def _parts(view: views.IndicatorView, council: str = BARNET, name: str = "Barnet", band: bool = True):
     root = config.SAMPLE_DATA_DIR
-    return ui.chart_parts(store.version(root), str(root), council, view.indicator.id, None, "auto", band, name, view)
+    return ui.chart_parts(
+        store.version(DataFolder(root)), str(root), council, view.indicator.id, None, "auto", band, name, view
+    )
 
 
 def _views(council: str = BARNET) -> list[views.IndicatorView]:
-    return [v for v in views.indicator_views(council, DREAMS, None, data_dir=config.SAMPLE_DATA_DIR) if v.has_data]
+    return [v for v in views.indicator_views(DataFolder(config.SAMPLE_DATA_DIR), council, DREAMS, None) if v.has_data]
 
 
 def test_chart_parts_are_what_the_uncached_code_made():
     for v in _views():
-        ind = load_catalogue().indicator(v.indicator.id)
+        ind = load_catalogue(DataFolder.of()).indicator(v.indicator.id)
         parts = _parts(v)
         data = trend.chart_data(v.rows)
         spec = json.loads(charts.trend(ind, data, v.target, band=True).to_json())  # validated
@@ -51,7 +54,12 @@ def test_chart_parts_are_what_the_uncached_code_made():
         pd.testing.assert_frame_equal(parts.history.to_pandas(), v.history, check_dtype=False)
         root = config.SAMPLE_DATA_DIR
         context = exports.download_context(
-            "Barnet", BARNET, None, ui.SN_CHOICES["auto"], store.version(root), provenance.as_at()
+            "Barnet",
+            BARNET,
+            None,
+            ui.SN_CHOICES["auto"],
+            store.version(DataFolder(root)),
+            provenance.as_at(DataFolder.of()),
         )
         assert parts.csv == exports.chart_csv(v.history, ind.title, context)
         assert parts.csv.startswith(b"\xef\xbb\xbfArea,Area code,")  # the context leads the download
@@ -60,8 +68,8 @@ def test_chart_parts_are_what_the_uncached_code_made():
 @pytest.mark.parametrize(("council", "name"), [(BARNET, "Barnet"), ("E08000016", "Barnsley")])
 def test_every_chart_spec_is_the_validated_one(council, name):
     """The spec is built without Altair's schema check; it must equal the checked one for every chart."""
-    ids = list(load_catalogue().indicators)
-    held = [v for v in views.indicator_views(council, ids, None, data_dir=config.SAMPLE_DATA_DIR) if v.has_data]
+    ids = list(load_catalogue(DataFolder.of()).indicators)
+    held = [v for v in views.indicator_views(DataFolder(config.SAMPLE_DATA_DIR), council, ids, None) if v.has_data]
     assert len(held) > 20
     for v in held:
         for band in (True, False):
@@ -99,7 +107,9 @@ def test_pledge_page_shows_the_views_tables():
         pd.testing.assert_frame_equal(table.reset_index(drop=True), v.history, check_dtype=False)
     survey = survey_tables.bright_spots_display(
         survey_tables.bright_spots_table(
-            BARNET, list(load_frameworks()["barnet"].pledge("dreams").bright_spots), data_dir=config.SAMPLE_DATA_DIR
+            DataFolder(config.SAMPLE_DATA_DIR),
+            BARNET,
+            list(load_frameworks(DataFolder.of())["barnet"].pledge("dreams").bright_spots),
         ),
         "Barnet",
     )
@@ -107,8 +117,8 @@ def test_pledge_page_shows_the_views_tables():
 
 
 def test_history_is_made_when_first_shown_and_is_the_same_table():
-    ids = list(load_catalogue().indicators)
-    all_views = views.indicator_views(BARNET, ids, 2023, data_dir=config.SAMPLE_DATA_DIR)
+    ids = list(load_catalogue(DataFolder.of()).indicators)
+    all_views = views.indicator_views(DataFolder(config.SAMPLE_DATA_DIR), BARNET, ids, 2023)
     assert not any("history" in v.__dict__ for v in all_views)  # the overview never pays for them
     for v in all_views:
         if v.has_data:
@@ -120,9 +130,9 @@ def test_history_is_made_when_first_shown_and_is_the_same_table():
 
 def test_council_and_year_pickers_share_one_copy_across_sessions():
     """cache_resource: a rerun reads the shared dict and list; cache_data unpickled a copy on every call."""
-    version, root = store.version(config.SAMPLE_DATA_DIR), str(config.SAMPLE_DATA_DIR)
+    version, root = store.version(DataFolder(config.SAMPLE_DATA_DIR)), str(config.SAMPLE_DATA_DIR)
     assert session._councils(version=version, data_dir=root) is session._councils(version, root)
-    ids = tuple(load_frameworks()["barnet"].indicator_ids())
+    ids = tuple(load_frameworks(DataFolder.of())["barnet"].indicator_ids())
     assert session._years(version=version, data_dir=root, council=BARNET, ids=ids) is session._years(
         version, root, BARNET, ids
     )
@@ -138,7 +148,8 @@ def test_a_new_data_version_rebuilds_only_the_charts_whose_figures_changed():
     first, second = _views()[:2]
 
     def parts(version: str, view: views.IndicatorView):
-        return ui.chart_parts(version, "d", BARNET, view.indicator.id, None, "auto", True, "Barnet", view)
+        root = str(config.SAMPLE_DATA_DIR)  # the folder the parts are read from (the catalogue, the "as at" date)
+        return ui.chart_parts(version, root, BARNET, view.indicator.id, None, "auto", True, "Barnet", view)
 
     # Same figures in a new version: the drawn chart and table are not rebuilt; the CSV names the new version.
     assert (

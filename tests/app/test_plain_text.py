@@ -12,6 +12,7 @@ import pytest
 
 from cpdata.catalogue.catalogue import pledge_url
 from cpdata.core import schema
+from cpdata.core.datafolder import DataFolder
 from cpdata.store import store
 from cpdata.ui.plain import md
 from tests.app.test_app import open_page, start
@@ -39,14 +40,14 @@ def _plant_figure(data_dir, **where) -> None:
         **where,
     }
     table = schema.to_table(pd.DataFrame([row]), schema.FIGURES)
-    store.add_extract(table, "figures", {"id": "planted_figures", "applied_by": PLANTED}, data_dir)
+    store.add_extract(DataFolder.of(data_dir), table, "figures", {"id": "planted_figures", "applied_by": PLANTED})
 
 
 def _plant_survey(data_dir) -> None:
     seed = pq.read_table(data_dir / "extracts" / "seed_barnet_bright_spots.parquet").to_pandas()
     planted = seed.assign(source=PLANTED, extract_id="planted_survey")
     table = schema.to_table(planted, schema.BRIGHT_SPOTS)
-    store.add_extract(table, "bright_spots", {"id": "planted_survey"}, data_dir)
+    store.add_extract(DataFolder.of(data_dir), table, "bright_spots", {"id": "planted_survey"})
 
 
 def test_the_helper_leaves_nothing_to_interpret():

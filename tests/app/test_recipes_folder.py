@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from cpdata.core import config
+from cpdata.core.datafolder import DataFolder
 from cpdata.uploads import ees, ingest, recipe_format, saved_recipes
 from tests.app.test_saved_recipes import PEPS, _peps_recipe
 from tests.app.test_upload_page import _signed_in
@@ -27,9 +28,9 @@ def own_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 
 def test_a_recipe_saved_in_the_folder_given_is_used_whatever_cpdata_dir_says(own_folder):
-    assert ingest.prepare(PEPS, "peps.csv", data_dir=own_folder).failed  # no recipe knows it yet
-    saved_recipes.save(_peps_recipe(), own_folder)
-    prepared = ingest.prepare(PEPS, "peps_next_month.csv", data_dir=own_folder)
+    assert ingest.prepare(DataFolder(own_folder), PEPS, "peps.csv").failed  # no recipe knows it yet
+    saved_recipes.save(DataFolder(own_folder), _peps_recipe())
+    prepared = ingest.prepare(DataFolder(own_folder), PEPS, "peps_next_month.csv")
     assert not prepared.failed, [p.text() for p in prepared.problems]
     assert prepared.figures.iloc[0][["indicator_id", "value"]].tolist() == ["cla_pep", 97.0]
 
@@ -61,32 +62,32 @@ def _put(folder: Path, name: str, body: str | bytes | None) -> None:
 @pytest.mark.parametrize(("body", "reason"), BAD.values(), ids=BAD.keys())
 def test_a_saved_recipe_that_cannot_be_used_is_skipped_with_its_reason(own_folder, body, reason, caplog):
     """Hand-edited, or saved before saving was checked: it used to stop every EES upload being recognised."""
-    saved_recipes.save(_peps_recipe(), own_folder)
+    saved_recipes.save(DataFolder(own_folder), _peps_recipe())
     _put(own_folder, "old.toml", body)
     with caplog.at_level(logging.WARNING, logger="cpdata.uploads.ees"):
-        problems = ees.recipe_problems(own_folder)
+        problems = ees.recipe_problems(DataFolder(own_folder))
     assert len(problems) == 1 and problems[0].startswith("The saved recipe 'old.toml' in the data folder's recipes")
     assert f"was skipped: {reason}" in problems[0], problems
     assert "old.toml" in caplog.text and reason in caplog.text
     # The good saved recipe and every shipped one still recognise their files.
-    names = [r.file for r in ees.load_recipes(data_dir=own_folder)]
+    names = [r.file for r in ees.load_recipes(DataFolder(own_folder))]
     assert names == sorted(p.stem + ".csv" for p in ees.RECIPE_DIR.glob("*.toml")) + ["peps.csv"]
-    prepared = ingest.prepare(PEPS, "peps_next_month.csv", data_dir=own_folder)
+    prepared = ingest.prepare(DataFolder(own_folder), PEPS, "peps_next_month.csv")
     assert not prepared.failed and prepared.figures.iloc[0]["indicator_id"] == "cla_pep"
     shipped = (FIXTURES / "recipes" / "la_care_leavers_activity.csv").read_bytes()
-    assert not ingest.prepare(shipped, "la_care_leavers_activity.csv", data_dir=own_folder).failed
+    assert not ingest.prepare(DataFolder(own_folder), shipped, "la_care_leavers_activity.csv").failed
 
 
 def test_a_recipe_file_is_read_again_once_it_changes(own_folder):
     """Recipes are read once per set of files; fixing a bad one, or breaking a good one, is seen at once."""
-    path = saved_recipes.save(_peps_recipe(), own_folder)
-    assert not ees.recipe_problems(own_folder)
+    path = saved_recipes.save(DataFolder(own_folder), _peps_recipe())
+    assert not ees.recipe_problems(DataFolder(own_folder))
     path.write_text(BAD["not TOML"][0])
-    assert [r.file for r in ees.load_recipes(data_dir=own_folder)][-1] != "peps.csv"
-    assert len(ees.recipe_problems(own_folder)) == 1
+    assert [r.file for r in ees.load_recipes(DataFolder(own_folder))][-1] != "peps.csv"
+    assert len(ees.recipe_problems(DataFolder(own_folder))) == 1
     path.write_text(GOOD)
-    assert not ees.recipe_problems(own_folder)
-    assert not ingest.prepare(PEPS, "peps.csv", data_dir=own_folder).failed
+    assert not ees.recipe_problems(DataFolder(own_folder))
+    assert not ingest.prepare(DataFolder(own_folder), PEPS, "peps.csv").failed
 
 
 def test_a_shipped_recipe_that_cannot_be_used_is_our_bug_and_raises(tmp_path, monkeypatch):
@@ -95,7 +96,7 @@ def test_a_shipped_recipe_that_cannot_be_used_is_our_bug_and_raises(tmp_path, mo
     (shipped / "broken.toml").write_text(BAD["unknown indicator"][0])
     monkeypatch.setattr(ees, "RECIPE_DIR", shipped)
     with pytest.raises(recipe_format.RecipeFileError, match="shipped recipe broken.toml: it names 'no_such'"):
-        ees.load_recipes(data_dir=tmp_path)
+        ees.load_recipes(DataFolder(tmp_path))
 
 
 def test_the_upload_page_says_which_saved_recipe_was_skipped_and_why(data_copy):
@@ -112,8 +113,8 @@ def test_the_upload_page_says_which_saved_recipe_was_skipped_and_why(data_copy):
 def test_building_the_sample_data_uses_only_the_shipped_recipes(tmp_path, monkeypatch):
     """build-sample reads each recipe's published file; one an analyst saved names a file that is not there."""
     monkeypatch.setenv("CPDATA_DIR", str(tmp_path))
-    saved_recipes.save(_peps_recipe(), tmp_path)
-    assert "PEPs" in [r.name for r in ees.load_recipes()]
+    saved_recipes.save(DataFolder(tmp_path), _peps_recipe())
+    assert "PEPs" in [r.name for r in ees.load_recipes(DataFolder.of())]
     shipped = ees.shipped_recipes()
     assert "PEPs" not in [r.name for r in shipped]
     assert len(shipped) == len(list(ees.RECIPE_DIR.glob("*.toml")))

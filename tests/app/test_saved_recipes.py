@@ -14,6 +14,7 @@ from typing import Self
 
 import pytest
 
+from cpdata.core.datafolder import DataFolder
 from cpdata.uploads import ees, ingest, recipe_format, saved_recipes
 from tests.app.test_upload_page import _signed_in
 
@@ -72,19 +73,19 @@ def _killed_mid_write(action: Callable[[], object]) -> int:
 
 
 def test_a_save_killed_half_way_leaves_the_recipes_as_they_were(data_copy):
-    saved_recipes.save(_peps_recipe(), data_copy)
+    saved_recipes.save(DataFolder(data_copy), _peps_recipe())
     before = _recipes(data_copy)
     other = _peps_recipe("Other", measure="Other")
-    assert _killed_mid_write(lambda: saved_recipes.save(other, data_copy)) == KILLED  # it did die mid-write
+    assert _killed_mid_write(lambda: saved_recipes.save(DataFolder(data_copy), other)) == KILLED  # it did die mid-write
     after = _recipes(data_copy)
     assert {n: b for n, b in after.items() if n.endswith(".toml")} == before  # no half recipe, the old one whole
     # The next upload of a file the saved recipe knows is still recognised (a half TOML file broke every load).
-    again = ingest.prepare(PEPS, "peps_next_month.csv", data_dir=data_copy)
+    again = ingest.prepare(DataFolder(data_copy), PEPS, "peps_next_month.csv")
     assert not again.failed and again.figures.iloc[0]["indicator_id"] == "cla_pep"
 
 
 def _recognised(data: bytes, root: Path) -> ingest.Prepared:
-    prepared = ingest.prepare(data, "next_month.csv", data_dir=root)
+    prepared = ingest.prepare(DataFolder(root), data, "next_month.csv")
     assert not prepared.failed, [p.text() for p in prepared.problems]
     return prepared
 
@@ -103,7 +104,7 @@ def _recognised(data: bytes, root: Path) -> ingest.Prepared:
 )
 def test_a_recipe_that_cannot_be_saved_is_refused_and_nothing_is_written(data_copy, recipe, message):
     with pytest.raises(saved_recipes.RecipeError, match=message):
-        saved_recipes.save(recipe, data_copy)
+        saved_recipes.save(DataFolder(data_copy), recipe)
     assert not (data_copy / "recipes").exists()
 
 
@@ -112,9 +113,9 @@ def test_any_character_a_file_holds_is_saved_so_it_reads_back(data_copy):
     unescaped, it made a file that stopped every later EES upload being recognised."""
     odd = "PEPs\x7f\x01\u2028\"\\'é"
     recipe = _peps_recipe(measure=odd)
-    saved_recipes.save(recipe, data_copy)
-    shipped = ees.load_recipes(data_dir=data_copy / "no such folder")
-    assert ees.load_recipes(data_dir=data_copy) == [*shipped, dataclasses.replace(recipe, file="peps.csv")]
+    saved_recipes.save(DataFolder(data_copy), recipe)
+    shipped = ees.load_recipes(DataFolder(data_copy / "no such folder"))
+    assert ees.load_recipes(DataFolder(data_copy)) == [*shipped, dataclasses.replace(recipe, file="peps.csv")]
     data = PEPS.replace(b",PEPs,", f",{odd},".encode())
     assert _recognised(data, data_copy).figures.iloc[0][["indicator_id", "value"]].tolist() == ["cla_pep", 97.0]
 
@@ -129,16 +130,16 @@ def test_every_field_of_a_recipe_is_saved():
 
 def test_a_save_never_replaces_another_recipe(data_copy):
     """Two analysts' recipes whose names make the same file name: both kept, each still recognises its files."""
-    first = saved_recipes.save(_peps_recipe("PEPs"), data_copy)
+    first = saved_recipes.save(DataFolder(data_copy), _peps_recipe("PEPs"))
     first_bytes = first.read_bytes()
-    second = saved_recipes.save(_peps_recipe("peps!", measure="Other", indicator="cla_count"), data_copy)
+    second = saved_recipes.save(DataFolder(data_copy), _peps_recipe("peps!", measure="Other", indicator="cla_count"))
     assert (first.name, second.name) == ("peps.toml", "peps_2.toml")
     assert first.read_bytes() == first_bytes
     assert _recognised(PEPS, data_copy).figures.iloc[0]["indicator_id"] == "cla_pep"
     other_only = PEPS.replace(b",PEPs,97", b",Sth,97")  # only the second recipe's filter value is in it
     assert _recognised(other_only, data_copy).figures.iloc[0]["indicator_id"] == "cla_count"
     # The same recipe saved again (two analysts mapping the same file) stays one file.
-    assert saved_recipes.save(_peps_recipe("PEPs"), data_copy) == first
+    assert saved_recipes.save(DataFolder(data_copy), _peps_recipe("PEPs")) == first
     assert sorted(_recipes(data_copy)) == ["peps.toml", "peps_2.toml"]
 
 
@@ -146,7 +147,7 @@ def _fill(root: Path, count: int) -> None:
     """``count`` saved recipes that recognise no file here."""
     nothing = dataclasses.replace(_peps_recipe(), match_columns=("nothing_like_this",))
     for n in range(count):
-        saved_recipes.save(dataclasses.replace(nothing, name=f"Unrelated {n}"), root)
+        saved_recipes.save(DataFolder(root), dataclasses.replace(nothing, name=f"Unrelated {n}"))
 
 
 @pytest.mark.parametrize("full", [False, True], ids=["saved", "recipes folder full"])
@@ -176,5 +177,5 @@ def test_the_page_saves_the_mapping_of_a_file_with_a_long_odd_name(data_copy, fu
 def test_the_page_names_a_recipe_so_it_can_be_saved():
     name = saved_recipes.name_for("PEPs", "a\x00b\x1b[31m" + "x" * 300 + ".csv")
     assert name.startswith("PEPs from ab[31mxxx") and len(name) == saved_recipes.MAX_NAME
-    saved_recipes.validate(_peps_recipe(name))  # no error
+    saved_recipes.validate(DataFolder.of(), _peps_recipe(name))  # no error
     assert saved_recipes.name_for("PEPs", "\x00\x01") == "PEPs from an uploaded file"

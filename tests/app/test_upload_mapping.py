@@ -7,7 +7,8 @@ from __future__ import annotations
 import pandas as pd
 
 from cpdata.core import config
-from cpdata.store import queries
+from cpdata.core.datafolder import DataFolder
+from cpdata.store import reference
 from cpdata.uploads import checks, readers
 from tests.app.test_upload_page import _signed_in
 
@@ -92,7 +93,7 @@ def test_problems_name_the_files_own_column(data_copy):
 
 def test_the_summary_counts_every_row_the_table_stands_for(data_copy):
     """60 negative counts: 50 listed and "... and 10 more rows like these"; the summary says 60, not 51."""
-    codes = queries.councils(config.SAMPLE_DATA_DIR)["area_code"].head(60)
+    codes = reference.councils(DataFolder(config.SAMPLE_DATA_DIR))["area_code"].head(60)
     body = "indicator_id,area_code,period,value\n" + "".join(f"cla_count,{c},2025/26,-5\n" for c in codes)
     at = _signed_in()
     at.file_uploader[0].set_value(("negative.csv", body.encode(), "text/csv")).run()

@@ -5,6 +5,7 @@ import json
 
 from streamlit.testing.v1 import AppTest
 
+from cpdata.core.datafolder import DataFolder
 from cpdata.store import queries
 from cpdata.uploads import uploads
 from tests.app.test_app import APP, no_errors, open_page
@@ -50,13 +51,13 @@ def test_upload_preview_apply_and_undo(data_copy):
     apply = next(b for b in at.button if b.label == "Apply this upload")
     apply.click().run()
     assert any("Applied as upload_" in s.value for s in at.success)
-    card = queries.scorecard_table("E09000003", 2025, data_dir=data_copy).set_index("indicator_id")
+    card = queries.scorecard_table(DataFolder(data_copy), "E09000003", 2025).set_index("indicator_id")
     assert card.loc["cla_reviews_timely", "council"] == 97.5
-    history = uploads.history(data_copy)
+    history = uploads.history(DataFolder(data_copy))
     assert history.iloc[0]["applied_by"] == "Ana" and history.iloc[0]["status"] == "live"
     next(b for b in at.button if b.label == "Undo this upload").click().run()
-    assert uploads.history(data_copy).iloc[0]["status"].startswith("undone")
-    card = queries.scorecard_table("E09000003", 2025, data_dir=data_copy).set_index("indicator_id")
+    assert uploads.history(DataFolder(data_copy)).iloc[0]["status"].startswith("undone")
+    card = queries.scorecard_table(DataFolder(data_copy), "E09000003", 2025).set_index("indicator_id")
     assert "cla_reviews_timely" not in card.index or card.loc["cla_reviews_timely", "council"] != 97.5
 
 
@@ -114,7 +115,7 @@ def test_a_file_is_checked_once_until_its_options_or_the_data_change(data_copy, 
     real = ingest.prepare
 
     def counted(*args, **kwargs):
-        calls.append(args[1])
+        calls.append(args[2])
         return real(*args, **kwargs)
 
     monkeypatch.setattr(ingest, "prepare", counted)

@@ -11,6 +11,7 @@ from streamlit.testing.v1 import AppTest
 
 from cpdata.catalogue.catalogue import load_frameworks
 from cpdata.core import config
+from cpdata.core.datafolder import DataFolder
 from cpdata.figures import views
 from cpdata.store import store
 from cpdata.ui import ui, vega
@@ -31,13 +32,14 @@ def _script() -> None:
 
 def _barnet_charts() -> list[tuple[dict, str]]:
     root = config.SAMPLE_DATA_DIR
+    folder = DataFolder(root)
     out = []
-    for pledge in load_frameworks()["barnet"].pledges:
-        for v in views.indicator_views(BARNET, list(pledge.indicators), None, "auto"):
+    for pledge in load_frameworks(folder)["barnet"].pledges:
+        for v in views.indicator_views(folder, BARNET, list(pledge.indicators), None, "auto"):
             if not v.has_data or v.period is None:
                 continue
             parts = ui.chart_parts(
-                store.version(root), str(root), BARNET, v.indicator.id, None, "auto", True, "Barnet", v
+                store.version(folder), str(root), BARNET, v.indicator.id, None, "auto", True, "Barnet", v
             )
             if not parts.lone:
                 out.append((parts.spec, parts.alt_text))

@@ -8,6 +8,7 @@ from test_briefing_pages import setup_page
 
 from cpdata.briefing import running_orders
 from cpdata.catalogue.catalogue import load_frameworks
+from cpdata.core.datafolder import DataFolder
 
 
 def _captions(at) -> str:
@@ -39,7 +40,9 @@ def test_start_link_keeps_the_saved_order_after_building_the_pack(data_copy):
     at.multiselect(key="bf_pledges_barnsley_").set_value(["future", "healthy"]).run()
     next(t for t in at.text_input if t.label.startswith("Name this")).input("Committee Q3")
     next(b for b in at.button if b.label == "Save running order").click().run()
-    assert list(running_orders.saved(load_frameworks()["barnsley"], data_copy)) == ["committee-q3"]
+    assert list(running_orders.saved(DataFolder(data_copy), load_frameworks(DataFolder.of())["barnsley"])) == [
+        "committee-q3"
+    ]
     at.button(key="bf_build").click().run()
     no_errors(at)
     links = [p.proto for p in at.get("page_link") if "Start the briefing" in p.proto.label]
@@ -58,7 +61,7 @@ def test_a_local_count_of_1_to_5_is_not_shown_on_the_pledge_page():
     text = "\n".join(m.value for m in at.markdown)
     assert "fewer than 6: counts of 1 to 5 children are not shown" in text
     assert "4 children" not in text
-    open_numbers_behind(at, load_frameworks()["barking_dagenham"].pledge("best_care").indicators)
+    open_numbers_behind(at, load_frameworks(DataFolder.of())["barking_dagenham"].pledge("best_care").indicators)
     tables = [d.value for d in at.dataframe]
     assert tables and not any((t.astype(str) == "4").any().any() for t in tables)
 
@@ -75,7 +78,7 @@ def test_one_year_held_is_said_instead_of_a_lone_dot():
     charts = at.get("vega_lite_chart")
     assert len(charts) == len(at.metric) - 2  # Personal Education Plans, and GCSE 5+ (its other years are c)
     assert "Personal Education Plan" in " ".join(blocks)
-    open_numbers_behind(at, load_frameworks()["barking_dagenham"].pledge("education").indicators)
+    open_numbers_behind(at, load_frameworks(DataFolder.of())["barking_dagenham"].pledge("education").indicators)
     pngs = [b for b in at.get("download_button") if "PNG" in b.proto.label]
     assert len(pngs) == len(charts)  # no picture of a lone dot to download either
 

@@ -10,7 +10,6 @@ under ``CI=true``, where a missing tool is a failure.
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import json
 import os
 import shutil
@@ -25,6 +24,7 @@ import pytest
 
 from cpdata.catalogue.catalogue import pledge_url
 from cpdata.ops import launch
+from tests.conftest import analysts_secrets
 
 REPO = Path(__file__).resolve().parents[2]
 CHROMIUM, CHROMIUM_ARGS = launch.CHROMIUM, launch.CHROMIUM_ARGS
@@ -303,6 +303,16 @@ class UploadServer:
     data_dir: Path
 
 
+def data_and_secrets(root: Path) -> tuple[Path, Path]:
+    """For a server that uploads: a copy of sample_data under ``root`` (it writes there, never in the repo's)
+    and a secrets.toml holding only ANALYST_PASSWORD, to be named by ``--secrets.files``."""
+    from cpdata.core import config
+
+    data = root / "data"
+    shutil.copytree(config.SAMPLE_DATA_DIR, data)
+    return data, analysts_secrets(root / "secrets.toml", ANALYST_PASSWORD)
+
+
 @pytest.fixture(scope="session")
 def upload_server(playwright_api, browser, tmp_path_factory) -> Iterator[UploadServer]:
     """A second server for tests that upload: it writes to a temporary copy of sample_data, never the repo's.
@@ -311,14 +321,8 @@ def upload_server(playwright_api, browser, tmp_path_factory) -> Iterator[UploadS
     Streamlit's default list (``~/.streamlit`` and ``./.streamlit``): nothing is written in the
     repository and nobody's own secrets are read.
     """
-    from cpdata.core import config
 
-    root = tmp_path_factory.mktemp("upload_server")
-    data = root / "data"
-    shutil.copytree(config.SAMPLE_DATA_DIR, data)
-    secrets = root / "secrets.toml"
-    digest = hashlib.sha256(ANALYST_PASSWORD.encode("utf-8")).hexdigest()
-    secrets.write_text(f'[analysts]\npassword_sha256 = "{digest}"\n', encoding="utf-8")
+    data, secrets = data_and_secrets(tmp_path_factory.mktemp("upload_server"))
     args = ["--secrets.files", str(secrets)]
     with streamlit_server("streamlit-upload.log", env={"CPDATA_DIR": str(data)}, args=args) as base:
         # Until one session has run dashboard.py (and so st.navigation), Streamlit serves a deep link

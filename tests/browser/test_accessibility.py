@@ -12,6 +12,7 @@ import json
 import pytest
 
 from cpdata.catalogue.catalogue import load_frameworks
+from cpdata.core.datafolder import DataFolder
 
 from .conftest import AXE_DIR, COUNCILS, pledge_path
 from .uploading import APPLY, SIGN_IN, applied_id, choose_file, open_upload, settled, sign_in, template_csv, undo
@@ -26,7 +27,7 @@ FAILING_IMPACTS = {"serious", "critical"}
 
 def _pages() -> list:
     """Every page of each shipped council's framework, opened as test_page opens it (it reuses the tab)."""
-    fws = load_frameworks()
+    fws = load_frameworks(DataFolder.of())
     params = []
     for key, c in COUNCILS.items():
         fw = fws[c["framework"]]

@@ -13,6 +13,7 @@ import pytest
 
 from cpdata.briefing import briefing, briefing_html
 from cpdata.catalogue.catalogue import load_frameworks
+from cpdata.core.datafolder import DataFolder
 from cpdata.figures.trend import one_year_note
 
 from .conftest import COUNCILS, SCREENSHOTS, TIMEOUT_MS, wait_for_app
@@ -56,7 +57,7 @@ MEASURE = """() => {
 
 
 def _screens(framework: str) -> list[str]:
-    return ["cover", *[p.id for p in load_frameworks()[framework].pledges], "summary"]
+    return ["cover", *[p.id for p in load_frameworks(DataFolder.of())[framework].pledges], "summary"]
 
 
 @pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
@@ -111,8 +112,8 @@ def test_briefing_screens_pass_axe(server, browser, axe_script):
 
 
 def test_pack_opens_with_no_network_and_prints_one_screen_per_page(browser, tmp_path):
-    fw = load_frameworks()["barnet"]
-    b = briefing.build(fw, COUNCILS["barnet"]["council"], None)
+    fw = load_frameworks(DataFolder.of())["barnet"]
+    b = briefing.build(DataFolder.of(), fw, COUNCILS["barnet"]["council"], None)
     pack = tmp_path / briefing_html.pack_filename(b)
     pack.write_text(briefing_html.pack_html(b), encoding="utf-8")
     ctx = browser.new_context(offline=True, viewport={"width": 1400, "height": 900})

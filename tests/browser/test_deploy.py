@@ -8,18 +8,15 @@ not installed (apt-get install nginx; scripts/test.sh does), except under CI=tru
 
 from __future__ import annotations
 
-import hashlib
-import shutil
 import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from cpdata.core import config
 from cpdata.ops import launch, serve
 
-from .conftest import ANALYST_PASSWORD, ARTIFACTS, VIEWPORT, App, pledge_path, unavailable
+from .conftest import ARTIFACTS, VIEWPORT, App, data_and_secrets, pledge_path, unavailable
 from .test_upload import assert_not_held, assert_shows
 from .uploading import APPLY, applied_id, choose_file, open_upload, settled, sign_in, template_csv
 
@@ -32,11 +29,7 @@ def cluster(playwright_api, tmp_path_factory) -> Iterator[serve.Cluster]:
     if not Path(serve.NGINX).exists():
         unavailable("nginx not found (apt-get install nginx)")
     root = tmp_path_factory.mktemp("deploy")
-    data = root / "data"
-    shutil.copytree(config.SAMPLE_DATA_DIR, data)
-    secrets = root / "secrets.toml"
-    digest = hashlib.sha256(ANALYST_PASSWORD.encode("utf-8")).hexdigest()
-    secrets.write_text(f'[analysts]\npassword_sha256 = "{digest}"\n', encoding="utf-8")
+    data, secrets = data_and_secrets(root)
     ARTIFACTS.mkdir(exist_ok=True)
     with (ARTIFACTS / "deploy.log").open("wb") as log:
         c = serve.start(

@@ -9,6 +9,7 @@ from urllib.parse import urlparse
 import pytest
 
 from cpdata.catalogue.catalogue import load_frameworks
+from cpdata.core.datafolder import DataFolder
 
 from .conftest import COUNCILS, full_screenshot, pledge_path, wait_for_app
 
@@ -55,7 +56,7 @@ class PageCase:
 
 
 def page_cases() -> list[PageCase]:
-    fws = load_frameworks()
+    fws = load_frameworks(DataFolder.of())
     cases = []
     for key, c in COUNCILS.items():
         fw, name = fws[c["framework"]], c["name"]
@@ -145,7 +146,7 @@ def test_page(app, case: PageCase):
             assert figure in values, f"{figure} not among headline figures {values}"
     elif case.kind == "overview":
         grids = page.locator('[data-testid="stTable"]')  # static tables: cells wrap, nothing cut off
-        expect(grids).to_have_count(len(load_frameworks()[c["framework"]].pledges))
+        expect(grids).to_have_count(len(load_frameworks(DataFolder.of())[c["framework"]].pledges))
         expect(page.get_by_role("button", name="Download this scorecard (CSV)")).to_have_count(grids.count())
         for figure in case.figures:
             expect(grids.locator("td", has_text=figure).first).to_be_visible()

@@ -11,6 +11,7 @@ import pandas as pd
 import pytest
 
 from cpdata.core import config, schema
+from cpdata.core.datafolder import DataFolder
 from cpdata.store import store
 from tests.browser.conftest import VIEWPORT, pledge_path, streamlit_server, wait_for_app
 from tests.markup import PLANTED, SEEN_AS
@@ -23,7 +24,9 @@ def planted_server(playwright_api, browser, tmp_path_factory):
     row = {"indicator_id": "care_leavers_eet_19_21", "area_code": "E09000003", "period": 2026, "value": 66.0}
     row |= {"figure_type": "value", "basis": "local", "symbol": None, "numerator": None, "denominator": None}
     row |= {"source": PLANTED, "note": None, "extract_id": "planted"}
-    store.add_extract(schema.to_table(pd.DataFrame([row]), schema.FIGURES), "figures", {"id": "planted"}, data)
+    store.add_extract(
+        DataFolder(data), schema.to_table(pd.DataFrame([row]), schema.FIGURES), "figures", {"id": "planted"}
+    )
     with streamlit_server("streamlit-planted.log", env={"CPDATA_DIR": str(data)}) as base:
         ctx = browser.new_context(viewport=VIEWPORT)
         wait_for_app(ctx.new_page(), base + "/")  # the first session, so deep links go through the router

@@ -11,6 +11,7 @@ import pytest
 
 from cpdata.catalogue.catalogue import load_catalogue
 from cpdata.core import config
+from cpdata.core.datafolder import DataFolder
 
 from .conftest import ANALYST_PASSWORD, full_screenshot, pledge_path
 from .uploading import (
@@ -46,7 +47,7 @@ def assert_not_held(page, indicator_id: str) -> None:
     """The measure is listed under "no figures held yet" and has no block of its own."""
     from playwright.sync_api import expect
 
-    title = load_catalogue().indicator(indicator_id).short_title
+    title = load_catalogue(DataFolder.of()).indicator(indicator_id).short_title
     main = page.locator('[data-testid="stMain"]')
     expect(main.get_by_role("heading", name=NOT_HELD)).to_be_visible()
     expect(main.locator("li").filter(has_text=f"{title}:")).to_have_count(1)
@@ -57,7 +58,7 @@ def assert_shows(page, indicator_id: str, label: str, value: str) -> None:
     """The measure has its own block with this headline figure and a drawn chart."""
     from playwright.sync_api import expect
 
-    title = load_catalogue().indicator(indicator_id).short_title
+    title = load_catalogue(DataFolder.of()).indicator(indicator_id).short_title
     b = block(page, indicator_id)
     expect(b.locator('[data-testid="stMetricLabel"]')).to_have_text(label)
     expect(b.locator('[data-testid="stMetricValue"]')).to_have_text(value)

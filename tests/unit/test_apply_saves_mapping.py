@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from cpdata.core.datafolder import DataFolder
 from cpdata.ops import cli
 from cpdata.store import store
 from cpdata.uploads import ingest, saved_recipes, uploads
@@ -17,24 +18,24 @@ RECIPE = saved_recipes.recipe_from_choice("PEPs by council", "cla_pep", {"measur
 
 
 def test_apply_saves_the_mapping_with_the_figures(data_copy):
-    prepared = ingest.prepare(PEPS, "peps.csv", ingest.Options(recipe=RECIPE, save_recipe=True), data_copy)
+    prepared = ingest.prepare(DataFolder(data_copy), PEPS, "peps.csv", ingest.Options(recipe=RECIPE, save_recipe=True))
     assert prepared.recipe_to_save == RECIPE
-    entry = uploads.apply(prepared, PEPS, "Ana", data_copy)
+    entry = uploads.apply(DataFolder(data_copy), prepared, PEPS, "Ana")
     assert entry["recipe_saved"] == "peps_by_council.toml"
     assert (data_copy / "recipes" / "peps_by_council.toml").is_file()
-    assert store.read_manifest(data_copy)["extracts"][-1]["recipe_saved"] == "peps_by_council.toml"
-    again = ingest.prepare(PEPS, "next.csv", data_dir=data_copy)
+    assert store.read_manifest(DataFolder(data_copy))["extracts"][-1]["recipe_saved"] == "peps_by_council.toml"
+    again = ingest.prepare(DataFolder(data_copy), PEPS, "next.csv")
     assert again.needs_recipe is None and not again.failed
 
 
 def test_a_mapping_not_asked_to_be_saved_is_not(data_copy):
-    prepared = ingest.prepare(PEPS, "peps.csv", ingest.Options(recipe=RECIPE), data_copy)
-    entry = uploads.apply(prepared, PEPS, "Ana", data_copy)
+    prepared = ingest.prepare(DataFolder(data_copy), PEPS, "peps.csv", ingest.Options(recipe=RECIPE))
+    entry = uploads.apply(DataFolder(data_copy), prepared, PEPS, "Ana")
     assert "recipe_saved" not in entry and not (data_copy / "recipes").exists()
 
 
 def test_an_unknown_file_is_a_state_of_its_own(data_copy):
-    prepared = ingest.prepare(PEPS, "peps.csv", data_dir=data_copy)
+    prepared = ingest.prepare(DataFolder(data_copy), PEPS, "peps.csv")
     assert prepared.needs_recipe is not None and prepared.failed
     assert prepared.needs_recipe.filters == {"measure": ["PEPs"]} and prepared.needs_recipe.numbers == ["pct"]
     assert prepared.frame is not None and list(prepared.frame.columns)[-1] == "pct"  # what was read, kept
@@ -58,8 +59,8 @@ def test_an_upload_and_its_mapping_take_the_writers_lock_once(data_copy, monkeyp
     taken = []
     real = fcntl.flock
     monkeypatch.setattr(store.fcntl, "flock", lambda fh, op: (op & fcntl.LOCK_EX and taken.append(op), real(fh, op)))
-    prepared = ingest.prepare(PEPS, "peps.csv", ingest.Options(recipe=RECIPE, save_recipe=True), data_copy)
-    entry = uploads.apply(prepared, PEPS, "Ana", data_copy)
+    prepared = ingest.prepare(DataFolder(data_copy), PEPS, "peps.csv", ingest.Options(recipe=RECIPE, save_recipe=True))
+    entry = uploads.apply(DataFolder(data_copy), prepared, PEPS, "Ana")
     assert entry["recipe_saved"] and len(taken) == 1
 
 

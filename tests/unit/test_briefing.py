@@ -12,6 +12,7 @@ import pytest
 from cpdata.briefing import briefing, briefing_html, running_orders
 from cpdata.briefing.running_orders import RunningOrder, RunningOrderError
 from cpdata.catalogue.catalogue import load_frameworks
+from cpdata.core.datafolder import DataFolder
 from cpdata.figures import disclosure, views
 from cpdata.figures.trend import one_year_note
 from cpdata.uploads import ingest, uploads
@@ -63,8 +64,8 @@ def test_symbols_stay_symbols_and_withheld_points_are_gaps_not_zero():
 
 @pytest.mark.parametrize("framework", list(COUNCILS))
 def test_every_pledge_screen_builds_with_its_charts(framework):
-    fw = load_frameworks()[framework]
-    b = briefing.build(fw, COUNCILS[framework], None)
+    fw = load_frameworks(DataFolder.of())[framework]
+    b = briefing.build(DataFolder.of(), fw, COUNCILS[framework], None)
     assert b.screen_keys() == ["cover", *[p.id for p in fw.pledges], "summary"]
     summary = b.screen("summary")
     assert len(summary.lines) == len(fw.pledges)
@@ -107,13 +108,13 @@ PLANTED = (
 
 
 def _planted_briefing(data_copy) -> briefing.Briefing:
-    prepared = ingest.prepare(PLANTED, "small.csv", data_dir=data_copy)
+    prepared = ingest.prepare(DataFolder(data_copy), PLANTED, "small.csv")
     assert not prepared.failed, [p.text() for p in prepared.problems]
-    uploads.apply(prepared, PLANTED, "tester", data_copy)
-    fw = load_frameworks()["barnet"]
+    uploads.apply(DataFolder(data_copy), prepared, PLANTED, "tester")
+    fw = load_frameworks(DataFolder.of())["barnet"]
     ids = ("independence_workshop_attendance", "care_leavers_supported_lodgings", "asdan_modules_completed")
     order = RunningOrder("planted", "barnet", ("independence",), {"independence": ids})
-    return briefing.build(fw, "E09000003", None, order=order, data_dir=data_copy)
+    return briefing.build(DataFolder(data_copy), fw, "E09000003", None, order=order)
 
 
 def test_planted_counts_of_1_to_5_show_as_fewer_than_6_on_screens_and_in_the_pack(data_copy):
@@ -143,7 +144,7 @@ def test_without_the_disclosure_rule_the_planted_count_would_show(data_copy, mon
 
 
 def test_a_percentage_of_too_few_children_is_withheld():
-    v = views.indicator_views("E09000003", ["care_leavers_eet_19_21"], None)[0]
+    v = views.indicator_views(DataFolder.of(), "E09000003", ["care_leavers_eet_19_21"], None)[0]
     rows = v.rows.copy()
     rows.loc[rows["period"] == v.period, "pub_denominator"] = 8
     t = briefing.tile(dataclasses.replace(v, rows=rows), "Barnet")
@@ -156,12 +157,12 @@ def test_a_percentage_of_too_few_children_is_withheld():
 
 
 def test_pack_holds_every_chosen_pledge_with_png_charts_and_needs_no_network():
-    fw = load_frameworks()["barnsley"]
+    fw = load_frameworks(DataFolder.of())["barnsley"]
     order = RunningOrder("", "barnsley", ("future", "safe_home"), {"future": ("care_leavers_eet_19_21",)})
     order = dataclasses.replace(
         order, indicators={**order.indicators, "safe_home": fw.pledge("safe_home").indicators[:2]}
     )
-    b = briefing.build(fw, COUNCILS["barnsley"], None, order=order)
+    b = briefing.build(DataFolder.of(), fw, COUNCILS["barnsley"], None, order=order)
     steps: list[float] = []
     pack = briefing_html.pack_html(b, lambda f, _text: steps.append(f))
     assert steps[-1] == 1.0 and len(steps) == len(b.screens) + 1
@@ -176,8 +177,8 @@ def test_pack_holds_every_chosen_pledge_with_png_charts_and_needs_no_network():
 
 
 def test_pack_file_name_says_council_framework_and_date():
-    fw = load_frameworks()["barking_dagenham"]
-    b = briefing.build(fw, COUNCILS["barking_dagenham"], None)
+    fw = load_frameworks(DataFolder.of())["barking_dagenham"]
+    b = briefing.build(DataFolder.of(), fw, COUNCILS["barking_dagenham"], None)
     name = briefing_html.pack_filename(b, today=pd.Timestamp("2026-11-23").date())
     assert name == "barking-and-dagenham_barking-dagenham_2026-11-23.html"
 
@@ -186,16 +187,16 @@ def test_pack_file_name_says_council_framework_and_date():
 
 
 def test_running_order_saved_and_reused(data_copy):
-    fw = load_frameworks()["barnet"]
+    fw = load_frameworks(DataFolder.of())["barnet"]
     order = RunningOrder("Committee Q3", "barnet", ("health", "dreams"), {"dreams": ("care_leavers_eet_19_21",)})
-    path = running_orders.save(order, fw, data_copy, by="tester")
+    path = running_orders.save(DataFolder(data_copy), order, fw, by="tester")
     assert path.name == "committee-q3.json"
-    again = running_orders.saved(fw, data_copy)["committee-q3"]
+    again = running_orders.saved(DataFolder(data_copy), fw)["committee-q3"]
     assert again == dataclasses.replace(order, indicators={"health": (), "dreams": ("care_leavers_eet_19_21",)})
-    b = briefing.build(fw, "E09000003", None, order=again, data_dir=data_copy)
+    b = briefing.build(DataFolder(data_copy), fw, "E09000003", None, order=again)
     assert b.screen_keys() == ["cover", "health", "dreams", "summary"]
     assert [t.indicator.id for t in b.screen("dreams").tiles] == ["care_leavers_eet_19_21"]
-    assert running_orders.saved(load_frameworks()["barnsley"], data_copy) == {}
+    assert running_orders.saved(DataFolder(data_copy), load_frameworks(DataFolder.of())["barnsley"]) == {}
 
 
 @pytest.mark.parametrize(
@@ -209,14 +210,14 @@ def test_running_order_saved_and_reused(data_copy):
     ],
 )
 def test_bad_running_orders_are_refused_and_nothing_is_written(order, message, data_copy):
-    fw = load_frameworks()["barnet"]
+    fw = load_frameworks(DataFolder.of())["barnet"]
     with pytest.raises(RunningOrderError, match=message):
-        running_orders.save(order, fw, data_copy, by="tester")
-    assert not list(running_orders.folder(data_copy).glob("*"))
+        running_orders.save(DataFolder(data_copy), order, fw, by="tester")
+    assert not list(DataFolder(data_copy).running_orders.glob("*"))
 
 
 def test_more_than_six_indicators_on_a_screen_is_refused():
-    fw = load_frameworks()["barnet"]
+    fw = load_frameworks(DataFolder.of())["barnet"]
     seven = fw.pledge("dreams").indicators[:7]
     assert len(seven) == 7
     with pytest.raises(RunningOrderError, match="at most 6"):
@@ -224,10 +225,10 @@ def test_more_than_six_indicators_on_a_screen_is_refused():
 
 
 def test_an_unreadable_saved_order_is_skipped(data_copy):
-    folder = running_orders.folder(data_copy)
+    folder = DataFolder(data_copy).running_orders
     folder.mkdir()
     (folder / "broken.json").write_text("{not json", encoding="utf-8")
-    assert running_orders.saved(load_frameworks()["barnet"], data_copy) == {}
+    assert running_orders.saved(DataFolder(data_copy), load_frameworks(DataFolder.of())["barnet"]) == {}
 
 
 def test_a_running_order_is_written_under_the_writers_lock_so_the_tidy_leaves_it_alone(data_copy, monkeypatch):
@@ -248,9 +249,11 @@ def test_a_running_order_is_written_under_the_writers_lock_so_the_tidy_leaves_it
 
     monkeypatch.setattr(atomic, "write_bytes", write_while_tidy_runs)
     order = RunningOrder("Committee Q3", "barnet", ("dreams",))
-    running_orders.save(order, load_frameworks()["barnet"], data_copy, by="tester")
+    running_orders.save(DataFolder(data_copy), order, load_frameworks(DataFolder.of())["barnet"], by="tester")
     assert seen == {"lock_free": False, "tidied": []}
-    assert running_orders.saved(load_frameworks()["barnet"], data_copy)["committee-q3"].pledges == ("dreams",)
+    assert running_orders.saved(DataFolder(data_copy), load_frameworks(DataFolder.of())["barnet"])[
+        "committee-q3"
+    ].pledges == ("dreams",)
 
 
 # --- what the summary and the pack say (issue 18) -------------------------------------
@@ -259,7 +262,9 @@ def test_a_running_order_is_written_under_the_writers_lock_so_the_tidy_leaves_it
 def test_summary_counts_a_higher_than_neighbours_tile_where_neither_is_better():
     """Barking and Dagenham's "best care" screen shows "▲ higher than neighbours" for children in care (a count,
     neither higher nor lower better): the summary must not say "none compared with neighbours"."""
-    b = briefing.build(load_frameworks()["barking_dagenham"], COUNCILS["barking_dagenham"], None)
+    b = briefing.build(
+        DataFolder.of(), load_frameworks(DataFolder.of())["barking_dagenham"], COUNCILS["barking_dagenham"], None
+    )
     best = b.screen("best_care")
     assert any(x.startswith("▲ higher than neighbours") for t in best.tiles for x in t.badges)
     line = b.screen("summary").lines[0]
@@ -268,7 +273,7 @@ def test_summary_counts_a_higher_than_neighbours_tile_where_neither_is_better():
 
 
 def test_pack_alt_text_calls_local_figures_local_never_published():
-    b = briefing.build(load_frameworks()["barnsley"], COUNCILS["barnsley"], None)
+    b = briefing.build(DataFolder.of(), load_frameworks(DataFolder.of())["barnsley"], COUNCILS["barnsley"], None)
     local = [(s.key, t) for s in b.screens for t in s.tiles if t.basis.startswith("Local")]
     assert local
     for key, t in local:

@@ -22,6 +22,7 @@ from test_briefing import COUNCILS, RULE, SMALL, YEARS, _planted_briefing
 from cpdata.briefing import briefing, briefing_html, briefing_pdf
 from cpdata.briefing.running_orders import RunningOrder
 from cpdata.catalogue.catalogue import load_frameworks
+from cpdata.core.datafolder import DataFolder
 from cpdata.figures import disclosure, views
 from cpdata.figures.trend import one_year_note
 
@@ -68,7 +69,7 @@ def _flat(text: str) -> str:
 def pdfs() -> dict[str, tuple[briefing.Briefing, bytes]]:
     out = {}
     for framework, council in COUNCILS.items():
-        b = briefing.build(load_frameworks()[framework], council, None)
+        b = briefing.build(DataFolder.of(), load_frameworks(DataFolder.of())[framework], council, None)
         out[framework] = (b, briefing_pdf.pack_pdf(b))
     return out
 
@@ -179,8 +180,8 @@ def test_the_pdf_opens_with_no_network_and_none_was_used_to_make_it(monkeypatch)
         raise AssertionError("the PDF tried to reach the network")
 
     monkeypatch.setattr(socket.socket, "connect", no_network)
-    fw = load_frameworks()["barnsley"]
-    b = briefing.build(fw, COUNCILS["barnsley"], None)
+    fw = load_frameworks(DataFolder.of())["barnsley"]
+    b = briefing.build(DataFolder.of(), fw, COUNCILS["barnsley"], None)
     # A hostile name that would fetch from the network if it were markup: it stays text.
     b = dataclasses.replace(b, council_name='Barnsley<img src="http://127.0.0.1:9/x.png">')
     pdf = briefing_pdf.pack_pdf(b)
@@ -213,8 +214,8 @@ def test_without_the_disclosure_rule_the_pdf_would_show_the_planted_count(data_c
 
 
 def test_progress_is_reported_and_the_file_name_says_council_framework_and_date():
-    fw = load_frameworks()["barking_dagenham"]
-    b = briefing.build(fw, COUNCILS["barking_dagenham"], None)
+    fw = load_frameworks(DataFolder.of())["barking_dagenham"]
+    b = briefing.build(DataFolder.of(), fw, COUNCILS["barking_dagenham"], None)
     steps: list[tuple[float, str]] = []
     briefing_pdf.pack_pdf(b, lambda f, text: steps.append((f, text)))
     fractions = [f for f, _ in steps]
@@ -226,11 +227,11 @@ def test_progress_is_reported_and_the_file_name_says_council_framework_and_date(
 
 def test_a_full_screen_of_six_tiles_keeps_its_foot_on_the_page():
     """Six tiles are the most a screen holds: the statement of the disclosure rule still fits under them."""
-    fw = load_frameworks()["barnet"]
-    chosen = views.indicator_views("E09000003", list(fw.pledge("dreams").indicators), None)
+    fw = load_frameworks(DataFolder.of())["barnet"]
+    chosen = views.indicator_views(DataFolder.of(), "E09000003", list(fw.pledge("dreams").indicators), None)
     held = [v.indicator.id for v in chosen if v.period is not None]
     order = RunningOrder("six", "barnet", ("dreams",), {"dreams": tuple(held[:6])})
-    b = briefing.build(fw, "E09000003", None, order=order)
+    b = briefing.build(DataFolder.of(), fw, "E09000003", None, order=order)
     assert len(b.screen("dreams").tiles) == 6
     (text, _charts) = _pages(briefing_pdf.pack_pdf(b))[1]
     assert RULE in text and text.endswith("the council's own reports.")

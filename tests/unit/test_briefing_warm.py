@@ -7,10 +7,11 @@ from concurrent.futures import wait
 
 from cpdata.briefing import briefing, briefing_html, warm
 from cpdata.catalogue.catalogue import load_frameworks
+from cpdata.core.datafolder import DataFolder
 
 
 def _barnet() -> briefing.Briefing:
-    return briefing.build(load_frameworks()["barnet"], "E09000003", None)
+    return briefing.build(DataFolder.of(), load_frameworks(DataFolder.of())["barnet"], "E09000003", None)
 
 
 def test_showing_a_screen_draws_the_next_ones_ahead_in_the_background():

@@ -4,6 +4,7 @@ import pytest
 
 from cpdata.catalogue import catalogue
 from cpdata.catalogue.catalogue import CatalogueError, load_catalogue, load_frameworks, parse_framework
+from cpdata.core.datafolder import DataFolder
 
 REQUIRED = [
     "care_leavers_eet_19_21",
@@ -28,14 +29,14 @@ REQUIRED = [
 
 
 def test_required_ids_exist_and_are_published():
-    cat = load_catalogue()
+    cat = load_catalogue(DataFolder.of())
     for ind_id in REQUIRED:
         assert cat.indicator(ind_id).published, ind_id
 
 
 def test_every_framework_indicator_is_in_catalogue_with_polarity_and_definition():
-    cat = load_catalogue()
-    fws = load_frameworks()
+    cat = load_catalogue(DataFolder.of())
+    fws = load_frameworks(DataFolder.of())
     assert {"barnet", "barnsley", "barking_dagenham"} <= set(fws)
     for fw in fws.values():
         for pledge in fw.pledges:
@@ -49,7 +50,7 @@ def test_every_framework_indicator_is_in_catalogue_with_polarity_and_definition(
 
 
 def test_pledge_counts_match_the_seed_documents():
-    fws = load_frameworks()
+    fws = load_frameworks(DataFolder.of())
     assert [p.order for p in fws["barnet"].pledges] == [1, 2, 3, 4, 5, 6]
     assert len(fws["barnsley"].pledges) == 6
     assert len(fws["barking_dagenham"].pledges) == 5
@@ -58,13 +59,13 @@ def test_pledge_counts_match_the_seed_documents():
 
 
 def test_polarity_of_placement_moves_is_lower_better():
-    assert load_catalogue().indicator("cla_3plus_placements").polarity == "lower"
+    assert load_catalogue(DataFolder.of()).indicator("cla_3plus_placements").polarity == "lower"
 
 
 def test_framework_with_unknown_indicator_is_refused():
     raw = {"id": "x", "title": "X", "pledge": [{"id": "p", "order": 1, "title": "P", "indicators": ["nope"]}]}
     with pytest.raises(CatalogueError, match="unknown indicator 'nope'"):
-        parse_framework(raw, load_catalogue())
+        parse_framework(raw, load_catalogue(DataFolder.of()))
 
 
 def test_council_can_bring_its_own_framework(tmp_path):
@@ -74,7 +75,7 @@ def test_council_can_bring_its_own_framework(tmp_path):
         '[[pledge]]\nid = "home"\norder = 1\ntitle = "A stable home"\nindicators = ["cla_3plus_placements"]\n',
         encoding="utf-8",
     )
-    fws = load_frameworks(tmp_path)
+    fws = load_frameworks(DataFolder(tmp_path))
     assert fws["ours"].pledge("home").indicators == ("cla_3plus_placements",)
     assert fws["ours"].pledge_word == "Promise"
 
@@ -108,18 +109,20 @@ def test_a_broken_council_framework_file_is_left_out_with_its_reason(tmp_path, n
     folder.mkdir()
     (folder / name).write_bytes(BROKEN[name])
     (folder / "ours.toml").write_text(GOOD, encoding="utf-8")
-    fws = load_frameworks(tmp_path)
-    assert set(fws) == {"barnet", "barnsley", "barking_dagenham", "ours"}, catalogue.framework_problems(tmp_path)
-    [problem] = catalogue.framework_problems(tmp_path)
+    fws = load_frameworks(DataFolder(tmp_path))
+    assert set(fws) == {"barnet", "barnsley", "barking_dagenham", "ours"}, catalogue.framework_problems(
+        DataFolder(tmp_path)
+    )
+    [problem] = catalogue.framework_problems(DataFolder(tmp_path))
     assert name in problem and "not loaded" in problem.lower()
-    assert catalogue.framework_problems(tmp_path.parent / "empty") == []
+    assert catalogue.framework_problems(DataFolder(tmp_path.parent / "empty")) == []
 
 
 def test_a_broken_shipped_framework_is_a_bug_and_raises(tmp_path, monkeypatch):
     (tmp_path / "shipped.toml").write_bytes(BROKEN["order_not_number.toml"])
     monkeypatch.setattr(catalogue, "FRAMEWORK_DIR", tmp_path)
     with pytest.raises(CatalogueError, match="shipped.toml"):
-        load_frameworks(tmp_path / "no data folder")
+        load_frameworks(DataFolder(tmp_path / "no data folder"))
 
 
 @pytest.mark.parametrize("kind", ["folder", "broken link", "no permission"])
@@ -138,8 +141,8 @@ def test_a_council_framework_file_that_cannot_be_opened_is_left_out(tmp_path, ki
             bad.unlink()
             bad.mkdir()
     (folder / "ours.toml").write_text(GOOD, encoding="utf-8")
-    assert set(load_frameworks(tmp_path)) == {"barnet", "barnsley", "barking_dagenham", "ours"}
-    [problem] = catalogue.framework_problems(tmp_path)
+    assert set(load_frameworks(DataFolder(tmp_path))) == {"barnet", "barnsley", "barking_dagenham", "ours"}
+    [problem] = catalogue.framework_problems(DataFolder(tmp_path))
     assert "bad.toml: cannot be read" in problem
 
 
@@ -148,7 +151,7 @@ def test_the_reserved_page_paths_are_the_routers():
 
     at = start()
     registered = {info["url_pathname"] for info in at._registered_pages.values()}
-    pledges = {catalogue.pledge_url(f.id, p.id) for f in load_frameworks().values() for p in f.pledges}
+    pledges = {catalogue.pledge_url(f.id, p.id) for f in load_frameworks(DataFolder.of()).values() for p in f.pledges}
     # The default page, the overview (url_path "overview"), is registered at "".
     assert registered - pledges - {""} == set(catalogue.PAGE_PATHS) - {"overview"}
 
@@ -159,7 +162,7 @@ def test_each_indicator_names_the_publication_its_figures_come_from():
     and convictions file, said "Outcomes for children in need")."""
     from cpdata.uploads import ees
 
-    cat = load_catalogue()
+    cat = load_catalogue(DataFolder.of())
     wrong = [
         (i.id, cat.indicator(i.id).source, r.publication)
         for r in ees.shipped_recipes()

@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import re
 
+from cpdata.core.datafolder import DataFolder
 from cpdata.figures import charts, views
 from cpdata.figures.trend import chart_data, one_year_note
 
@@ -13,7 +14,7 @@ BARNSLEY, BARKING_DAGENHAM = "E08000016", "E09000002"
 
 
 def _view(council: str, indicator: str) -> views.IndicatorView:
-    return views.indicator_views(council, [indicator], None)[0]
+    return views.indicator_views(DataFolder.of(), council, [indicator], None)[0]
 
 
 def _drawn_series(spec: dict) -> set[str]:

@@ -13,7 +13,8 @@ import pytest
 
 from cpdata.catalogue.catalogue import load_catalogue
 from cpdata.core import config
-from cpdata.store import queries
+from cpdata.core.datafolder import DataFolder
+from cpdata.store import reference
 from cpdata.uploads import checks, lookups, number_checks, shapes, survey_checks, surveys
 from cpdata.uploads.ingest import Options
 from cpdata.uploads.problems import Context
@@ -52,14 +53,20 @@ PASSING = "cla_reviews_timely,E09000003,2030/31,97.5,Barnet,,\n"
 
 def _context() -> Context:
     root = config.SAMPLE_DATA_DIR
-    return Context(load_catalogue(), queries.areas(root), pd.DataFrame(), lookups.sn_means(root), "auto")
+    return Context(
+        load_catalogue(DataFolder.of()),
+        reference.areas(DataFolder(root)),
+        pd.DataFrame(),
+        lookups.sn_means(DataFolder(root)),
+        "auto",
+    )
 
 
 def _cells(kind: str, body: str) -> pd.DataFrame:
     ctx = _context()
     if kind == "bright_spots":
         df = pd.read_csv(io.StringIO(SURVEY_HEAD + body), dtype=str, keep_default_na=False)
-        return surveys.cells(df, lookups.area_lookup(ctx.areas), "survey.csv")[0]
+        return surveys.cells(DataFolder.of(), df, lookups.area_lookup(ctx.areas), "survey.csv")[0]
     df = pd.read_csv(io.StringIO(HEAD + body), dtype=str, keep_default_na=False)
     cells, problems = shapes.template_cells(df, "figures.csv", Options())
     assert not problems, problems
@@ -103,6 +110,6 @@ def test_a_survey_upload_is_checked_by_the_registered_checks(monkeypatch):
     real = checks.run
     monkeypatch.setattr(checks, "run", lambda cells, ctx, kind="figures": seen.append(kind) or real(cells, ctx, kind))
     data = (SURVEY_HEAD + GOOD_SURVEY.replace(",yes,", ",maybe,")).encode()
-    prepared = ingest.prepare(data, "survey.csv", data_dir=config.SAMPLE_DATA_DIR)
+    prepared = ingest.prepare(DataFolder(config.SAMPLE_DATA_DIR), data, "survey.csv")
     assert seen == ["bright_spots"]
     assert [p.check for p in prepared.problems] == ["bad flag"]

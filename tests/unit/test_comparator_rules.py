@@ -12,16 +12,17 @@ import pytest
 
 from cpdata.briefing import briefing
 from cpdata.core import config, schema
+from cpdata.core.datafolder import DataFolder
 from cpdata.figures import charts, scorecard, trend, views
 from cpdata.ops import cli
-from cpdata.store import queries, store
+from cpdata.store import reference, store
 
 EET = "care_leavers_eet_19_21"
 BARNET, CUMBERLAND, CUMBRIA = "E09000003", "E06000063", "E10000006"
 
 
 def _view(council, year, data_dir=config.SAMPLE_DATA_DIR, ind=EET):
-    return views.indicator_views(council, [ind], year, data_dir=data_dir)[0]
+    return views.indicator_views(DataFolder.of(data_dir), council, [ind], year)[0]
 
 
 def _cli(*args) -> str:
@@ -68,12 +69,12 @@ def test_the_command_line_says_which_model_and_why():
 @pytest.fixture
 def few(data_copy):
     """Barnet's EET for 2025/26 with 8 neighbours' figures, and 2026/27 with 3."""
-    neighbours = list(queries.neighbours(BARNET, "2025", data_copy)["area_code"])
+    neighbours = list(reference.neighbours(DataFolder(data_copy), BARNET, "2025")["area_code"])
     rows = [{"indicator_id": EET, "area_code": BARNET, "period": p, "value": 60.0} for p in (2026, 2027)]
     rows += [{"indicator_id": EET, "area_code": c, "period": 2026, "value": 50.0} for c in neighbours[:8]]
     rows += [{"indicator_id": EET, "area_code": c, "period": 2027, "value": 70.0} for c in neighbours[:3]]
     df = pd.DataFrame(rows).assign(figure_type="value", basis="published", source="test figures")
-    store.add_extract(schema.to_table(df, schema.FIGURES), "figures", {"id": "few_neighbours"}, data_copy)
+    store.add_extract(DataFolder(data_copy), schema.to_table(df, schema.FIGURES), "figures", {"id": "few_neighbours"})
     return data_copy
 
 

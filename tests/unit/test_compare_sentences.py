@@ -3,10 +3,11 @@
 import pytest
 
 from cpdata.catalogue.catalogue import Indicator, load_catalogue
+from cpdata.core.datafolder import DataFolder
 from cpdata.figures import compare, sentences
 
-EET = load_catalogue().indicator("care_leavers_eet_19_21")
-MOVES = load_catalogue().indicator("cla_3plus_placements")
+EET = load_catalogue(DataFolder.of()).indicator("care_leavers_eet_19_21")
+MOVES = load_catalogue(DataFolder.of()).indicator("cla_3plus_placements")
 
 
 @pytest.mark.parametrize(
@@ -87,6 +88,6 @@ def test_two_proportion_test_hand_worked():
 def test_bright_spots_without_numbers_answering_are_not_tested():
     from cpdata.figures import survey_tables
 
-    df = survey_tables.bright_spots_table("E09000003", ["bs_life_satisfaction"])
+    df = survey_tables.bright_spots_table(DataFolder.of(), "E09000003", ["bs_life_satisfaction"])
     table = survey_tables.bright_spots_display(df, "Barnet")
     assert table.iloc[0]["Significant at 95%"] == "not tested (numbers answering not held)"

@@ -8,7 +8,8 @@ import statistics
 
 import pytest
 
-from cpdata.store import queries
+from cpdata.core.datafolder import DataFolder
+from cpdata.store import queries, reference
 
 BARNET = "E09000003"
 
@@ -58,7 +59,7 @@ def _row(df, indicator, period):
 
 
 def test_sn_mean_and_median_match_hand_computation_2025_model():
-    row = _row(queries.series(BARNET, ["care_leavers_eet_19_21"]), "care_leavers_eet_19_21", 2025)
+    row = _row(queries.series(DataFolder.of(), BARNET, ["care_leavers_eet_19_21"]), "care_leavers_eet_19_21", 2025)
     assert sum(EET_2025.values()) == 581
     assert row["sn_mean"] == pytest.approx(58.1)
     assert row["sn_median"] == pytest.approx(statistics.median(EET_2025.values())) == pytest.approx(54.5)
@@ -67,27 +68,31 @@ def test_sn_mean_and_median_match_hand_computation_2025_model():
 
 
 def test_auto_uses_2021_model_before_2024_25():
-    row = _row(queries.series(BARNET, ["care_leavers_eet_19_21"]), "care_leavers_eet_19_21", 2024)
+    row = _row(queries.series(DataFolder.of(), BARNET, ["care_leavers_eet_19_21"]), "care_leavers_eet_19_21", 2024)
     assert row["sn_model"] == "2021"
     assert row["sn_mean"] == pytest.approx(round(sum(EET_2024.values()) / 10, 1)) == pytest.approx(57.3)
     assert row["sn_median"] == pytest.approx(57.5)
 
 
 def test_right_neighbours_for_each_model():
-    n25 = queries.neighbours(BARNET, "2025")
-    n21 = queries.neighbours(BARNET, "2021")
+    n25 = reference.neighbours(DataFolder.of(), BARNET, "2025")
+    n21 = reference.neighbours(DataFolder.of(), BARNET, "2021")
     assert list(n25["old_code"]) == list(EET_2025)
     assert list(n21["old_code"]) == list(EET_2024)
 
 
 def test_user_can_force_one_model_for_all_years():
-    row = _row(queries.series(BARNET, ["care_leavers_eet_19_21"], sn_model="2025"), "care_leavers_eet_19_21", 2024)
+    row = _row(
+        queries.series(DataFolder.of(), BARNET, ["care_leavers_eet_19_21"], sn_model="2025"),
+        "care_leavers_eet_19_21",
+        2024,
+    )
     assert row["sn_model"] == "2025"
     assert row["sn_mean"] != pytest.approx(57.3)
 
 
 def test_suppressed_neighbours_are_left_out_not_zeroed():
-    row = _row(queries.series(BARNET, ["cla_convictions"]), "cla_convictions", 2025)
+    row = _row(queries.series(DataFolder.of(), BARNET, ["cla_convictions"]), "cla_convictions", 2025)
     held = [v for v in CONVICTIONS_2025.values() if v != "c"]
     assert row["sn_n"] == len(held) == 5
     assert row["sn_mean"] == pytest.approx(round(sum(held) / len(held), 1)) == pytest.approx(2.4)
@@ -96,19 +101,19 @@ def test_suppressed_neighbours_are_left_out_not_zeroed():
 
 @pytest.mark.parametrize("key", ["302", "E09000003", "Barnet", "barnet"])
 def test_old_and_new_codes_resolve(key):
-    assert queries.resolve_area(key) == BARNET
+    assert reference.resolve_area(DataFolder.of(), key) == BARNET
 
 
 def test_barnsley_and_barking_codes():
-    assert queries.resolve_area("370") == "E08000016"
-    assert queries.resolve_area("301") == "E09000002"
+    assert reference.resolve_area(DataFolder.of(), "370") == "E08000016"
+    assert reference.resolve_area(DataFolder.of(), "301") == "E09000002"
     with pytest.raises(KeyError):
-        queries.resolve_area("999")
+        reference.resolve_area(DataFolder.of(), "999")
 
 
 def test_published_figure_compared_and_local_kept_beside():
     """Barnsley 2020/21 EET: 73% published by DfE, 71.2% in its own table; SN 50.1% as published."""
-    row = _row(queries.series("E08000016", ["care_leavers_eet_19_21"]), "care_leavers_eet_19_21", 2021)
+    row = _row(queries.series(DataFolder.of(), "E08000016", ["care_leavers_eet_19_21"]), "care_leavers_eet_19_21", 2021)
     assert (row["value"], row["basis"]) == (73.0, "published")
     assert row["local_value"] == 71.2
     assert row["sn_published"] == 50.1 and row["sn_basis"] == "computed"
@@ -117,7 +122,7 @@ def test_published_figure_compared_and_local_kept_beside():
 
 def test_published_comparator_used_only_where_no_neighbour_figures():
     """Barnsley's 2018/19 row has only local figures: no comparators computed, its own table's used if any."""
-    df = queries.series("E08000016", ["cla_school_attendance"])
+    df = queries.series(DataFolder.of(), "E08000016", ["cla_school_attendance"])
     row = _row(df, "cla_school_attendance", 2019)
     assert row["basis"] == "local" and row["value"] == 95.5
     assert row["sn_n"] == 0 and row["sn"] == 96.1 and row["sn_basis"] == "published"
@@ -125,7 +130,7 @@ def test_published_comparator_used_only_where_no_neighbour_figures():
 
 
 def test_bright_spots_held_for_barnet():
-    df = queries.bright_spots(BARNET, ["bs_like_school"])
+    df = queries.bright_spots(DataFolder.of(), BARNET, ["bs_like_school"])
     assert set(df["age_band"]) == {"4-7", "11-17"}
     assert set(df["percent"]) == {85.0, 84.0}
     assert df["bright_spot"].all()

@@ -17,8 +17,9 @@ from pathlib import Path
 
 import pandas as pd
 
+from cpdata.core.datafolder import DataFolder
 from cpdata.figures import views
-from cpdata.store import queries, store
+from cpdata.store import queries, reference, store
 from cpdata.uploads import ingest, uploads
 
 COUNCIL = "E09000003"  # Barnet
@@ -32,7 +33,7 @@ HANG_GUARD_S = 120
 
 
 def _published(root: Path) -> pd.DataFrame:
-    cur = store.cursor(root)
+    cur = store.cursor(DataFolder(root))
     try:
         return cur.execute(
             "SELECT indicator_id, area_code, period, value FROM figures WHERE figure_type = 'value' "
@@ -45,8 +46,10 @@ def _published(root: Path) -> pd.DataFrame:
 
 def _withheld_candidates(root: Path, base: pd.DataFrame) -> list[str]:
     """Councils with every figure held, that are not Barnet or any of its neighbours (either model)."""
-    near = {COUNCIL} | {a for m in ("2021", "2025") for a in queries.neighbours(COUNCIL, m, root)["area_code"]}
-    councils = set(queries.councils(root)["area_code"])
+    near = {COUNCIL} | {
+        a for m in ("2021", "2025") for a in reference.neighbours(DataFolder(root), COUNCIL, m)["area_code"]
+    }
+    councils = set(reference.councils(DataFolder(root))["area_code"])
     full = base[base["area_code"].isin(councils)].groupby("area_code").size()
     return sorted(a for a, n in full.items() if n == full.max() and a not in near)
 
@@ -64,12 +67,12 @@ class Base:
     """Barnet's figures at tag 0, to recognise every later version by its shift."""
 
     def __init__(self, root: Path) -> None:
-        rows = queries.series(COUNCIL, IDS, data_dir=root)
+        rows = queries.series(DataFolder(root), COUNCIL, IDS)
         self.series = {
             (r.indicator_id, int(r.period)): {c: getattr(r, c) for c in ("pub_value", "region", "england", "sn_mean")}
             for r in rows.itertuples()
         }
-        values = queries.council_values(IDS, root)
+        values = queries.council_values(DataFolder(root), IDS)
         self.ranked = values.dropna(subset=["value"]).groupby(["indicator_id", "period"]).size().to_dict()
 
     def tag(self, key: tuple[str, int], column: str, value: object) -> object:
@@ -110,11 +113,11 @@ def test_twenty_sessions_read_while_uploads_apply_and_undo(data_copy):
     prepared = {}
     for k in sorted({k for _, k in OPS}):
         data, name = _upload(k, base_rows, withheld)
-        p = ingest.prepare(data, name, data_dir=root)
+        p = ingest.prepare(DataFolder(root), data, name)
         assert not p.failed, [x.text() for x in p.problems[:3]]
         prepared[k] = (p, data)
 
-    expected = {store.version(root): 0}  # data version token -> the upload whose figures it shows
+    expected = {store.version(DataFolder(root)): 0}  # data version token -> the upload whose figures it shows
     reads: list[tuple[str, str, set]] = []
     errors: list[BaseException] = []
     done = threading.Event()
@@ -125,13 +128,13 @@ def test_twenty_sessions_read_while_uploads_apply_and_undo(data_copy):
         while not done.is_set():
             kind = rng.choice(["views", "views", "series", "series", "scorecard"])
             try:
-                with store.pinned(root) as snap:  # as dashboard.py does around every page run
+                with store.pinned(DataFolder(root)) as snap:  # as dashboard.py does around every page run
                     if kind == "views":
-                        tags = base.tags_of_views(views.indicator_views(COUNCIL, IDS, None, data_dir=root))
+                        tags = base.tags_of_views(views.indicator_views(DataFolder(root), COUNCIL, IDS, None))
                     elif kind == "series":
-                        tags = base.tags_of_series(queries.series(COUNCIL, IDS, data_dir=root))
+                        tags = base.tags_of_series(queries.series(DataFolder(root), COUNCIL, IDS))
                     else:
-                        tags = base.tags_of_scorecard(queries.scorecard_table(COUNCIL, data_dir=root))
+                        tags = base.tags_of_scorecard(queries.scorecard_table(DataFolder(root), COUNCIL))
             except BaseException as exc:  # noqa: BLE001 - collected and reported by the test
                 errors.append(exc)
                 done.set()
@@ -146,12 +149,12 @@ def test_twenty_sessions_read_while_uploads_apply_and_undo(data_copy):
             order: list[int] = []
             for op, k in OPS:
                 if op == "apply":
-                    live[k] = uploads.apply(*prepared[k], "writer", root)["id"]
+                    live[k] = uploads.apply(DataFolder(root), *prepared[k], "writer")["id"]
                     order.append(k)
                 else:
-                    uploads.undo(live.pop(k), "writer", root)
+                    uploads.undo(DataFolder(root), live.pop(k), "writer")
                     order.remove(k)
-                expected[store.version(root)] = order[-1] if order else 0
+                expected[store.version(DataFolder(root))] = order[-1] if order else 0
                 with progress:
                     target = len(reads) + READS_PER_VERSION
                     assert progress.wait_for(lambda t=target: len(reads) >= t or errors, timeout=HANG_GUARD_S)
@@ -178,7 +181,7 @@ def test_twenty_sessions_read_while_uploads_apply_and_undo(data_copy):
     applied = sum(op == "apply" for op, _ in OPS)
     print(f"\n{SESSIONS} sessions, {len(reads)} reads, {applied} uploads applied, {len(OPS) - applied} undone")
     # Everything undone: exactly the sample figures again.
-    assert base.tags_of_views(views.indicator_views(COUNCIL, IDS, None, data_dir=root)) == {0}
+    assert base.tags_of_views(views.indicator_views(DataFolder(root), COUNCIL, IDS, None)) == {0}
     pd.testing.assert_frame_equal(
         _published(root).sort_values(list(base_rows.columns)).reset_index(drop=True),
         base_rows.sort_values(list(base_rows.columns)).reset_index(drop=True),

@@ -29,6 +29,7 @@ from pathlib import Path
 import pytest
 
 from cpdata.core import config, schema
+from cpdata.core.datafolder import DataFolder
 from cpdata.store import integrity, store
 from cpdata.uploads import ingest, uploads
 
@@ -40,6 +41,7 @@ import base64, json, os, pickle, sys, time
 from pathlib import Path
 sys.path.insert(0, sys.argv[1])
 import pyarrow.parquet as pq
+from cpdata.core.datafolder import DataFolder
 from cpdata.store import store
 from cpdata.uploads import uploads
 
@@ -96,9 +98,9 @@ def run(job):
     for i, (op, arg) in enumerate(job["plan"]):
         if op == "apply":
             prepared, data = pickle.loads(base64.b64decode(arg))
-            ids[prepared.filename] = uploads.apply(prepared, data, "crash test", root)["id"]
+            ids[prepared.filename] = uploads.apply(DataFolder(root), prepared, data, "crash test")["id"]
         else:
-            uploads.undo(ids.get(arg, arg), "crash test", root)
+            uploads.undo(DataFolder(root), ids.get(arg, arg), "crash test")
         say("done", i)
     if job["point"] == "returned":
         pause("returned")
@@ -195,7 +197,7 @@ def writers():
 @functools.cache
 def _checked(value: float) -> tuple[ingest.Prepared, bytes]:
     data = f"indicator_id,area_code,period,value\ncla_reviews_timely,E09000003,2025,{value:g}\n".encode()
-    prepared = ingest.prepare(data, "upload.csv", data_dir=config.SAMPLE_DATA_DIR)  # the same on every copy
+    prepared = ingest.prepare(DataFolder(config.SAMPLE_DATA_DIR), data, "upload.csv")  # the same on every copy
     assert not prepared.failed
     return prepared, data
 
@@ -219,12 +221,14 @@ def _folder_hash(root: Path) -> str:
 
 def _uploads_held(root: Path) -> list[tuple[str, bool]]:
     return [
-        (e["source_file"], e["active"]) for e in store.read_manifest(root)["extracts"] if e["id"].startswith("upload_")
+        (e["source_file"], e["active"])
+        for e in store.read_manifest(DataFolder(root))["extracts"]
+        if e["id"].startswith("upload_")
     ]
 
 
 def _figure(root: Path) -> float | None:
-    cur = store.cursor(root)
+    cur = store.cursor(DataFolder(root))
     try:
         row = cur.execute(
             "SELECT value FROM figures WHERE indicator_id = $i AND area_code = $a AND period = 2025",
@@ -238,8 +242,8 @@ def _figure(root: Path) -> float | None:
 def _open_as_at_start_up(root: Path) -> None:
     """What a (re)started server does: open the store afresh, which runs the start-up check."""
     store._database.cache_clear()
-    store.cursor(root).close()
-    report = integrity.check(root, repair=False)
+    store.cursor(DataFolder(root)).close()
+    report = integrity.check(DataFolder(root), repair=False)
     assert report.leftovers == [] and report.problems == [], report
 
 
@@ -265,8 +269,15 @@ def _shape(leftovers: list[str]) -> list[str]:
 def test_killed_writer_leaves_the_previous_or_the_new_version(writers, data_copy, op, point):
     root = data_copy
     if op == "undo":
-        uploads.apply(*pickle.loads(base64.b64decode(_upload("a.csv"))), "setup", root)
-        plan = [("undo", next(e["id"] for e in store.read_manifest(root)["extracts"] if e["id"].startswith("upload_")))]
+        uploads.apply(DataFolder(root), *pickle.loads(base64.b64decode(_upload("a.csv"))), "setup")
+        plan = [
+            (
+                "undo",
+                next(
+                    e["id"] for e in store.read_manifest(DataFolder(root))["extracts"] if e["id"].startswith("upload_")
+                ),
+            )
+        ]
         before = ([("a.csv", True)], VALUES["a"])
         after = ([("a.csv", False)], None)
     else:
@@ -278,13 +289,13 @@ def test_killed_writer_leaves_the_previous_or_the_new_version(writers, data_copy
     assert seen["at"] == point and seen["killed"] and not seen["error"], seen
 
     expected, leftovers = (APPLY_POINTS if op == "apply" else UNDO_POINTS)[point]
-    assert _shape(integrity.check(root, repair=False).leftovers) == leftovers
+    assert _shape(integrity.check(DataFolder(root), repair=False).leftovers) == leftovers
     _open_as_at_start_up(root)
     assert (_uploads_held(root), _figure(root)) == (before if expected == "previous" else after)
     if expected == "previous":
         assert _folder_hash(root) == held_before  # byte for byte what was held before the writer started
     # and the next writer is not stopped by anything the killed one left (its lock died with it)
-    uploads.apply(*pickle.loads(base64.b64decode(_upload("b.csv"))), "next", root)
+    uploads.apply(DataFolder(root), *pickle.loads(base64.b64decode(_upload("b.csv"))), "next")
     assert _uploads_held(root)[-1] == ("b.csv", True)
 
 
@@ -342,10 +353,10 @@ def test_leftovers_are_left_alone_while_a_writer_holds_the_lock(data_copy):
     with open(data_copy / store.LOCK, "a+") as held:
         fcntl.flock(held, fcntl.LOCK_EX)
         store._database.cache_clear()
-        store.cursor(data_copy).close()  # opens regardless
+        store.cursor(DataFolder(data_copy)).close()  # opens regardless
         assert leftover.exists()
-        assert integrity.check(data_copy).leftovers == ["extracts/.upload_y.parquet.abc.tmp"]
-    assert integrity.check(data_copy).tidied == ["extracts/.upload_y.parquet.abc.tmp"]
+        assert integrity.check(DataFolder(data_copy)).leftovers == ["extracts/.upload_y.parquet.abc.tmp"]
+    assert integrity.check(DataFolder(data_copy)).tidied == ["extracts/.upload_y.parquet.abc.tmp"]
 
 
 def test_the_start_up_check_never_moves_aside_an_extract_a_writer_is_about_to_name(data_copy, monkeypatch):
@@ -362,12 +373,12 @@ def test_the_start_up_check_never_moves_aside_an_extract_a_writer_is_about_to_na
     prepared, _ = _checked(VALUES["a"])
     table = schema.to_table(prepared.figures.assign(extract_id="direct"), schema.FIGURES)
     writer = threading.Thread(
-        target=lambda: done.append(store.add_extract(table, "figures", {"id": "direct"}, data_copy))
+        target=lambda: done.append(store.add_extract(DataFolder(data_copy), table, "figures", {"id": "direct"}))
     )
     writer.start()
     assert in_place.wait(HANG_GUARD_S)  # the extract file is in place; the manifest does not name it yet
     store._database.cache_clear()
-    store.cursor(data_copy).close()  # a server starting meanwhile
+    store.cursor(DataFolder(data_copy)).close()  # a server starting meanwhile
     go.set()
     writer.join(HANG_GUARD_S)
     assert done and (data_copy / "extracts" / "direct.parquet").exists()
@@ -377,7 +388,7 @@ def test_the_start_up_check_never_moves_aside_an_extract_a_writer_is_about_to_na
 
 def _damage_newest_upload(root: Path, how: str) -> str:
     data = b"indicator_id,area_code,period,value\ncla_reviews_timely,E09000003,2025,91\n"
-    entry = uploads.apply(ingest.prepare(data, "a.csv", data_dir=root), data, "t", root)
+    entry = uploads.apply(DataFolder(root), ingest.prepare(DataFolder(root), data, "a.csv"), data, "t")
     path = root / entry["file"]
     if how == "missing":
         path.unlink()
@@ -391,9 +402,9 @@ def test_manifest_naming_a_missing_or_damaged_file_is_reported_and_undo_mends_it
     upload_id = _damage_newest_upload(data_copy, how)
     store._database.cache_clear()
     with pytest.raises(store.StoreError, match=f"extract '{upload_id}'.*(missing|damaged).*undo"):
-        store.cursor(data_copy)
-    assert integrity.check(data_copy).problems
-    uploads.undo(upload_id, "operator", data_copy)  # what the message advises
+        store.cursor(DataFolder(data_copy))
+    assert integrity.check(DataFolder(data_copy)).problems
+    uploads.undo(DataFolder(data_copy), upload_id, "operator")  # what the message advises
     _open_as_at_start_up(data_copy)
 
 
@@ -413,5 +424,5 @@ def test_a_damaged_manifest_is_reported_plainly(data_copy, body, message):
     (data_copy / store.MANIFEST).write_bytes(body)
     store._database.cache_clear()
     with pytest.raises(store.StoreError, match=message):
-        store.cursor(data_copy)
-    assert integrity.check(data_copy).problems
+        store.cursor(DataFolder(data_copy))
+    assert integrity.check(DataFolder(data_copy)).problems

@@ -12,7 +12,8 @@ import pandas as pd
 import pytest
 
 from cpdata.catalogue.catalogue import load_catalogue, load_frameworks
-from cpdata.store import queries
+from cpdata.core.datafolder import DataFolder
+from cpdata.store import queries, reference
 from cpdata.uploads import ees
 from tests.conftest import FIXTURES
 
@@ -83,14 +84,14 @@ def test_each_dfe_file_is_recognised_by_its_own_recipe_only(name):
 @pytest.mark.parametrize("name", sorted(NEW))
 def test_the_new_files_make_the_new_indicators(name):
     df = _read(name)
-    figs = ees.to_figures(df, ees.find_recipe(df, ees.shipped_recipes()), "t")
+    figs = ees.to_figures(df, ees.find_recipe(DataFolder.of(), df, ees.shipped_recipes()), "t")
     assert set(figs["indicator_id"]) == set(NEW[name])
     assert {"E92000001", "E09000003"} <= set(figs["area_code"])
 
 
 def _figure(name: str, indicator: str, area: str = "E09000003") -> pd.Series:
     df = _read(name)
-    figs = ees.to_figures(df, ees.find_recipe(df, ees.shipped_recipes()), "t")
+    figs = ees.to_figures(df, ees.find_recipe(DataFolder.of(), df, ees.shipped_recipes()), "t")
     rows = figs[(figs["indicator_id"] == indicator) & (figs["area_code"] == area)]
     assert len(rows) == 1
     return rows.iloc[0]
@@ -152,7 +153,7 @@ def test_a_suppressed_cell_in_a_new_file_stays_a_symbol():
 
 
 def test_polarity_of_the_new_measures():
-    cat = load_catalogue()
+    cat = load_catalogue(DataFolder.of())
     for ind in LOWER_IS_BETTER:
         assert cat.indicator(ind).polarity == "lower", ind
     for ind in NEW["ks2_la.csv"] + ["cla_new_placements_inside_under_20_miles"]:
@@ -180,17 +181,17 @@ def test_polarity_of_the_new_measures():
     ],
 )
 def test_the_new_measures_sit_where_the_seeds_ask_for_them(framework, pledge, wanted):
-    held = load_frameworks()[framework].pledge(pledge).indicators
+    held = load_frameworks(DataFolder.of())[framework].pledge(pledge).indicators
     assert set(wanted) <= set(held)
 
 
 def test_every_new_indicator_is_in_a_framework():
-    placed = {i for fw in load_frameworks().values() for i in fw.indicator_ids()}
+    placed = {i for fw in load_frameworks(DataFolder.of()).values() for i in fw.indicator_ids()}
     assert {i for ids in NEW.values() for i in ids} <= placed
 
 
 def test_barnets_latest_scorecard_holds_at_least_40_published_figures():
-    card = queries.scorecard_table("E09000003", year=2025)
+    card = queries.scorecard_table(DataFolder.of(), "E09000003", year=2025)
     published = card[(card["council_basis"] == "published") & card["council"].notna()]
     assert len(published) >= 40
     row = card.set_index("indicator_id").loc["sw_vacancy_rate"]
@@ -204,4 +205,4 @@ def test_barnsleys_reissued_code_in_the_workforce_file_is_barnsley():
     assert row["value"] == 8.0
     areas = ees.areas_in(_read("csww_indicators_2017_to_2025.csv"))
     assert "E08000038" not in set(areas["area_code"])
-    assert queries.resolve_area("370") == "E08000016"
+    assert reference.resolve_area(DataFolder.of(), "370") == "E08000016"

@@ -3,6 +3,7 @@ import pytest
 
 from cpdata.catalogue import aliases
 from cpdata.core import periods
+from cpdata.core.datafolder import DataFolder
 from cpdata.uploads import ees, ingest, shapes, tidy, wide
 from tests.conftest import FIXTURES
 
@@ -13,7 +14,7 @@ def _read(name: str) -> pd.DataFrame:
 
 def test_recipe_recognises_the_published_file_and_keeps_symbols():
     df = _read("ees_care_leavers_activity_sample.csv")
-    recipe = ees.find_recipe(df)
+    recipe = ees.find_recipe(DataFolder.of(), df)
     assert recipe is not None and recipe.file == "la_care_leavers_activity.csv"
     figs = ees.to_figures(df, recipe, "test_extract")
     eet = figs[figs["indicator_id"] == "care_leavers_eet_19_21"].set_index(["area_code", "period"])
@@ -37,22 +38,22 @@ def test_suppressed_cell_stays_suppressed():
         "c",
         "c",
     ]
-    figs = ees.to_figures(pd.concat([df, extra]), ees.find_recipe(df), "t")
+    figs = ees.to_figures(pd.concat([df, extra]), ees.find_recipe(DataFolder.of(), df), "t")
     row = figs[(figs["area_code"] == "E09999999") & (figs["indicator_id"] == "care_leavers_eet_19_21")].iloc[0]
     assert pd.isna(row["value"]) and row["symbol"] == "c"
 
 
 def test_accommodation_and_activity_files_are_told_apart():
     df = _read("ees_care_leavers_activity_sample.csv")
-    matching = [r.file for r in ees.load_recipes() if r.matches(df)]
+    matching = [r.file for r in ees.load_recipes(DataFolder.of()) if r.matches(df)]
     assert matching == ["la_care_leavers_activity.csv"]
 
 
 def test_every_recipe_names_catalogue_indicators():
     from cpdata.catalogue.catalogue import load_catalogue
 
-    cat = load_catalogue()
-    for recipe in ees.load_recipes():
+    cat = load_catalogue(DataFolder.of())
+    for recipe in ees.load_recipes(DataFolder.of()):
         for ind in recipe.indicators:
             assert cat.indicator(ind.id).published
 
@@ -79,9 +80,11 @@ def test_wide_header_that_is_not_a_period():
 
 def test_barnsley_table_reads_with_na_kept_and_blanks_dropped():
     df = _read("barnsley_key_indicators.csv")
-    ids = {name: aliases.match(name) for name in df["Indicator"]}
+    ids = {name: aliases.match(DataFolder.of(), name) for name in df["Indicator"]}
     assert None not in ids.values()
-    cells, problems, unmatched = shapes.wide_cells(df, ingest.Options(council="E08000016", source="Barnsley strategy"))
+    cells, problems, unmatched = shapes.wide_cells(
+        DataFolder.of(), df, ingest.Options(council="E08000016", source="Barnsley strategy")
+    )
     assert not problems and not unmatched
     cells["area_code"], cells["period"] = cells["area_given"], cells["period_given"].map(periods.parse)
     figs = tidy.finalise(cells, "seed")
@@ -96,6 +99,9 @@ def test_barnsley_table_reads_with_na_kept_and_blanks_dropped():
 
 
 def test_alias_suggestion_for_a_near_miss():
-    assert aliases.match("care leavers - percentage in suitable accommodation") == "care_leavers_suitable_accom_19_21"
-    assert aliases.suggest("LAC Dental Assesment Timelines") == "cla_dental_check"
-    assert aliases.match("Something else entirely") is None
+    assert (
+        aliases.match(DataFolder.of(), "care leavers - percentage in suitable accommodation")
+        == "care_leavers_suitable_accom_19_21"
+    )
+    assert aliases.suggest(DataFolder.of(), "LAC Dental Assesment Timelines") == "cla_dental_check"
+    assert aliases.match(DataFolder.of(), "Something else entirely") is None

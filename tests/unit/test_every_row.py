@@ -8,6 +8,7 @@ import io
 
 import pytest
 
+from cpdata.core.datafolder import DataFolder
 from cpdata.ops import cli
 from cpdata.uploads import ingest, uploads
 from tests.unit.test_failures_said_plainly import folder_hash
@@ -16,12 +17,12 @@ GOOD = b"indicator_id,area_code,period,value\ncla_reviews_timely,E09000003,2024/
 
 
 def test_a_file_that_changes_nothing_is_not_applied(data_copy):
-    uploads.apply(ingest.prepare(GOOD, "first.csv", data_dir=data_copy), GOOD, "Ana", data_copy)
-    again = ingest.prepare(GOOD, "again.csv", data_dir=data_copy)
+    uploads.apply(DataFolder(data_copy), ingest.prepare(DataFolder(data_copy), GOOD, "first.csv"), GOOD, "Ana")
+    again = ingest.prepare(DataFolder(data_copy), GOOD, "again.csv")
     assert not again.failed and uploads.changes_nothing(again)
     before = folder_hash(data_copy)
     with pytest.raises(uploads.ChangesNothing, match=r"0 new, 0 changed"):
-        uploads.apply(again, GOOD, "Ana", data_copy)
+        uploads.apply(DataFolder(data_copy), again, GOOD, "Ana")
     assert folder_hash(data_copy) == before
 
 
@@ -41,14 +42,14 @@ def test_a_utf16_file_from_excel_is_read(encoding, delimiter):
     """Excel's "Unicode text" is UTF-16 with a byte-order mark and tabs between the cells."""
     text = GOOD.decode().replace(",", delimiter)
     data = ("\ufeff" + text).encode(encoding) if encoding == "utf-16-be" else text.encode(encoding)
-    prepared = ingest.prepare(data, "unicode.txt")
+    prepared = ingest.prepare(DataFolder.of(), data, "unicode.txt")
     assert not prepared.failed, [p.text() for p in prepared.problems]
     assert prepared.figures["value"].tolist() == [97.5]
 
 
 def test_a_short_row_is_refused_not_dropped(data_copy):
     data = GOOD + b"cla_reviews_timely,E09000003,2023/24\n"
-    prepared = ingest.prepare(data, "short.csv", data_dir=data_copy)
+    prepared = ingest.prepare(DataFolder(data_copy), data, "short.csv")
     assert prepared.failed
     (p,) = prepared.problems
     assert (p.row, p.column) == (3, "value") and "missing or extra comma" in p.fix
@@ -64,7 +65,9 @@ def test_the_command_line_scorecard_csv_is_formula_safe(data_copy, capsys):
     row = {"indicator_id": "care_leavers_eet_19_21", "area_code": "E09000003", "period": 2026, "figure_type": "value"}
     row |= {"basis": "local", "value": 66.0, "symbol": None, "numerator": None, "denominator": None}
     row |= {"source": '=HYPERLINK("https://evil.example","x")', "note": None, "extract_id": "formula_source"}
-    store.add_extract(schema.to_table(pd.DataFrame([row]), schema.FIGURES), "figures", {"id": "formula_source"})
+    store.add_extract(
+        DataFolder.of(), schema.to_table(pd.DataFrame([row]), schema.FIGURES), "figures", {"id": "formula_source"}
+    )
     assert cli.main(["scorecard", "--council", "302", "--year", "2026", "--format", "csv"]) == 0
     cells = [c for r in csv.reader(io.StringIO(capsys.readouterr().out)) for c in r]
     assert any("HYPERLINK" in c for c in cells)
@@ -81,7 +84,7 @@ USED = '19 to 21 years,"Total in education, employment or training",171,64\n'
 
 def test_a_dfe_council_name_only_spelt_differently_is_an_advisory_not_a_refusal():
     data = (EES_HEAD + BARNET.replace(",Barnet,", ",London Borough of Barnet,") + USED).encode()
-    prepared = ingest.prepare(data, "activity.csv")
+    prepared = ingest.prepare(DataFolder.of(), data, "activity.csv")
     assert not prepared.failed and len(prepared.figures) == 1
     (p,) = [p for p in prepared.problems if p.check == "code and name disagree"]
     assert p.severity == "advisory" and (p.row, p.column) == (2, "la_name")
@@ -89,7 +92,7 @@ def test_a_dfe_council_name_only_spelt_differently_is_an_advisory_not_a_refusal(
 
 def test_a_bad_cell_in_a_row_no_indicator_uses_is_listed_as_an_advisory():
     other = BARNET + '19 to 21 years,"Some breakdown no recipe reads",12,sixty-four\n'
-    prepared = ingest.prepare((EES_HEAD + BARNET + USED + other).encode(), "activity.csv")
+    prepared = ingest.prepare(DataFolder.of(), (EES_HEAD + BARNET + USED + other).encode(), "activity.csv")
     assert not prepared.failed and len(prepared.figures) == 1  # the used row is applied
     (p,) = [p for p in prepared.problems if p.check == "unused row"]
     assert p.severity == "advisory" and (p.row, p.column) == (3, "care_leaver_percent") and "sixty-four" in p.message

@@ -15,9 +15,10 @@ import pandas as pd
 import pytest
 
 from cpdata.core import fmt, schema
+from cpdata.core.datafolder import DataFolder
 from cpdata.figures import compare, survey_tables
 from cpdata.ops import cli
-from cpdata.store import exact_sql, queries, store
+from cpdata.store import exact_sql, queries, reference, store
 
 BARNET = "E09000003"
 NOISE = re.compile(r"\d\.\d*(0000000|9999999)\d")
@@ -31,12 +32,12 @@ HALVES = {
 
 def _add_figures(data_dir, rows: list[dict], extract_id: str) -> None:
     df = pd.DataFrame(rows).assign(figure_type="value", basis="published", source="test figures")
-    store.add_extract(schema.to_table(df, schema.FIGURES), "figures", {"id": extract_id}, data_dir)
+    store.add_extract(DataFolder.of(data_dir), schema.to_table(df, schema.FIGURES), "figures", {"id": extract_id})
 
 
 @pytest.fixture
 def halves(data_copy):
-    neighbours = list(queries.neighbours(BARNET, "2025", data_copy)["area_code"])
+    neighbours = list(reference.neighbours(DataFolder(data_copy), BARNET, "2025")["area_code"])
     assert len(neighbours) == 10
     rows = []
     for ind, (values, _) in HALVES.items():
@@ -50,7 +51,7 @@ def halves(data_copy):
 
 
 def test_neighbour_means_of_exact_halves_round_away_from_zero_in_sql(halves):
-    df = queries.series(BARNET, list(HALVES), "2025", halves).set_index("indicator_id")
+    df = queries.series(DataFolder(halves), BARNET, list(HALVES), "2025").set_index("indicator_id")
     for ind, (_, expected) in HALVES.items():
         assert df.loc[ind, "sn_n"] == 10
         assert fmt.exact(df.loc[ind, "sn"]) == Decimal(expected), ind

@@ -10,9 +10,11 @@ from pathlib import Path
 import pytest
 
 from cpdata.core import atomic
+from cpdata.core.datafolder import DataFolder
 from cpdata.ops import cli
 from cpdata.store import store
 from cpdata.uploads import ingest, uploads
+from tests.conftest import analysts_secrets
 
 GOOD = b"indicator_id,area_code,period,value\ncla_reviews_timely,E09000003,2024/25,97.5\n"
 FAILURES = {
@@ -40,38 +42,40 @@ def _failing(code: int):
 
 @pytest.mark.parametrize("code", list(FAILURES))
 def test_a_failed_extract_write_is_not_applied_and_changes_nothing(code, data_copy, monkeypatch):
-    prepared = ingest.prepare(GOOD, "refresh.csv", data_dir=data_copy)
+    prepared = ingest.prepare(DataFolder(data_copy), GOOD, "refresh.csv")
     before = folder_hash(data_copy)
     monkeypatch.setattr(atomic, "write_with", _failing(code))
     with pytest.raises(uploads.NotApplied, match=FAILURES[code].replace("(", r"\(").replace(")", r"\)")):
-        uploads.apply(prepared, GOOD, "Ana", data_copy)
+        uploads.apply(DataFolder(data_copy), prepared, GOOD, "Ana")
     assert folder_hash(data_copy) == before
 
 
 def test_a_manifest_the_disk_refuses_leaves_no_extract_behind(data_copy, monkeypatch):
-    prepared = ingest.prepare(GOOD, "refresh.csv", data_dir=data_copy)
+    prepared = ingest.prepare(DataFolder(data_copy), GOOD, "refresh.csv")
     before = folder_hash(data_copy)
     monkeypatch.setattr(store, "write_manifest", _failing(errno.ENOSPC))
     with pytest.raises(uploads.NotApplied, match="disk is full"):
-        uploads.apply(prepared, GOOD, "Ana", data_copy)
+        uploads.apply(DataFolder(data_copy), prepared, GOOD, "Ana")
     assert folder_hash(data_copy) == before  # the extract written first is gone again
 
 
 def test_a_lock_that_cannot_be_taken_is_not_applied(data_copy, monkeypatch):
-    prepared = ingest.prepare(GOOD, "refresh.csv", data_dir=data_copy)
+    prepared = ingest.prepare(DataFolder(data_copy), GOOD, "refresh.csv")
     before = folder_hash(data_copy)
     monkeypatch.setattr(store.fcntl, "flock", _failing(errno.ENOLCK))
     with pytest.raises(uploads.NotApplied, match="cannot be locked for writing; nothing changed"):
-        uploads.apply(prepared, GOOD, "Ana", data_copy)
+        uploads.apply(DataFolder(data_copy), prepared, GOOD, "Ana")
     assert folder_hash(data_copy) == before
 
 
 def test_undo_on_a_full_disk_is_not_undone_and_says_so(data_copy, monkeypatch):
-    entry = uploads.apply(ingest.prepare(GOOD, "refresh.csv", data_dir=data_copy), GOOD, "Ana", data_copy)
+    entry = uploads.apply(
+        DataFolder(data_copy), ingest.prepare(DataFolder(data_copy), GOOD, "refresh.csv"), GOOD, "Ana"
+    )
     before = folder_hash(data_copy)
     monkeypatch.setattr(atomic, "write_bytes", _failing(errno.ENOSPC))
     with pytest.raises(uploads.NotApplied, match="Not undone: the data folder's disk is full; nothing changed"):
-        uploads.undo(entry["id"], "Ana", data_copy)
+        uploads.undo(DataFolder(data_copy), entry["id"], "Ana")
     assert folder_hash(data_copy) == before
 
 
@@ -90,8 +94,7 @@ def test_the_command_line_says_it_in_one_line_with_no_traceback(code, data_copy,
 def test_the_command_line_refuses_the_password_as_the_loaders_name(data_copy, tmp_path, monkeypatch, capsys):
     secrets = tmp_path / "home" / ".streamlit"
     secrets.mkdir(parents=True)
-    digest = hashlib.sha256(b"correct horse").hexdigest()
-    (secrets / "secrets.toml").write_text(f'[analysts]\npassword_sha256 = "{digest}"\n', encoding="utf-8")
+    analysts_secrets(secrets / "secrets.toml", "correct horse")
     monkeypatch.setenv("HOME", str(tmp_path / "home"))
     upload = tmp_path / "refresh.csv"
     upload.write_bytes(GOOD)

@@ -29,6 +29,7 @@ from hypothesis import strategies as st
 
 from cpdata.catalogue.catalogue import load_catalogue
 from cpdata.core import config, fmt, schema
+from cpdata.core.datafolder import DataFolder
 from cpdata.uploads import ingest, readers, uploads
 from tests.conftest import FIXTURES
 
@@ -56,10 +57,10 @@ def _clean(prepared: ingest.Prepared, data: bytes, kind: str) -> None:
         assert p.severity in ("fail", "advisory") and p.message.strip() and p.fix.strip(), p
     if prepared.failed or prepared.figures.empty:
         with pytest.raises(uploads.UploadRefused):
-            uploads.apply(prepared, data, "fuzz", _DATA)
+            uploads.apply(DataFolder(_DATA), prepared, data, "fuzz")
         return
     numbers = ["percent", "count", "answered", "respondents"] if prepared.kind == "bright_spots" else ["value"]
-    catalogue = load_catalogue()
+    catalogue = load_catalogue(DataFolder.of())
     for col in numbers:
         assert all(math.isfinite(v) for v in prepared.figures[col].dropna()), col
     if prepared.kind == "figures":
@@ -71,7 +72,7 @@ def _clean(prepared: ingest.Prepared, data: bytes, kind: str) -> None:
 
 
 def _prepare(data: bytes, name: str, options: ingest.Options | None = None) -> ingest.Prepared:
-    return ingest.prepare(data, name, options, data_dir=_DATA)
+    return ingest.prepare(DataFolder(_DATA), data, name, options)
 
 
 @pytest.fixture(scope="module", autouse=True)
@@ -148,7 +149,7 @@ def mutated_file(draw) -> tuple[bytes, str, ingest.Options]:
     buf = io.StringIO()
     csv.writer(buf).writerows(rows)
     data = buf.getvalue().encode(draw(st.sampled_from(["utf-8", "cp1252"])), errors="replace")
-    ids = list(load_catalogue().indicators)
+    ids = list(load_catalogue(DataFolder.of()).indicators)
     options = ingest.Options(
         council=draw(st.sampled_from([None, "E09000003", "E08000016"])),
         percent_scale=draw(st.sampled_from(["auto", "percent", "proportion"])),
@@ -295,8 +296,10 @@ CHILD = r"""
 import json, sys, time
 from pathlib import Path
 sys.path.insert(0, sys.argv[1])
+from cpdata.core.datafolder import DataFolder
 from cpdata.uploads import ingest
-ingest.prepare(b"indicator_id,area_code,period,value\ncla_count,E09000003,2025,5\n", "warm.csv")  # as a server is
+WARM = b"indicator_id,area_code,period,value\ncla_count,E09000003,2025,5\n"
+ingest.prepare(DataFolder.of(), WARM, "warm.csv")  # as a server is
 
 def peak_mb():
     for line in open("/proc/self/status"):
@@ -309,7 +312,7 @@ for path in map(Path, sys.argv[2:]):
         fh.write("5")  # start this case's high-water mark afresh
     data = path.read_bytes()
     started = time.time()
-    p = ingest.prepare(data, path.name)
+    p = ingest.prepare(DataFolder.of(), data, path.name)
     out[path.name] = {"failed": p.failed, "text": " | ".join(x.text() for x in p.problems)[:400],
                       "peak_mb": round(peak_mb()), "seconds": round(time.time() - started, 1)}
     del data, p

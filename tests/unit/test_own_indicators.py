@@ -16,8 +16,9 @@ import pytest
 
 from cpdata.catalogue import catalogue
 from cpdata.catalogue.catalogue import load_catalogue, load_frameworks
+from cpdata.core.datafolder import DataFolder
 from cpdata.ops import cli
-from cpdata.store import queries
+from cpdata.store import queries, reference
 from cpdata.uploads import mapping_guard
 
 BARNET = "E09000003"
@@ -51,7 +52,7 @@ def _value(i: int) -> str:
 def dfe_shaped_file(path: Path) -> dict[str, str]:
     """A file shaped as DfE's open data (made for this test, not a published file): every council in the
     sample data, London and England, for 2024/25; returns each area's published percentage."""
-    areas = queries.areas()
+    areas = reference.areas(DataFolder.of())
     councils = areas[areas["level"] == "local_authority"].reset_index(drop=True)
     rows, percent = [], {}
 
@@ -96,9 +97,9 @@ def test_add_map_and_load_a_file_the_catalogue_does_not_know(data_copy, tmp_path
     assert cli.main(["check", str(path)]) == 1  # not recognised before
     assert cli.main(ADD) == 0
     assert (data_copy / "catalogue" / "cla_went_missing.toml").is_file()
-    ind = load_catalogue().indicator("cla_went_missing")
+    ind = load_catalogue(DataFolder.of()).indicator("cla_went_missing")
     assert (ind.unit, ind.polarity, ind.published) == ("percent", "lower", True)
-    assert "cla_went_missing" in load_catalogue().own
+    assert "cla_went_missing" in load_catalogue(DataFolder.of()).own
     capsys.readouterr()
     assert cli.main(_map_args(path, "--polarity-confirmed")) == 0
     shown = capsys.readouterr().out
@@ -109,10 +110,10 @@ def test_add_map_and_load_a_file_the_catalogue_does_not_know(data_copy, tmp_path
     assert len(list((data_copy / "recipes").glob("*.toml"))) == 1  # kept with the figures it was made for
     assert cli.main(["check", str(path)]) == 0  # recognised from now on
 
-    card = queries.scorecard_table(BARNET, year=2025).set_index("indicator_id").loc["cla_went_missing"]
+    card = queries.scorecard_table(DataFolder.of(), BARNET, year=2025).set_index("indicator_id").loc["cla_went_missing"]
     assert card["council"] == float(percent[BARNET])
     assert card["england"] == 11.0
-    sn = queries.neighbours(BARNET, "2025")["area_code"]
+    sn = reference.neighbours(DataFolder.of(), BARNET, "2025")["area_code"]
     held = [Decimal(percent[c]) for c in sn if percent[c] != "c"]
     mean = (sum(held) / len(held)).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
     assert card["sn_neighbours_with_figure"] == len(held) < 10  # suppressed ('c') neighbours are left out
@@ -212,10 +213,10 @@ def test_a_bad_council_catalogue_file_is_skipped_with_its_reason(data_copy):
     (folder / "clash.toml").write_text("[[indicator]]\n" + good.replace("cla_own_one", "cla_count"))
     (folder / "broken.toml").write_text("[[indicator\n")
     (folder / "unit.toml").write_text("[[indicator]]\n" + good.replace("cla_own_one", "x2").replace("count", "pct"))
-    cat = load_catalogue()
+    cat = load_catalogue(DataFolder.of())
     assert "cla_own_one" in cat.indicators and cat.own == frozenset({"cla_own_one"})
     assert cat.indicator("cla_count").title == catalogue.shipped_catalogue().indicator("cla_count").title
-    problems = catalogue.catalogue_problems()
+    problems = catalogue.catalogue_problems(DataFolder.of())
     assert len(problems) == 3
     assert any("clash.toml" in p and "already in the shipped catalogue" in p for p in problems)
     assert any("broken.toml" in p and "not valid TOML" in p for p in problems)
@@ -229,12 +230,12 @@ def test_a_council_framework_may_name_the_councils_own_indicator(data_copy):
         'id = "ours"\ntitle = "Our plan"\n[[pledge]]\nid = "safe"\norder = 1\ntitle = "Safe"\n'
         'indicators = ["cla_went_missing", "cla_count"]\n'
     )
-    assert load_frameworks()["ours"].pledge("safe").indicators == ("cla_went_missing", "cla_count")
-    assert not catalogue.framework_problems()
+    assert load_frameworks(DataFolder.of())["ours"].pledge("safe").indicators == ("cla_went_missing", "cla_count")
+    assert not catalogue.framework_problems(DataFolder.of())
     assert cli.main(["indicator", "remove", "cla_went_missing"]) == 1  # the framework still names it
     (data_copy / "frameworks" / "ours.toml").unlink()
     assert cli.main(["indicator", "remove", "cla_went_missing"]) == 0
-    assert "cla_went_missing" not in load_catalogue().indicators
+    assert "cla_went_missing" not in load_catalogue(DataFolder.of()).indicators
 
 
 def test_map_prints_the_very_recipe_the_page_makes_and_load_keeps_it(data_copy, tmp_path, capsys):
@@ -261,9 +262,10 @@ def test_map_prints_the_very_recipe_the_page_makes_and_load_keeps_it(data_copy, 
     )
     assert _load_with(printed, path, tmp_path) == 0
     (saved,) = (data_copy / "recipes").glob("*.toml")
-    assert recipe_format.read_recipe(saved) == dataclasses.replace(page, file=saved.stem + ".csv")
+    catalogue = load_catalogue(DataFolder(data_copy))
+    assert recipe_format.read_recipe(saved, catalogue) == dataclasses.replace(page, file=saved.stem + ".csv")
     df = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
-    assert ees.find_recipe(df).name == "Went missing from DfE"
+    assert ees.find_recipe(DataFolder.of(), df).name == "Went missing from DfE"
 
 
 def test_a_second_indicator_of_the_same_file_is_mapped_and_both_load(data_copy, tmp_path, capsys):
@@ -287,7 +289,7 @@ def test_a_second_indicator_of_the_same_file_is_mapped_and_both_load(data_copy, 
     assert cli.main(second) == 1  # the same indicator again, now that its mapping is kept
     assert "already mapped from files like this one" in capsys.readouterr().err
     assert cli.main(["load", str(path), "--by", "test"]) == 0
-    card = queries.scorecard_table(BARNET, year=2025).set_index("indicator_id")
+    card = queries.scorecard_table(DataFolder.of(), BARNET, year=2025).set_index("indicator_id")
     assert card.loc["cla_went_missing", "council"] == float(percent[BARNET])
     assert card.loc["cla_went_missing_n", "council"] == float(percent[BARNET])  # the fixture's count column
 

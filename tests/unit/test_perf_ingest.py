@@ -10,7 +10,8 @@ import pytest
 
 from cpdata.catalogue.catalogue import load_catalogue
 from cpdata.core import config, schema, symbols
-from cpdata.store import queries
+from cpdata.core.datafolder import DataFolder
+from cpdata.store import reference
 from cpdata.uploads import checks, ees, ingest, lookups, number_checks, readers, shapes, tidy
 from cpdata.uploads.cell_values import each_distinct, parse_cells
 from cpdata.uploads.problems import Context
@@ -76,7 +77,7 @@ def reference_denominators(df: pd.DataFrame, recipe: ees.Recipe, cells: pd.DataF
 
 def test_to_cells_denominators_as_the_lookup_did():
     df = _ees_fixture()
-    recipe = ees.find_recipe(df)
+    recipe = ees.find_recipe(DataFolder.of(), df)
     ind = recipe.indicators[0]
     cells = ees.to_cells(df, recipe)
     assert cells["raw_denominator"].tolist() == reference_denominators(df, recipe, cells)
@@ -125,7 +126,7 @@ def test_each_distinct_is_cell_by_cell_even_for_missing_cells():
 
 def reference_finalise(cells: pd.DataFrame, extract_id: str, percent_scale: str = "percent") -> pd.DataFrame:
     """ingest.finalise as it was: one row at a time."""
-    catalogue = load_catalogue()
+    catalogue = load_catalogue(DataFolder.of())
     rows = []
     for r in cells.itertuples(index=False):
         value, symbol = symbols.parse_cell(r.raw_value)
@@ -165,7 +166,7 @@ def _template_cells(values: list[str], numerators: list[str] | None = None, note
     df = readers.read_csv(("\n".join(lines) + "\n").encode())
     cells, problems = shapes.template_cells(df, "t.csv", ingest.Options())
     assert not problems
-    return lookups.resolve(cells, queries.areas(config.SAMPLE_DATA_DIR))
+    return lookups.resolve(cells, reference.areas(DataFolder(config.SAMPLE_DATA_DIR)))
 
 
 @pytest.mark.parametrize("scale", ["percent", "proportion"])
@@ -177,11 +178,13 @@ def test_finalise_as_row_by_row(scale):
         _template_cells(["55", "c"], numerators=["3", "c"]),
     ]
     df = _ees_fixture()
-    cells = ees.to_cells(df, ees.find_recipe(df))
-    cases.append(lookups.resolve(cells, queries.areas(config.SAMPLE_DATA_DIR)))
+    cells = ees.to_cells(df, ees.find_recipe(DataFolder.of(), df))
+    cases.append(lookups.resolve(cells, reference.areas(DataFolder(config.SAMPLE_DATA_DIR))))
     for cells in cases:
         pd.testing.assert_frame_equal(
-            tidy.finalise(cells, "x", scale), reference_finalise(cells, "x", scale), check_exact=True
+            tidy.finalise(cells, "x", scale, load_catalogue(DataFolder.of())),
+            reference_finalise(cells, "x", scale),
+            check_exact=True,
         )
 
 
@@ -203,14 +206,14 @@ def test_resolve_codes_names_and_years_per_cell():
     cells = _template_cells(["1"] * 70)
     cells["area_given"] = ["302", "E09000003", " barnet ", "BARNET", "nowhere", None, "E92000001"] * 10
     cells["period_given"] = ["2021", "2020/21", "202021", "20/21", "spring", None, "2020/22"] * 10
-    out = lookups.resolve(cells, queries.areas(config.SAMPLE_DATA_DIR))
+    out = lookups.resolve(cells, reference.areas(DataFolder(config.SAMPLE_DATA_DIR)))
     codes = [None if pd.isna(c) else c for c in out["area_code"]]
     assert codes[:7] == ["E09000003"] * 4 + [None, None, "E92000001"]
     assert [None if pd.isna(p) else int(p) for p in out["period"]][:7] == [2021] * 4 + [None] * 3
 
 
 def _ctx() -> Context:
-    return Context(load_catalogue(), queries.areas(config.SAMPLE_DATA_DIR))
+    return Context(load_catalogue(DataFolder.of()), reference.areas(DataFolder(config.SAMPLE_DATA_DIR)))
 
 
 def test_plausible_move_limits_and_unknown_indicators():
@@ -241,8 +244,8 @@ def test_every_extract_is_loaded_with_its_id_and_apply_order():
     from cpdata.store import store
 
     root = config.SAMPLE_DATA_DIR
-    manifest = store.read_manifest(root)
-    cur = store.cursor(root)
+    manifest = store.read_manifest(DataFolder(root))
+    cur = store.cursor(DataFolder(root))
     try:
         held = cur.execute("SELECT extract_id, seq, count(*) FROM figures_all GROUP BY ALL ORDER BY seq").fetchall()
     finally:

@@ -1,8 +1,13 @@
 """Every store query runs against an empty data folder of the real schema (so a misspelt column or table
-fails here, not on a page), and the series query returns exactly the columns it declares."""
+fails here, not on a page), and the series queries return exactly the columns they declare.
+
+The queries live in the store's modules by job (``reference``, ``queries``, ``upload_queries``; the series
+SQL in ``series_sql``); any module of ``cpdata/store`` that runs a query (``store.frame``) is found and each
+of its public functions must be called here."""
 
 from __future__ import annotations
 
+import importlib
 import inspect
 import json
 from pathlib import Path
@@ -12,29 +17,30 @@ import pyarrow.parquet as pq
 import pytest
 
 from cpdata.core import config, schema
-from cpdata.store import queries
+from cpdata.core.datafolder import DataFolder
+from cpdata.store import queries, reference, series_sql, store, upload_queries
 
 COUNCIL = "E09000003"
-# One call per public query: every function in cpdata.store.queries must be here (the test below says so).
+KEYS = pd.DataFrame({"indicator_id": ["cla_count"], "area_code": [COUNCIL], "period": [2025]})
+# One call per public query, by module: every one must be here (the test below says so).
 CALLS = {
-    "areas": lambda d: queries.areas(d),
-    "councils": lambda d: queries.councils(d),
-    "resolve_area": lambda d: queries.resolve_area("Barnet", d),
-    "area": lambda d: queries.area(COUNCIL, d),
-    "neighbours": lambda d: queries.neighbours(COUNCIL, "2021", d),
-    "series": lambda d: queries.series(COUNCIL, ["cla_count"], "auto", d),
-    "scorecard_table": lambda d: queries.scorecard_table(COUNCIL, 2025, "auto", d),
-    "scorecard_all": lambda d: queries.scorecard_all(None, "auto", d),
-    "bright_spots": lambda d: queries.bright_spots(COUNCIL, ["bs_life_satisfaction"], d),
-    "bright_spots_for": lambda d: queries.bright_spots_for([COUNCIL], d),
-    "council_values": lambda d: queries.council_values(["cla_count"], d),
-    "periods_held": lambda d: queries.periods_held(["cla_count"], COUNCIL, d),
-    "held_figures": lambda d: queries.held_figures(["cla_count"], [COUNCIL], d),
-    "sn_means": lambda d: queries.sn_means(
-        pd.DataFrame({"indicator_id": ["cla_count"], "area_code": [COUNCIL], "period": [2025]}), d
-    ),
+    "reference.areas": lambda d: reference.areas(DataFolder(d)),
+    "reference.councils": lambda d: reference.councils(DataFolder(d)),
+    "reference.resolve_area": lambda d: reference.resolve_area(DataFolder(d), "Barnet"),
+    "reference.area": lambda d: reference.area(DataFolder(d), COUNCIL),
+    "reference.neighbours": lambda d: reference.neighbours(DataFolder(d), COUNCIL, "2021"),
+    "queries.series": lambda d: queries.series(DataFolder(d), COUNCIL, ["cla_count"], "auto"),
+    "queries.scorecard_table": lambda d: queries.scorecard_table(DataFolder(d), COUNCIL, 2025, "auto"),
+    "queries.scorecard_all": lambda d: queries.scorecard_all(DataFolder(d), None, "auto"),
+    "queries.bright_spots": lambda d: queries.bright_spots(DataFolder(d), COUNCIL, ["bs_life_satisfaction"]),
+    "queries.council_values": lambda d: queries.council_values(DataFolder(d), ["cla_count"]),
+    "queries.periods_held": lambda d: queries.periods_held(DataFolder(d), ["cla_count"], COUNCIL),
+    "upload_queries.bright_spots_for": lambda d: upload_queries.bright_spots_for(DataFolder(d), [COUNCIL]),
+    "upload_queries.held_figures": lambda d: upload_queries.held_figures(DataFolder(d), ["cla_count"], [COUNCIL]),
+    "upload_queries.sn_means": lambda d: upload_queries.sn_means(DataFolder(d), KEYS),
 }
-NOT_FOUND_ON_EMPTY = {"resolve_area", "area"}  # they say so with a KeyError, after running their query
+# They say so with a KeyError, after running their query.
+NOT_FOUND_ON_EMPTY = {"reference.resolve_area", "reference.area"}
 
 
 @pytest.fixture
@@ -48,12 +54,22 @@ def empty_folder(tmp_path: Path) -> Path:
     return root
 
 
+def _query_modules() -> list[str]:
+    """The store's modules that run queries: those that ask ``store.frame`` (the one way a query is run)."""
+    folder = config.PACKAGE_DIR / "store"
+    return sorted(p.stem for p in folder.glob("*.py") if p.stem != "store" and "store.frame(" in p.read_text())
+
+
 def test_every_query_is_called_here():
-    public = {
-        name
-        for name, fn in inspect.getmembers(queries, inspect.isfunction)
-        if fn.__module__ == queries.__name__ and not name.startswith("_")
-    }
+    assert _query_modules() == ["queries", "reference", "upload_queries"]
+    public = set()
+    for name in _query_modules():
+        module = importlib.import_module(f"cpdata.store.{name}")
+        public |= {
+            f"{name}.{fn_name}"
+            for fn_name, fn in inspect.getmembers(module, inspect.isfunction)
+            if fn.__module__ == module.__name__ and not fn_name.startswith("_")
+        }
     assert public == set(CALLS), public ^ set(CALLS)
 
 
@@ -67,11 +83,17 @@ def test_every_query_runs_against_an_empty_database(empty_folder, name):
     assert isinstance(out, (pd.DataFrame, list)) and len(out) == 0
 
 
-def test_the_series_query_returns_the_columns_it_declares(empty_folder):
+def test_the_series_queries_return_the_columns_they_declare(empty_folder):
+    """One council's series and every council's at once share their SQL parts: both return the declared
+    columns (the all-councils one keyed by council too), in order, on an empty folder and on the sample data."""
+    every = {"ids": ["cla_count"], "choice": "auto", "from2025": series_sql.MODEL_2025_FROM, "year": None}
     for root in (empty_folder, config.SAMPLE_DATA_DIR):
-        assert tuple(queries.series(COUNCIL, ["cla_count"], data_dir=root).columns) == queries.SERIES_COLUMNS
-        raw = queries._df(queries.SERIES_SQL, queries._series_params(COUNCIL, ["cla_count"], "auto"), root)
-        assert tuple(raw.columns) == queries.SERIES_SQL_COLUMNS
+        folder = DataFolder(root)
+        assert tuple(queries.series(folder, COUNCIL, ["cla_count"]).columns) == series_sql.SERIES_COLUMNS
+        raw = store.frame(folder, series_sql.SERIES_SQL, series_sql.series_params(COUNCIL, ["cla_count"], "auto"))
+        assert tuple(raw.columns) == series_sql.SERIES_SQL_COLUMNS
+        raw_all = store.frame(folder, series_sql.ALL_SERIES_SQL, every | {"england": schema.ENGLAND})
+        assert tuple(raw_all.columns) == ("council_code", *series_sql.SERIES_SQL_COLUMNS)
 
 
 def test_englands_code_and_the_figure_key_are_written_once():

@@ -6,6 +6,7 @@ from decimal import Decimal
 import pandas as pd
 import pytest
 
+from cpdata.core.datafolder import DataFolder
 from cpdata.figures import ranking
 from cpdata.figures.views import indicator_views
 
@@ -79,8 +80,8 @@ def test_page_rank_and_band_match_a_recount_of_every_council():
     from cpdata.store import queries
 
     ids = ["care_leavers_eet_19_21", "cla_3plus_placements"]
-    views = indicator_views("E09000003", ids, 2025, data_dir=config.SAMPLE_DATA_DIR)
-    values = queries.council_values(ids, config.SAMPLE_DATA_DIR)
+    views = indicator_views(DataFolder(config.SAMPLE_DATA_DIR), "E09000003", ids, 2025)
+    values = queries.council_values(DataFolder(config.SAMPLE_DATA_DIR), ids)
     for v in views:
         table = values[(values["indicator_id"] == v.indicator.id) & (values["period"] == v.period)]
         held = sorted(Decimal(repr(float(x))) for x in table["value"].dropna())

@@ -10,9 +10,10 @@ import pandas as pd
 import pytest
 
 from cpdata.core import config, schema
+from cpdata.core.datafolder import DataFolder
 from cpdata.figures import all_councils, views
 from cpdata.ops import cli
-from cpdata.store import queries, store
+from cpdata.store import queries, reference, store
 
 COUNCILS = {"E09000003": "302", "E06000063": "942", "E10000006": "909", "E08000016": "370"}
 
@@ -39,15 +40,15 @@ def test_each_councils_rows_are_its_own_scorecard(everyone):
         one = _csv("--council", code)
         mine = everyone[everyone["council_code"] == code]
         assert set(mine["council_old_code"]) == {old}
-        assert set(mine["council_name"]) == {queries.area(code)["name"]}
+        assert set(mine["council_name"]) == {reference.area(DataFolder.of(), code)["name"]}
         pd.testing.assert_frame_equal(mine[one.columns].reset_index(drop=True), one, obj=code)
 
 
 def test_every_current_and_former_council_every_year(everyone):
-    held = queries.councils(current_only=False)
+    held = reference.councils(DataFolder.of(), current_only=False)
     assert set(everyone["council_code"]) == set(held["area_code"])
     assert {"E10000006", "E10000021"} <= set(everyone["council_code"])  # Cumbria, Northamptonshire (former)
-    card = queries.scorecard_table("E09000003")
+    card = queries.scorecard_table(DataFolder.of(), "E09000003")
     assert len(everyone[everyone["council_code"] == "E09000003"]) == len(card)
     year = _csv("--council", "all", "--year", "2025")
     assert set(year["period"]) == {"2025"}
@@ -57,7 +58,7 @@ def test_every_current_and_former_council_every_year(everyone):
 def test_rank_and_quartile_are_the_pages(everyone):
     ids = ["care_leavers_eet_19_21", "cla_3plus_placements", "cla_ks4_attainment8"]
     for code in ("E09000003", "E06000063"):
-        for v in views.indicator_views(code, ids, 2025):
+        for v in views.indicator_views(DataFolder.of(), code, ids, 2025):
             row = everyone[
                 (everyone["council_code"] == code)
                 & (everyone["indicator_id"] == v.indicator.id)
@@ -79,7 +80,7 @@ def test_one_model_for_all_years_on_request():
 def test_the_csv_is_formula_safe(data_copy):
     row = {"indicator_id": "care_leavers_eet_19_21", "area_code": "E09000003", "period": 2026, "value": 61.0}
     df = pd.DataFrame([row]).assign(figure_type="value", basis="local", source='=HYPERLINK("http://x","y")')
-    store.add_extract(schema.to_table(df, schema.FIGURES), "figures", {"id": "hostile_source"}, data_copy)
+    store.add_extract(DataFolder(data_copy), schema.to_table(df, schema.FIGURES), "figures", {"id": "hostile_source"})
     assert config.data_dir() == data_copy
     out = _csv("--council", "all", "--year", "2026")
     assert out["source"].tolist() == ['\'=HYPERLINK("http://x","y")']

@@ -7,11 +7,12 @@ import ast
 
 from cpdata.catalogue.catalogue import load_frameworks
 from cpdata.catalogue.selection import Selection, url_params
-from cpdata.core import config
+from cpdata.core.datafolder import DataFolder
+from tests.conftest import cpdata_nodes
 
 
 def _barnet(**kw) -> Selection:
-    return Selection(load_frameworks()["barnet"], "E09000003", "Barnet", **kw)
+    return Selection(load_frameworks(DataFolder.of())["barnet"], "E09000003", "Barnet", **kw)
 
 
 def test_a_link_carries_the_view():
@@ -33,13 +34,10 @@ def test_a_link_leaves_out_what_is_not_chosen():
 
 def test_no_screen_builds_its_own_query_dict():
     """Outside selection.py, no dict literal in cpdata holds both a "framework" and a "council" key."""
-    found = []
-    for path in config.PACKAGE_DIR.rglob("*.py"):
-        if path.name == "selection.py":
-            continue
-        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-            if isinstance(node, ast.Dict):
-                keys = {k.value for k in node.keys if isinstance(k, ast.Constant)}
-                if {"framework", "council"} <= keys:
-                    found.append(f"{path.relative_to(config.PACKAGE_DIR)}:{node.lineno}")
+    found = [
+        where
+        for where, node in cpdata_nodes(leaving_out="selection.py")
+        if isinstance(node, ast.Dict)
+        and {"framework", "council"} <= {k.value for k in node.keys if isinstance(k, ast.Constant)}
+    ]
     assert found == []

@@ -9,7 +9,8 @@ import pandas as pd
 import pytest
 
 from cpdata.core import config, schema
-from cpdata.store import queries, store
+from cpdata.core.datafolder import DataFolder
+from cpdata.store import queries, reference, store
 
 
 def _one_figure(value: float, extract_id: str) -> schema.pa.Table:
@@ -31,7 +32,7 @@ def _one_figure(value: float, extract_id: str) -> schema.pa.Table:
 
 
 def _barnet_2025(data_dir) -> float:
-    df = queries.series("E09000003", ["care_leavers_eet_19_21"], data_dir=data_dir)
+    df = queries.series(DataFolder.of(data_dir), "E09000003", ["care_leavers_eet_19_21"])
     return float(df[df["period"] == 2025]["value"].iloc[0])
 
 
@@ -41,12 +42,12 @@ def test_sample_data_is_the_default_folder(monkeypatch):
 
 
 def test_new_extract_changes_version_supersedes_and_keeps_history(data_copy):
-    before = store.version(data_copy)
+    before = store.version(DataFolder(data_copy))
     assert _barnet_2025(data_copy) == 64.0
-    store.add_extract(_one_figure(66.0, "refresh"), "figures", {"id": "refresh"}, data_copy)
-    assert store.version(data_copy) != before
+    store.add_extract(DataFolder(data_copy), _one_figure(66.0, "refresh"), "figures", {"id": "refresh"})
+    assert store.version(DataFolder(data_copy)) != before
     assert _barnet_2025(data_copy) == 66.0
-    cur = store.cursor(data_copy)
+    cur = store.cursor(DataFolder(data_copy))
     held = cur.execute(
         "SELECT value FROM figures_all WHERE indicator_id = 'care_leavers_eet_19_21' "
         "AND area_code = 'E09000003' AND period = 2025 ORDER BY seq"
@@ -55,26 +56,26 @@ def test_new_extract_changes_version_supersedes_and_keeps_history(data_copy):
 
 
 def test_failed_write_leaves_data_as_it_was(data_copy, monkeypatch):
-    before = store.version(data_copy)
+    before = store.version(DataFolder(data_copy))
 
     def boom(*args, **kwargs):
         raise OSError("disk full")
 
     monkeypatch.setattr(store, "write_manifest", boom)
     with pytest.raises(OSError):
-        store.add_extract(_one_figure(1.0, "broken"), "figures", {"id": "broken"}, data_copy)
-    assert store.version(data_copy) == before
+        store.add_extract(DataFolder(data_copy), _one_figure(1.0, "broken"), "figures", {"id": "broken"})
+    assert store.version(DataFolder(data_copy)) == before
     assert _barnet_2025(data_copy) == 64.0
 
 
 def test_duplicate_extract_id_refused(data_copy):
-    store.add_extract(_one_figure(66.0, "again"), "figures", {"id": "again"}, data_copy)
+    store.add_extract(DataFolder(data_copy), _one_figure(66.0, "again"), "figures", {"id": "again"})
     with pytest.raises(store.StoreError, match="already held"):
-        store.add_extract(_one_figure(67.0, "again"), "figures", {"id": "again"}, data_copy)
+        store.add_extract(DataFolder(data_copy), _one_figure(67.0, "again"), "figures", {"id": "again"})
 
 
 def test_each_query_gets_its_own_cursor_and_threads_agree():
-    a, b = store.cursor(), store.cursor()
+    a, b = store.cursor(DataFolder.of()), store.cursor(DataFolder.of())
     assert a is not b
     a.close()
     b.close()
@@ -84,7 +85,7 @@ def test_each_query_gets_its_own_cursor_and_threads_agree():
 
 
 def test_queries_cannot_read_files_or_change_settings():
-    cur = store.cursor()
+    cur = store.cursor(DataFolder.of())
     with pytest.raises(duckdb.Error):
         cur.execute("SELECT * FROM read_csv_auto('/etc/passwd')").fetchall()
     with pytest.raises(duckdb.Error):
@@ -93,8 +94,8 @@ def test_queries_cannot_read_files_or_change_settings():
 
 def test_hostile_values_are_bound_not_spliced():
     with pytest.raises(KeyError):
-        queries.resolve_area("302' OR '1'='1")
-    df = queries.series("E09000003", ["x'); DROP TABLE figures; --"])
+        reference.resolve_area(DataFolder.of(), "302' OR '1'='1")
+    df = queries.series(DataFolder.of(), "E09000003", ["x'); DROP TABLE figures; --"])
     assert df.empty
     assert _barnet_2025(None) == 64.0
 

@@ -4,13 +4,14 @@ rows that pass every check (a withheld figure and a target among them)."""
 from __future__ import annotations
 
 from cpdata.core import config
+from cpdata.core.datafolder import DataFolder
 from cpdata.ui import upload_templates
 from cpdata.uploads import ingest, shapes, surveys
 
 
 def _prepared(rows: list[dict[str, str]], columns: list[str], name: str) -> ingest.Prepared:
     data = upload_templates._table(rows, columns).to_csv(index=False).encode("utf-8-sig")
-    return ingest.prepare(data, name, data_dir=config.SAMPLE_DATA_DIR)
+    return ingest.prepare(DataFolder(config.SAMPLE_DATA_DIR), data, name)
 
 
 def test_the_filled_example_passes_every_check():

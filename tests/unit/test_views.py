@@ -5,13 +5,14 @@ import json
 import pandas as pd
 
 from cpdata.catalogue.catalogue import load_catalogue, load_frameworks
+from cpdata.core.datafolder import DataFolder
 from cpdata.figures import charts, scorecard, survey_tables, trend, views
 
-CAT = load_catalogue()
+CAT = load_catalogue(DataFolder.of())
 
 
 def _view(council, ind, year):
-    return views.indicator_views(council, [ind], year)[0]
+    return views.indicator_views(DataFolder.of(), council, [ind], year)[0]
 
 
 def test_change_compares_published_with_published_only():
@@ -36,7 +37,7 @@ def test_latest_held_year_is_used_when_chosen_year_has_none():
 
 
 def test_chart_keeps_local_and_published_apart_and_never_zeroes_gaps():
-    rows = views.indicator_views("E08000016", ["care_leavers_eet_19_21"], 2025)[0].rows
+    rows = views.indicator_views(DataFolder.of(), "E08000016", ["care_leavers_eet_19_21"], 2025)[0].rows
     data = trend.chart_data(rows)
     local = data[data["series"] == "Council, local figure"].set_index("year")["value"].dropna()
     assert local.to_dict() == {"2018/19": 62.5, "2019/20": 65.6, "2020/21": 71.2, "2021/22": 68.2}
@@ -79,21 +80,25 @@ def test_comparison_lines_with_rank_and_target():
 
 
 def test_pledge_with_no_figures_says_so():
-    pledge = load_frameworks()["barnet"].pledge("listen")
-    items = views.indicator_views("E09000003", list(pledge.indicators), 2025)
+    pledge = load_frameworks(DataFolder.of())["barnet"].pledge("listen")
+    items = views.indicator_views(DataFolder.of(), "E09000003", list(pledge.indicators), 2025)
     assert not any(v.has_data for v in items)
     assert all("No figures held yet" in v.sentence and "analysts can upload them" in v.sentence for v in items)
 
 
 def test_scorecard_rows_show_symbol_meaning_not_zero():
-    items = views.indicator_views("E09000003", ["cla_ks4_eng_maths_4plus", "care_leavers_eet_19_21"], 2025)
+    items = views.indicator_views(
+        DataFolder.of(), "E09000003", ["cla_ks4_eng_maths_4plus", "care_leavers_eet_19_21"], 2025
+    )
     table = scorecard.scorecard_rows(items)
     assert table.loc[0, "Council"].startswith("c")
     assert table.loc[1, "vs neighbours"] == "✔ better" and table.loc[1, "Quartile (A best)"].startswith("A")
 
 
 def test_bright_spots_display_badges_and_differences():
-    df = survey_tables.bright_spots_table("E09000003", ["bs_life_satisfaction", "bs_financial_difficulty"])
+    df = survey_tables.bright_spots_table(
+        DataFolder.of(), "E09000003", ["bs_life_satisfaction", "bs_financial_difficulty"]
+    )
     table = survey_tables.bright_spots_display(df, "Barnet")
     sat = table[table["Measure"] == "Satisfied with their life"].iloc[0]
     assert (sat["Barnet"], sat["Comparator %"], sat["Difference"]) == ("91%", "84%", "+7 points (better)")
@@ -125,7 +130,7 @@ def test_a_local_count_of_1_to_5_is_withheld_on_every_page_view():
     from cpdata.figures import disclosure
     from cpdata.figures.trend import chart_data
 
-    v = views.indicator_views("E09000002", ["cla_adopted"], None)[0]
+    v = views.indicator_views(DataFolder.of(), "E09000002", ["cla_adopted"], None)[0]
     assert (v.period, v.value, v.symbol, v.basis) == (2023, None, disclosure.CHART_MARK, "local")
     assert "fewer than 6" in v.sentence and " 4 " not in v.sentence
     assert v.shown() == "<6" and v.change is None  # no "-12 on the year before" that would give it away
@@ -137,7 +142,7 @@ def test_a_local_count_of_1_to_5_is_withheld_on_every_page_view():
 
 
 def test_a_published_count_of_1_to_5_is_shown_as_dfe_published_it():
-    v = views.indicator_views("E09000002", ["cla_adopted"], None)[0]
+    v = views.indicator_views(DataFolder.of(), "E09000002", ["cla_adopted"], None)[0]
     rows = v.rows.copy()
     at = rows["period"] == 2023
     rows.loc[at, ["pub_value", "value", "pub_held"]] = 3
@@ -149,7 +154,9 @@ def test_a_published_count_of_1_to_5_is_shown_as_dfe_published_it():
 def test_bright_spots_on_the_pages_follow_the_disclosure_rule():
     """Item 8, for the council's own survey results: a percentage of 4 who answered, and 3 respondents, are not
     shown on a page open to anyone on the intranet."""
-    df = survey_tables.bright_spots_table("E09000003", list(load_catalogue().bright_spots))
+    df = survey_tables.bright_spots_table(
+        DataFolder.of(), "E09000003", list(load_catalogue(DataFolder.of()).bright_spots)
+    )
     small = df.head(2).copy()
     small["answered"] = [4, 40]
     small["respondents"] = [3, 40]

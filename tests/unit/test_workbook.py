@@ -11,6 +11,7 @@ import pytest
 
 from cpdata.catalogue.catalogue import load_frameworks
 from cpdata.core import fmt, symbols
+from cpdata.core.datafolder import DataFolder
 from cpdata.figures import comparators, sentences, views, workbook
 from cpdata.figures.scorecard import scorecard_rows
 
@@ -53,8 +54,8 @@ def _change_text(diff, judgement, ind) -> str:
 
 @pytest.mark.parametrize(("framework", "council"), [("barnet", "E09000003"), ("barnsley", "E08000016")])
 def test_scorecard_workbook_round_trips_with_the_screen_figures(framework, council):
-    fw = load_frameworks()[framework]
-    all_views = {v.indicator.id: v for v in views.indicator_views(council, fw.indicator_ids(), None)}
+    fw = load_frameworks(DataFolder.of())[framework]
+    all_views = {v.indicator.id: v for v in views.indicator_views(DataFolder.of(), council, fw.indicator_ids(), None)}
     tables = {p.short_title: workbook.scorecard_sheet([all_views[i] for i in p.indicators]) for p in fw.pledges}
     data = workbook.workbook(tables, CONTEXT, workbook.sources_of(list(all_views.values())))
     wb = _load(data)
@@ -94,7 +95,7 @@ def test_scorecard_workbook_round_trips_with_the_screen_figures(framework, counc
 
 
 def test_indicator_workbook_has_every_year_as_numbers_and_symbols_as_text():
-    v = views.indicator_views("E09000003", ["cla_ks4_eng_maths_4plus"], None)[0]
+    v = views.indicator_views(DataFolder.of(), "E09000003", ["cla_ks4_eng_maths_4plus"], None)[0]
     data = workbook.workbook({v.indicator.short_title: workbook.indicator_sheet(v)}, CONTEXT, workbook.sources_of([v]))
     wb = _load(data)
     _no_formulas(data, wb)
@@ -122,7 +123,7 @@ def test_indicator_workbook_has_every_year_as_numbers_and_symbols_as_text():
 
 
 def test_a_hostile_source_label_stays_text_and_is_never_a_formula():
-    v = views.indicator_views("E09000003", ["care_leavers_eet_19_21"], None)[0]
+    v = views.indicator_views(DataFolder.of(), "E09000003", ["care_leavers_eet_19_21"], None)[0]
     rows = v.rows.copy()
     rows["source"] = [HOSTILE[i % len(HOSTILE)] for i in range(len(rows))]
     hostile = dataclasses.replace(v, rows=rows, source=HOSTILE[0])
@@ -149,7 +150,7 @@ def test_without_forcing_text_the_hostile_label_would_be_a_formula():
 
 
 def test_notes_say_council_year_model_sources_version_and_every_symbol():
-    v = views.indicator_views("E09000003", ["care_leavers_eet_19_21"], None)[0]
+    v = views.indicator_views(DataFolder.of(), "E09000003", ["care_leavers_eet_19_21"], None)[0]
     data = workbook.workbook({"Figures": workbook.indicator_sheet(v)}, CONTEXT, workbook.sources_of([v]))
     notes = _rows(_load(data)["Notes"])
     about = {r["About"]: r["Detail"] for r in notes}
