@@ -367,8 +367,10 @@ def load_targets(out: dict) -> list[dict]:
                 "measured": f"ours {a:.1f} pages/s vs peer {b:.1f} pages/s: {a / b:.1f}x "
                 f"(p95 {_ms(ours_d['20']['open']['p95_s'])} vs {_ms(po['p95_s'])}; {_bounds(load)}; "
                 f"the peer made {po['n']} of {po.get('planned', po['n'])} pages)",
-                "met": a / b >= TARGETS["peer_throughput_ratio"],
-                "why": "both pay Streamlit's cost of building and sending the same elements",
+                "met": None if po.get("errors") else a / b >= TARGETS["peer_throughput_ratio"],
+                "why": f"the peer's pages failed: {po['errors'][0]}"
+                if po.get("errors")
+                else "both pay Streamlit's cost of building and sending the same elements",
             }
         )
     else:
@@ -537,6 +539,15 @@ def load_report(out: dict) -> list[str]:
         row(f"deploy/ ({dep['workers']} workers, nginx)", dep["load"])
     elif dep:
         lines.append(f"deploy/: {dep.get('missing')}")
+    failed = [
+        f"{name} at {n} people, {k}: {'; '.join(v['errors'])}"
+        for name in ("ours", "ours_dreams", "peer")
+        for n, r in (load.get(name) or {}).items()
+        for k, v in r.items()
+        if v.get("errors")
+    ]
+    if failed:
+        lines.append("  PAGES FAILED (their times are not a page's): " + " | ".join(failed))
     ours = load.get("ours") or {}
     if "1" in ours:
         kb = {k: v["kb_median"] for k, v in ours["1"].items()}
