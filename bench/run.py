@@ -128,6 +128,11 @@ def phase(out: dict, name: str):
     t0, cpu0 = time.perf_counter(), _cpu_s()
     try:
         yield
+    except (subprocess.CalledProcessError, RuntimeError, OSError, ValueError, KeyError) as exc:
+        # One phase failing (a browser click timing out on a loaded machine) must not cost the others: the
+        # report says which failed, and its targets are "not measured".
+        out["meta"].setdefault("failed", {})[name] = f"{type(exc).__name__}: {exc}"[:300]
+        print(f"  FAILED ({type(exc).__name__}; see bench/results/last-run.log); going on", flush=True)
     finally:
         took, cpu = time.perf_counter() - t0, _cpu_s() - cpu0
         out["meta"].setdefault("phases", {})[name] = {"wall_s": took, "cpu_s": cpu, "load_average": _load_avg()}
@@ -419,6 +424,9 @@ def _bounds(load: dict) -> str:
 def targets(out: dict) -> list[dict]:
     res = load_targets(out)
     pages = out["pages"]
+    if "sample" not in pages:
+        res.append(_unmeasured("pledge page <= 150 ms median on sample data", "the AppTest phase failed"))
+        return res
     name, warm = _pledge_worst(pages["sample"], "warm")
     _, cold = _pledge_worst(pages["sample"], "cold")
     charts = pages["sample"][name]["checks"].get("charts")
@@ -589,8 +597,12 @@ def report(out: dict) -> str:
         )
     )
     labels = list(out["pages"])
+    for name, why in out["meta"].get("failed", {}).items():
+        lines.append(f"FAILED: {name}: {why}")
     lines.append("")
     lines += load_report(out)
+    if not labels:  # the AppTest phases failed: no breakdown
+        return "\n".join(lines + target_lines(out))
     lines.append("")
     lines.append("Breakdown: page server time, median/p95 (AppTest.run of the whole script, no server)")
     head = f"{'page':22s}" + "".join(f"{lab + ' cold':>19s}{lab + ' warm':>19s}" for lab in labels)
@@ -644,13 +656,16 @@ def report(out: dict) -> str:
             f"ours/peer = {pe['ours_over_peer']:.2f}, ours is {pe['ratio_peer_over_ours']:.1f}x faster; "
             f"peer shows {pe['checks']['first_metric']}, {shows}"
         )
-    lines.append("")
-    lines.append("Targets")
+    return "\n".join(lines + target_lines(out))
+
+
+def target_lines(out: dict) -> list[str]:
+    lines = ["", "Targets"]
     for t in out["targets"]:
         state = "MET" if t["met"] else ("NOT MET" if t["met"] is False else "NOT MEASURED")
         why = (". Note: " if t["met"] else ". Why: ") + t["why"] if t.get("why") else ""
         lines.append(f"  [{state}] {t['target']}: {t['measured']}{why}")
-    return "\n".join(lines)
+    return lines
 
 
 def main(argv: list[str] | None = None) -> int:
