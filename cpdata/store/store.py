@@ -21,12 +21,14 @@ from __future__ import annotations
 import contextlib
 import contextvars
 import datetime as dt
+import errno
 import fcntl
 import functools
 import hashlib
 import json
 import os
 import threading
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -117,6 +119,35 @@ def write_parquet(table: pa.Table, path: Path) -> None:
     atomic.write_with(path, lambda tmp: pq.write_table(table, tmp, compression="zstd"))
 
 
+LOCK_WAIT_S = 30.0  # a write takes a second or two; longer means a writer is stuck, and the page must not hang
+
+
+class WriterBusy(TimeoutError):
+    """The writers' lock stayed taken for ``LOCK_WAIT_S``: another write (an upload, an undo, a framework
+    saved, here or in another worker) has not finished. An OSError (ETIMEDOUT), so every writer's
+    "nothing changed" handling says it as it says a full disk."""
+
+    def __init__(self, waited_s: float) -> None:
+        super().__init__(errno.ETIMEDOUT, f"another change to the data was still being written after {waited_s:.0f} s")
+
+    def __str__(self) -> str:
+        return f"{self.strerror}; nothing was changed. Try again in a minute."
+
+
+def _wait_for(fh: IO, wait_s: float) -> None:
+    """Take the lock on ``fh``, trying again every 50 ms, or raise ``WriterBusy`` after ``wait_s``: flock
+    alone waits for ever, so one stuck writer would hang every analyst's Apply."""
+    deadline = time.monotonic() + wait_s
+    while True:
+        try:
+            fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            return
+        except BlockingIOError:
+            if time.monotonic() >= deadline:
+                raise WriterBusy(wait_s) from None
+            time.sleep(0.05)
+
+
 @contextlib.contextmanager
 def writer_lock(folder: DataFolder) -> Iterator[None]:
     """The data folder's writers' lock (fcntl: other processes too), so writes never interleave and the
@@ -127,7 +158,7 @@ def writer_lock(folder: DataFolder) -> Iterator[None]:
         yield
         return
     with open(Path(root) / LOCK, "a+") as fh:
-        fcntl.flock(fh, fcntl.LOCK_EX)
+        _wait_for(fh, LOCK_WAIT_S)
         _writing.roots = held | {root}
         try:
             yield

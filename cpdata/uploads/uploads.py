@@ -63,6 +63,8 @@ def changes_nothing(prepared: Prepared) -> bool:
 
 def why_not_written(exc: OSError) -> str:
     """A failed write in words an analyst can act on (or pass to the operators)."""
+    if isinstance(exc, store.WriterBusy):  # says how long it waited
+        return f"{exc.strerror} (an upload, an undo or a framework saved, perhaps by another worker)"
     return _WHY.get(exc.errno or -1) or f"the data folder could not be written ({exc.strerror or exc})"
 
 

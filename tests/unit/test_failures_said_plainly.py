@@ -103,3 +103,42 @@ def test_the_command_line_refuses_the_password_as_the_loaders_name(data_copy, tm
     err = capsys.readouterr().err
     assert "--by is the analysts' password" in err and "correct horse" not in err
     assert folder_hash(data_copy) == before
+
+
+def _held_elsewhere(root: Path):
+    """The writers' lock taken on a file description of its own, as another worker's write would hold it."""
+    fh = open(root / store.LOCK, "a+")  # noqa: SIM115 - closed by the caller
+    store.fcntl.flock(fh, store.fcntl.LOCK_EX)
+    return fh
+
+
+def test_a_writer_stuck_holding_the_lock_is_waited_for_then_said_and_changes_nothing(data_copy, monkeypatch):
+    """flock alone would wait for ever: one stuck writer would hang every analyst's Apply."""
+    prepared = ingest.prepare(DataFolder(data_copy), GOOD, "refresh.csv")
+    before = folder_hash(data_copy)
+    monkeypatch.setattr(store, "LOCK_WAIT_S", 0.3)
+    held = _held_elsewhere(data_copy)
+    try:
+        said = r"still being written after 0 s \(an upload, an undo or a framework saved, perhaps by another worker\)"
+        with pytest.raises(uploads.NotApplied, match=said + "; nothing changed"):
+            uploads.apply(DataFolder(data_copy), prepared, GOOD, "Ana")
+        with pytest.raises(uploads.NotApplied, match="Not undone: another change to the data was " + said):
+            uploads.undo(DataFolder(data_copy), "any-upload", "Ana")  # the lock is taken before the id is read
+    finally:
+        held.close()
+    assert folder_hash(data_copy) == before
+    # the screens that show the error itself (frameworks, indicators) get a sentence, not "[Errno 110] ..."
+    assert str(store.WriterBusy(30)) == (
+        "another change to the data was still being written after 30 s; nothing was changed. Try again in a minute."
+    )
+
+
+def test_a_lock_freed_while_waiting_is_taken_and_the_upload_applied(data_copy, monkeypatch):
+    import threading
+
+    prepared = ingest.prepare(DataFolder(data_copy), GOOD, "refresh.csv")
+    monkeypatch.setattr(store, "LOCK_WAIT_S", 60.0)
+    held = _held_elsewhere(data_copy)
+    threading.Timer(0.3, held.close).start()  # the other write finishes
+    entry = uploads.apply(DataFolder(data_copy), prepared, GOOD, "Ana")
+    assert entry["rows"] == 1 and uploads.history(DataFolder(data_copy))["id"].iloc[0] == entry["id"]
