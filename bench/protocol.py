@@ -237,9 +237,11 @@ def serve(
     if data_dir is not None:
         full_env["CPDATA_DIR"] = str(data_dir)
     full_env |= env or {}
+    where = Path(os.environ.get("BENCH_SERVER_REPO") or REPO)  # another checkout's server (a before/after run)
+    before_cpdata_run = not (where / "cpdata" / "ui" / "server.py").exists()  # started as its README started it
     proc = subprocess.Popen(
-        launch.server_command(port, script=script),
-        cwd=os.environ.get("BENCH_SERVER_REPO") or REPO,  # another checkout's server (a before/after run)
+        launch.server_command(port, script=script, plain=before_cpdata_run),
+        cwd=where,
         env=full_env,
         stdout=log or subprocess.DEVNULL,
         stderr=subprocess.STDOUT,

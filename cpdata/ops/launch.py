@@ -39,11 +39,15 @@ def free_port() -> int:
 DASHBOARD_COMMAND = (sys.executable, "-m", "cpdata.ui.server")
 
 
-def server_command(port: int, extra: Sequence[str] = (), script: str = "dashboard.py") -> list[str]:
+def server_command(
+    port: int, extra: Sequence[str] = (), script: str = "dashboard.py", plain: bool = False
+) -> list[str]:
     """The dashboard (``DASHBOARD_COMMAND``), headless on 127.0.0.1:port, with no usage statistics and no file
     watcher (a test or a timing must not react to someone editing the source meanwhile). ``script`` is
-    another script run the same way with plain ``streamlit run`` (the benchmark's peer)."""
-    start = list(DASHBOARD_COMMAND) if script == "dashboard.py" else [sys.executable, "-m", "streamlit", "run", script]
+    another script run the same way with plain ``streamlit run`` (the benchmark's peer); ``plain`` runs the
+    dashboard so too (a checkout from before ``python -m cpdata run``, in a before/after benchmark)."""
+    dashboard = script == "dashboard.py" and not plain
+    start = list(DASHBOARD_COMMAND) if dashboard else [sys.executable, "-m", "streamlit", "run", script]
     return [
         *start,
         "--server.headless",

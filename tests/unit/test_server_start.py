@@ -30,6 +30,8 @@ def test_launch_starts_the_dashboard_through_it_and_the_peer_with_plain_streamli
     assert launch.DASHBOARD_COMMAND[1:] == ("-m", "cpdata.ui.server")
     peer = launch.server_command(8501, script="bench/naive_peer.py")
     assert peer[1:5] == ["-m", "streamlit", "run", "bench/naive_peer.py"]
+    older_checkout = launch.server_command(8501, plain=True)  # a before/after benchmark's base
+    assert older_checkout[1:5] == ["-m", "streamlit", "run", "dashboard.py"]
 
 
 def test_cpdata_run_passes_streamlit_options_through(monkeypatch):
