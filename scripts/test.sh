@@ -13,7 +13,12 @@ if [ -z "${VIRTUAL_ENV:-}" ]; then
   # shellcheck disable=SC1091
   . .venv/bin/activate
 fi
-python -m pip install --disable-pip-version-check -q -r requirements-dev.lock
+# --no-deps: the lock lists every package (dependencies and extras' too), so pip installs exactly those and
+# resolves nothing. Resolving went wrong with pip 23.2 (Python 3.11's): WeasyPrint asks for fonttools[woff],
+# pip took the newest fonttools for the extra and refused it as unpinned, so a new release of a dependency
+# broke a fresh install of an unchanged lock. pip check then proves the set is complete and consistent.
+python -m pip install --disable-pip-version-check -q --no-deps -r requirements-dev.lock
+python -m pip check
 
 # Debian's chromium (browser tests) and Pango with fonts (WeasyPrint, for the briefing PDF), when missing.
 debs=()

@@ -33,7 +33,7 @@ def unavailable() -> str | None:
     Looked up without importing WeasyPrint (about a second): the setup page asks on every first view.
     """
     if importlib.util.find_spec("weasyprint") is None:
-        return "the PDF library (weasyprint) is not installed: python -m pip install -r requirements.lock"
+        return "the PDF library (weasyprint) is not installed: python -m pip install --no-deps -r requirements.lock"
     missing = [name for name in NATIVE if ctypes.util.find_library(name) is None]
     if missing:
         return f"the PDF library cannot find {', '.join(missing)}; on Debian or Ubuntu: {INSTALL_HINT}"

@@ -104,6 +104,53 @@ def test_the_suite_runs_on_the_locked_versions() -> None:
     assert differ == {}, f"installed vs locked: {differ}; run python -m pip install -r requirements-dev.lock"
 
 
+def missing_dependencies(lock: Path, source: Path) -> list[str]:
+    """What the installed packages of ``source``'s ranges need (following each one's extras) that ``lock``
+    does not pin for this interpreter, read from the installed metadata (the suite runs on the lock)."""
+    pins = locked(lock)
+    todo = [(canonicalize_name(r.name), frozenset(r.extras)) for r in wanted(source)]
+    seen: set[tuple[str, frozenset[str]]] = set()
+    missing = []
+    while todo:
+        name, extras = todo.pop()
+        if (name, extras) in seen:
+            continue
+        seen.add((name, extras))
+        for spec in metadata.requires(name) or []:
+            req = Requirement(spec)
+            if req.marker is not None and not any(req.marker.evaluate({"extra": e}) for e in extras | {""}):
+                continue
+            dep = canonicalize_name(req.name)
+            if dep not in pins or in_force(pins[dep]) is None:
+                missing.append(f"{name} needs {spec}")
+            else:
+                todo.append((dep, frozenset(req.extras)))
+    return missing
+
+
+@pytest.mark.parametrize(
+    ("lock", "source"), [("requirements.lock", "requirements.txt"), ("requirements-dev.lock", "requirements-dev.txt")]
+)
+def test_each_lock_holds_every_dependency_so_it_installs_without_resolving(lock: str, source: str) -> None:
+    """Both commands install a lock with ``--no-deps`` (pip 23.2 resolving WeasyPrint's ``fonttools[woff]``
+    took fonttools' newest release and refused it as unpinned): safe only while the lock is whole."""
+    assert missing_dependencies(REPO / lock, REPO / source) == []
+
+
+def test_a_lock_missing_a_dependency_is_caught(tmp_path: Path) -> None:
+    lock = (REPO / "requirements.lock").read_text(encoding="utf-8")
+    cut = re.sub(r"(?ms)^fonttools==.*?(?=^\S)", "", lock)  # weasyprint asks for fonttools[woff]
+    (tmp_path / "r.lock").write_text(cut, encoding="utf-8")
+    assert any("fonttools" in m for m in missing_dependencies(tmp_path / "r.lock", REPO / "requirements.txt"))
+
+
+def test_both_commands_install_the_lock_without_resolving() -> None:
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    assert "python -m pip install --no-deps -r requirements.lock && python -m cpdata run" in readme
+    script = (REPO / "scripts" / "test.sh").read_text(encoding="utf-8")
+    assert "--no-deps -r requirements-dev.lock" in script and "python -m pip check" in script
+
+
 def test_a_loose_pin_is_caught(tmp_path: Path) -> None:
     (tmp_path / "x.lock").write_text("pandas>=2\n    --hash=sha256:00\n")
     with pytest.raises(AssertionError, match="not an exact pin"):
