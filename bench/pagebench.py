@@ -89,10 +89,13 @@ def clear_caches() -> None:
     import streamlit as st
 
     from cpdata.store import store
+    from cpdata.ui import shared_views
 
     st.cache_data.clear()
     st.cache_resource.clear()
     store._database.cache_clear()
+    store._stamps.cache_clear()
+    shared_views.clear()
     if "cache" in _SCRIPTS:
         _SCRIPTS["cache"].clear()
 

@@ -57,6 +57,7 @@ class IndicatorView:
     sentence: str = ""
     rows: pd.DataFrame = field(default_factory=pd.DataFrame)
     year_shown: int | None = None  # the year the page is showing; ``period`` may be older
+    stamp: str = ""  # what it was worked out from, where a cache shares it (``cpdata.ui.shared_views``)
 
     @property
     def stale(self) -> bool:

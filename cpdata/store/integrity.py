@@ -21,7 +21,7 @@ import pyarrow.parquet as pq
 
 from cpdata.core import datafolder, schema
 from cpdata.core.datafolder import DataFolder
-from cpdata.store import store
+from cpdata.store import store, versions
 
 log = logging.getLogger(__name__)
 ORPHANED = datafolder.ORPHANED
@@ -72,7 +72,7 @@ def problems(root: Path, manifest: dict) -> list[str]:
 
 
 # Every folder the dashboard writes into with cpdata.core.atomic (a killed write leaves ``.<name>.<random>.tmp``).
-WRITTEN_FOLDERS = ("extracts", "reference", "recipes", "running_orders", "catalogue", "frameworks")
+WRITTEN_FOLDERS = ("extracts", "reference", "recipes", "running_orders", "catalogue", "frameworks", "versions")
 
 
 def leftovers(root: Path, manifest: dict) -> list[Path]:
@@ -87,7 +87,25 @@ def leftovers(root: Path, manifest: dict) -> list[Path]:
     named = {os.path.normpath(root / str(e.get("file", ""))) for e in manifest["extracts"] if isinstance(e, dict)}
     extracts = root / "extracts"
     unnamed = [p for p in extracts.glob("*.parquet") if os.path.normpath(p) not in named] if extracts.is_dir() else []
-    return sorted(temps) + sorted(unnamed)
+    return sorted(temps) + sorted(unnamed) + unborn_versions(root)
+
+
+def unborn_versions(root: Path) -> list[Path]:
+    """Database files (``cpdata.store.versions``) of a version that never became current: a writer builds the
+    file, then swaps the manifest in, so a file newer than the manifest that is not the manifest's own was
+    left by a writer killed between the two (DuckDB's ``.wal`` of a killed build too). Older ones are
+    earlier versions, kept on purpose."""
+    folder = root / versions.VERSIONS
+    manifest = root / store.MANIFEST
+    if not folder.is_dir() or not manifest.is_file():
+        return []
+    current = versions.path_for(root, store.version(DataFolder(root))).name
+    since = manifest.stat().st_mtime_ns
+    return sorted(
+        p
+        for p in folder.iterdir()
+        if p.suffix == ".wal" or (p.suffix == ".duckdb" and p.name != current and p.stat().st_mtime_ns > since)
+    )
 
 
 def tidy(root: Path) -> Report:
@@ -104,7 +122,7 @@ def tidy(root: Path) -> Report:
         for path in leftovers(
             root, store.read_manifest(DataFolder(root))
         ):  # again, under the lock: a writer may have finished
-            if path.suffix == ".tmp":
+            if path.suffix in (".tmp", ".duckdb", ".wal"):  # half-written, or derived from the extracts
                 path.unlink(missing_ok=True)
             else:
                 (root / ORPHANED).mkdir(exist_ok=True)

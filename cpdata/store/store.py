@@ -41,6 +41,7 @@ import pyarrow.parquet as pq
 
 from cpdata.core import atomic, datafolder
 from cpdata.core.datafolder import DataFolder
+from cpdata.store import versions
 
 MANIFEST = datafolder.MANIFEST
 LOCK = datafolder.LOCK
@@ -62,6 +63,7 @@ class Snapshot:
     token: str
     db: duckdb.DuckDBPyConnection
     manifest: dict
+    body: bytes  # the manifest's bytes (the token is their hash)
 
 
 _pin: contextvars.ContextVar[Snapshot | None] = contextvars.ContextVar("cpdata_store_pin", default=None)
@@ -110,8 +112,19 @@ def version(folder: DataFolder) -> str:
 
 
 def write_manifest(folder: DataFolder, manifest: dict) -> None:
+    """Make ``manifest`` the current version: its database file first (``versions.write``: every process
+    then opens it rather than building it), then the manifest itself. Writers call it under the lock."""
+    root = folder.root
     body = json.dumps(manifest, indent=2, sort_keys=True).encode("utf-8")
-    atomic.write_bytes(folder.root / MANIFEST, body)
+    token = _token(body)
+    built = versions.write(root, token, manifest)
+    try:
+        atomic.write_bytes(root / MANIFEST, body)
+    except OSError:  # not written: nor is its database kept
+        if built is not None:
+            built.unlink(missing_ok=True)
+        raise
+    versions.prune(root, keep=token)
 
 
 def write_parquet(table: pa.Table, path: Path) -> None:
@@ -241,66 +254,43 @@ def add_frame(
     return add_extract(folder, table, kind, meta)
 
 
-def active_files(manifest: dict, kind: str, root: Path) -> list[tuple[str, int, Path]]:
-    return [(e["id"], e["seq"], root / e["file"]) for e in manifest["extracts"] if e["kind"] == kind and e["active"]]
-
-
-def _read(path: Path) -> pa.Table:
-    try:
-        return pq.read_table(path)
-    except (OSError, pa.ArrowException) as exc:
-        raise StoreError(f"{path} cannot be read ({exc}); restore it from a backup.") from None
-
-
-def _load(con: duckdb.DuckDBPyConnection, name: str, files: list[tuple[str, int, Path]], schema: pa.Schema) -> None:
-    """Materialise a kind's active extracts as one table with their apply order (seq)."""
-    tables = []
-    for extract_id, seq, path in files:
-        t = _read(path).select(schema.names).cast(schema)
-        # pa.repeat, not a Python list per row (a second at 2.4M rows)
-        ids = pa.repeat(pa.scalar(extract_id, pa.string()), t.num_rows)
-        t = t.set_column(t.schema.get_field_index("extract_id"), "extract_id", ids)
-        tables.append(t.append_column("seq", pa.repeat(pa.scalar(seq, pa.int32()), t.num_rows)))
-    combined = pa.concat_tables(tables) if tables else schema.append(pa.field("seq", pa.int32())).empty_table()
-    con.register("_incoming", combined)
-    con.execute(f"CREATE TABLE {name} AS SELECT * FROM _incoming")
-    con.unregister("_incoming")
+active_files = versions.active_files  # what a version is built from, named where it is built
 
 
 @functools.lru_cache(maxsize=4)
 def _database(root: str, token: str, body: bytes) -> tuple[duckdb.DuckDBPyConnection, dict]:
-    """The database of the version whose manifest is ``body`` (``token`` is its hash), and that manifest."""
-    from cpdata.core import schema
+    """The database of the version whose manifest is ``body`` (``token`` is its hash), and that manifest:
+    the file its writer built (``cpdata.store.versions``) opened read-only, else built here in memory."""
     from cpdata.store import integrity
 
     rootp = Path(root)
     manifest = parse_manifest(body, rootp)
     integrity.ensure(rootp, manifest)
-    con = duckdb.connect(":memory:", config={"threads": 2, "memory_limit": "1GB"})
-    _load(con, "figures_all", active_files(manifest, "figures", rootp), schema.FIGURES)
-    _load(con, "bright_spots_all", active_files(manifest, "bright_spots", rootp), schema.BRIGHT_SPOTS)
-    con.register("_areas", _read(rootp / "reference" / "areas.parquet"))
-    con.execute("CREATE TABLE areas AS SELECT * FROM _areas")
-    con.register("_sn", _read(rootp / "reference" / "sn_models.parquet"))
-    con.execute("CREATE TABLE sn_models AS SELECT * FROM _sn")
-    con.unregister("_areas")
-    con.unregister("_sn")
-    # The latest applied figure wins for each key; older ones stay in figures_all (history).
-    # Tables, not views: built once per data version instead of on every query.
-    con.execute(
-        f"""CREATE TABLE figures AS SELECT * EXCLUDE (rn) FROM (
-             SELECT *, row_number() OVER (PARTITION BY {", ".join(schema.FIGURE_KEY)}
-                                          ORDER BY seq DESC) AS rn FROM figures_all) WHERE rn = 1"""
-    )
-    con.execute(
-        f"""CREATE TABLE bright_spots AS SELECT * EXCLUDE (rn) FROM (
-             SELECT *, row_number() OVER (PARTITION BY {", ".join(schema.SURVEY_KEY)}
-                                          ORDER BY seq DESC) AS rn FROM bright_spots_all) WHERE rn = 1"""
-    )
-    # Everything is in memory now: no file access from queries, and no one can change that.
+    con = versions.open_file(rootp, token, manifest)
+    if con is None:
+        con = duckdb.connect(":memory:", config=versions.CONFIG)
+        versions.build(con, rootp, manifest)
+    # Everything is loaded now: no file access from queries, and no one can change that.
     con.execute("SET enable_external_access = false")
     con.execute("SET lock_configuration = true")
     return con, manifest
+
+
+@functools.lru_cache(maxsize=8)
+def _stamps(root: str, token: str, body: bytes) -> dict[str, str]:
+    db, _ = _database(root, token, body)
+    cur = db.cursor()
+    try:
+        return dict(cur.execute("SELECT name, stamp FROM stamps").fetchall())
+    finally:
+        cur.close()
+
+
+def stamps(folder: DataFolder) -> dict[str, str]:
+    """For the current (or pinned) version: each indicator's stamp (what its figures come from; equal
+    stamps, equal figures), and ``versions.BRIGHT_SPOTS``'s and ``versions.REFERENCE``'s. Read only."""
+    snap = snapshot(folder)
+    return _stamps(snap.root, snap.token, snap.body)
 
 
 def snapshot(folder: DataFolder) -> Snapshot:
@@ -313,7 +303,7 @@ def snapshot(folder: DataFolder) -> Snapshot:
     token = _token(body)
     with _lock:
         db, manifest = _database(str(root), token, body)
-    return Snapshot(str(root), token, db, manifest)
+    return Snapshot(str(root), token, db, manifest, body)
 
 
 def manifest(folder: DataFolder) -> dict:

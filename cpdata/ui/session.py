@@ -14,6 +14,7 @@ from cpdata.catalogue.selection import Selection, url_params
 from cpdata.core import config, periods
 from cpdata.core.datafolder import DataFolder
 from cpdata.store import queries, reference, store
+from cpdata.ui import shared_views
 
 SN_CHOICES = {
     "auto": "Statistical neighbours (model in force each year)",
@@ -37,14 +38,16 @@ def data_version() -> str:
 # cache_resource, not cache_data: pickers only read these, so every session shares one copy rather than
 # unpickling its own on each of the four calls a run makes. Called with keyword arguments throughout:
 # Streamlit looks up a function's signature for every positional argument of every cached call.
+# Keyed on a stamp of what they are read from (``shared_views.stamp_of``), not the data version: an upload
+# of figures leaves the councils (the reference tables) as they were, and most indicators' years too.
 @st.cache_resource(max_entries=64, show_spinner=False)
-def _councils(version: str, data_dir: str) -> dict[str, str]:
+def _councils(stamp: str, data_dir: str) -> dict[str, str]:
     df = reference.councils(DataFolder(data_dir))
     return dict(zip(df["area_code"], df["name"], strict=True))
 
 
 @st.cache_resource(max_entries=256, show_spinner=False)
-def _years(version: str, data_dir: str, council: str, ids: tuple[str, ...]) -> list[int]:
+def _years(stamp: str, data_dir: str, council: str, ids: tuple[str, ...]) -> list[int]:
     return queries.periods_held(DataFolder(data_dir), list(ids), council)
 
 
@@ -123,7 +126,7 @@ def init_state() -> None:
     # inside Streamlit's proxy for each lookup, 2% of a served page under load (py-spy).
     qp = st.query_params.to_dict()
     fws = frameworks()
-    options = _councils(version=data_version(), data_dir=str(data_folder().root))
+    options = council_names()
     council = _resolve_council(qp.get("council"), options) or _resolve_council(config.default_council(), options)
     st.session_state["council"] = council or next(iter(options))
     # The link's framework, else the council's own (?council=E09000002 opens Barking and Dagenham's), else the default.
@@ -140,9 +143,8 @@ def init_state() -> None:
 
 def sidebar() -> None:
     """The council, framework, year and comparator pickers; every page shares them."""
-    version, root = data_version(), str(data_folder().root)
     fws = frameworks()
-    options = _councils(version=version, data_dir=root)
+    options = council_names()
     with st.sidebar:
         st.selectbox(
             "Council", list(options), key="council", format_func=lambda c: options.get(c, c), on_change=_council_chosen
@@ -151,9 +153,7 @@ def sidebar() -> None:
             "Framework", list(fws), key="framework", format_func=lambda f: fws[f].title, on_change=_framework_chosen
         )
         fw = fws[st.session_state["framework"]]
-        years = _years(
-            version=version, data_dir=root, council=st.session_state["council"], ids=tuple(fw.indicator_ids())
-        )
+        years = years_held(st.session_state["council"], tuple(fw.indicator_ids()))
         if st.session_state.get("year") not in years:
             st.session_state["year"] = years[0] if years else None
         if years:
@@ -171,7 +171,20 @@ def sidebar() -> None:
 
 def council_options() -> dict[str, str]:
     """Current councils, code -> name, for pickers."""
-    return _councils(version=data_version(), data_dir=str(data_folder().root))
+    return council_names()
+
+
+def council_names(folder: DataFolder | None = None) -> dict[str, str]:
+    """Current councils, code -> name, of the current (or pinned) version of ``folder`` (the one in use)."""
+    folder = folder or data_folder()
+    return _councils(stamp=shared_views.stamp_of(folder), data_dir=str(folder.root))
+
+
+def years_held(council: str, ids: tuple[str, ...], folder: DataFolder | None = None) -> list[int]:
+    """Years with any figure for the council or England, newest first (the year picker)."""
+    folder = folder or data_folder()
+    stamp = shared_views.stamp_of(folder, ids)
+    return _years(stamp=stamp, data_dir=str(folder.root), council=council, ids=ids)
 
 
 def ensure_routed() -> None:
@@ -200,7 +213,7 @@ def selection() -> Selection:
     return Selection(
         framework=frameworks()[st.session_state["framework"]],
         council=council,
-        council_name=_councils(version=data_version(), data_dir=str(data_folder().root))[council],
+        council_name=council_names()[council],
         year=st.session_state.get("year"),
         sn=st.session_state["sn"],
         band=st.session_state.get("band", True),

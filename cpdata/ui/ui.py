@@ -6,7 +6,6 @@ Only presentation lives here; every figure comes from ``cpdata.figures.views`` a
 
 from __future__ import annotations
 
-import dataclasses
 import functools
 import hashlib
 import json
@@ -25,21 +24,22 @@ from cpdata.core.datafolder import DataFolder
 from cpdata.core.schema import SN_DECIMALS
 from cpdata.figures import exports, provenance, survey_tables, trend, views
 from cpdata.figures.scorecard import comparison_lines, scorecard_rows, shown_columns
-from cpdata.ui import downloads, session, vega
+from cpdata.store import store, versions
+from cpdata.ui import downloads, session, shared_views, vega
 from cpdata.ui.plain import md
 from cpdata.ui.session import SN_CHOICES, data_version
 
 
-@st.cache_resource(max_entries=256, show_spinner=False)
 def cached_views(
     version: str, data_dir: str, council: str, ids: tuple[str, ...], year: int | None, sn: str
 ) -> list[views.IndicatorView]:
-    """Cached per data version, so an upload shows on everyone's next interaction.
-
-    ``cache_resource``: pages only read the views, so every session shares them; ``cache_data``
-    unpickled a copy of every view's tables on each rerun (a fifth of a pledge page's time).
-    """
-    return views.indicator_views(DataFolder(data_dir), council, list(ids), year, sn)
+    """The views of ``ids`` for the data version ``version`` (the one pinned for the run), shared by every
+    session and kept per indicator by what its figures come from (``shared_views``), so an upload works out
+    again only the views of the indicators it changed. Pages only read them."""
+    folder = DataFolder(data_dir)
+    if store.version(folder) != version:
+        raise ValueError(f"views asked for data version {version}, but {store.version(folder)} is pinned")
+    return shared_views.indicator_views(folder, council, list(ids), year, sn)
 
 
 @dataclass(frozen=True)
@@ -51,10 +51,9 @@ class SurveyParts:
 
 
 @st.cache_resource(max_entries=128, show_spinner=False)
-def bright_spots_parts(
-    version: str, data_dir: str, council: str, ids: tuple[str, ...], council_name: str
-) -> SurveyParts:
-    """Built once per data version and council (shared and never changed, like ``chart_parts``)."""
+def bright_spots_parts(stamp: str, data_dir: str, council: str, ids: tuple[str, ...], council_name: str) -> SurveyParts:
+    """Built once per council and stamp of the Bright Spots results (``bright_spots_stamp``): shared and
+    never changed, like ``chart_parts``, and kept across uploads of figures."""
     df = survey_tables.bright_spots_table(DataFolder(data_dir), council, list(ids))
     if df.empty:
         return SurveyParts(None, "")
@@ -114,14 +113,13 @@ class BlockParts:
     alt_text: str
     data: pd.DataFrame  # the chart's long form, for the PNG download
     history: pa.Table  # the numbers behind the chart, as st.dataframe sends them
-    csv: bytes  # those numbers as a safe CSV download
     lone: str  # said instead of a chart of one lone point (trend.one_year_note), else ""
     chart: VegaLiteChart | None  # the chart's message as sent (vega.chart_message), None with ``lone``
 
 
 @st.cache_resource(max_entries=2048, show_spinner=False)
 def chart_parts(
-    version: str,
+    stamp: str,
     data_dir: str,
     council: str,
     indicator_id: str,
@@ -131,22 +129,19 @@ def chart_parts(
     council_name: str,
     _view: views.IndicatorView,
 ) -> BlockParts:
-    """Chart spec, caption, text alternative, table and CSV, looked up once per data version and selection.
+    """Chart spec, caption, text alternative and table, looked up by what the view was worked out from
+    (its ``stamp``: the same across data versions that did not change its figures) and the selection.
 
     Keyed on small values (the view they come from is determined by them, so it is not hashed here:
-    hashing its rows on every rerun took longer than drawing). On a new data version the parts are
-    looked up by what they are drawn from (``_drawn_parts``), so an upload rebuilds only the charts whose
-    figures it changed. ``cache_resource``: the parts are shared, never changed (Streamlit copies a spec
-    before it edits one), so no copy is made on each rerun.
+    hashing its rows on every rerun took longer than drawing). A new key is looked up by what the chart is
+    drawn from (``_drawn_parts``), so the same figures for another year shown are not drawn again.
+    ``cache_resource``: the parts are shared, never changed (Streamlit copies a spec before it edits one),
+    so no copy is made on each rerun.
     """
-    folder = DataFolder(data_dir)
-    ind = load_catalogue(folder).indicator(indicator_id)  # a council's own indicator may differ by data folder
-    drawn = _drawn_parts(
+    ind = load_catalogue(DataFolder(data_dir)).indicator(indicator_id)  # a council's own may differ by folder
+    return _drawn_parts(
         digest=_content_digest(_view, ind), band=band, council_name=council_name, _indicator=ind, _view=_view
     )
-    # The CSV names the selection, data version and its date, so it is made per version (it is cheap).
-    context = exports.download_context(council_name, council, year, SN_CHOICES[sn], version, provenance.as_at(folder))
-    return dataclasses.replace(drawn, csv=exports.chart_csv(_view.history, ind.title, context))
 
 
 def _content_digest(view: views.IndicatorView, ind: Indicator) -> str:
@@ -171,7 +166,7 @@ def _drawn_parts(
     digest: str, band: bool, council_name: str, _indicator: Indicator, _view: views.IndicatorView
 ) -> BlockParts:
     """Spec, caption, text alternative and table, built once per content (``digest``), whichever data
-    version it came in (``csv`` is left empty: ``chart_parts`` adds it). Building, validating and
+    version it came in. Building, validating and
     serialising these was most of a page's time on every rerun (bench/)."""
     from cpdata.figures import charts  # Altair: imported with the first chart, not before the first page
 
@@ -188,7 +183,6 @@ def _drawn_parts(
         alt_text=alt_text,
         data=data,
         history=dataframe_util.convert_pandas_df_to_arrow_table(_view.history),
-        csv=b"",
         # Worked out once here: filtering the long form on every rerun was a sixth of a served pledge page
         # (py-spy under 20 sessions), more than drawing its charts.
         lone=lone,
@@ -253,7 +247,7 @@ def indicator_block(v: views.IndicatorView, sel: Selection) -> None:
             st.caption(md(" ".join(notes)))  # sources are whatever the extract or the analyst wrote
         with right:
             parts = chart_parts(
-                version=data_version(),
+                stamp=v.stamp or data_version(),
                 data_dir=str(session.data_folder().root),
                 council=sel.council,
                 indicator_id=ind.id,
@@ -281,7 +275,7 @@ def _numbers_behind(v: views.IndicatorView, sel, parts: BlockParts, lone: bool) 
     ind = v.indicator
     st.dataframe(parts.history, hide_index=True, width="stretch")
     # (label, data or a function that makes it, file ending, MIME type); the ending keys the button.
-    files: list[tuple[str, object, str, str]] = [("Download these figures (CSV)", parts.csv, "csv", "text/csv")]
+    files: list[tuple[str, object, str, str]] = [("Download these figures (CSV)", chart_csv(v, sel), "csv", "text/csv")]
     if not lone:  # no picture of a lone dot either: the table says it
         for label, draw, ext, mime in (
             ("PNG, print resolution", downloads.png, "png", "image/png"),
@@ -296,9 +290,19 @@ def _numbers_behind(v: views.IndicatorView, sel, parts: BlockParts, lone: bool) 
     _definition(v)
 
 
+def chart_csv(v: views.IndicatorView, sel: Selection) -> bytes:
+    """The numbers behind a chart as a safe CSV, naming the selection, the data version and its date: made
+    when the numbers are opened (the chart's parts are shared across versions; the file names its own)."""
+    return exports.chart_csv(v.history, v.indicator.title, _context(sel))
+
+
 def _definition(v: views.IndicatorView) -> None:
     ind = v.indicator
     st.markdown(f"**Definition.** {md(ind.definition)}  \n**Source publication:** {md(ind.source)}")
+
+
+def bright_spots_stamp(folder: DataFolder) -> str:
+    return shared_views.stamp_of(folder, (versions.BRIGHT_SPOTS,))
 
 
 def bright_spots_section(sel: Selection, measure_ids: list[str]) -> None:
@@ -306,7 +310,7 @@ def bright_spots_section(sel: Selection, measure_ids: list[str]) -> None:
         return
     st.header("Bright Spots: what children and young people told us")
     parts = bright_spots_parts(
-        version=data_version(),
+        stamp=bright_spots_stamp(session.data_folder()),
         data_dir=str(session.data_folder().root),
         council=sel.council,
         ids=tuple(measure_ids),

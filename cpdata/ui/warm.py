@@ -95,14 +95,15 @@ def warm(root: Path, polite: bool = False) -> int:
     ``polite`` (the watcher): before each part, give way to visitors' runs under way."""
     pause = give_way if polite else (lambda: None)
     data_dir = str(root)
-    with store.pinned(DataFolder(root)) as snap:
+    folder = DataFolder(root)
+    with store.pinned(folder) as snap:
         version = snap.token
         fws = session.frameworks()
-        options = session._councils(version=version, data_dir=data_dir)
+        options = session.council_names(folder)
         council = session._resolve_council(config.default_council(), options) or next(iter(options))
         fw = fws[session.own_framework(council, fws) or session._default_framework(fws)]  # as init_state picks
         ids = tuple(fw.indicator_ids())
-        years = session._years(version=version, data_dir=data_dir, council=council, ids=ids)
+        years = session.years_held(council, ids, folder)
         year = years[0] if years else None
         name = options[council]
         pause()
@@ -116,7 +117,7 @@ def warm(root: Path, polite: bool = False) -> int:
                 if v.has_data and v.period is not None:
                     pause()
                     ui.chart_parts(
-                        version=version,
+                        stamp=v.stamp,
                         data_dir=data_dir,
                         council=council,
                         indicator_id=v.indicator.id,
@@ -128,7 +129,7 @@ def warm(root: Path, polite: bool = False) -> int:
                     )
             if pledge.bright_spots:
                 ui.bright_spots_parts(
-                    version=version,
+                    stamp=ui.bright_spots_stamp(folder),
                     data_dir=data_dir,
                     council=council,
                     ids=tuple(pledge.bright_spots),

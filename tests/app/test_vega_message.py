@@ -14,7 +14,7 @@ from cpdata.core import config
 from cpdata.core.datafolder import DataFolder
 from cpdata.figures import views
 from cpdata.store import store
-from cpdata.ui import ui, vega
+from cpdata.ui import shared_views, ui, vega
 
 BARNET = "E09000003"
 
@@ -49,8 +49,10 @@ def _barnet_charts() -> list[tuple[dict, str]]:
 @pytest.fixture(autouse=True)
 def _fresh_caches():
     st.cache_resource.clear()
+    shared_views.clear()
     yield
     st.cache_resource.clear()
+    shared_views.clear()
 
 
 def test_the_chart_sent_is_what_st_vega_lite_chart_sends(monkeypatch):

@@ -67,7 +67,7 @@ def arm(point):
             pause(point)
 
     def replace(src, dst):
-        kind = "parquet" if str(dst).endswith(".parquet") else "manifest"
+        kind = {".parquet": "parquet", ".duckdb": "version"}.get(Path(str(dst)).suffix, "manifest")
         if point == kind + "_unrenamed":
             pause(point)
         real_replace(src, dst)
@@ -252,17 +252,28 @@ APPLY_POINTS = {  # where the writer is killed -> (version held afterwards, left
     "parquet_partial": ("previous", ["extracts/.tmp"]),
     "parquet_unrenamed": ("previous", ["extracts/.tmp"]),
     "parquet_renamed": ("previous", ["extracts/.parquet"]),
-    "manifest_partial": ("previous", ["/.tmp", "extracts/.parquet"]),
-    "manifest_unrenamed": ("previous", ["/.tmp", "extracts/.parquet"]),
+    # the new version's database file (cpdata.store.versions) is built before the manifest is swapped in
+    "version_unrenamed": ("previous", ["extracts/.parquet", "versions/.tmp"]),
+    "version_renamed": ("previous", ["extracts/.parquet", "versions/.duckdb"]),
+    "manifest_partial": ("previous", ["/.tmp", "extracts/.parquet", "versions/.duckdb"]),
+    "manifest_unrenamed": ("previous", ["/.tmp", "extracts/.parquet", "versions/.duckdb"]),
     "manifest_renamed": ("new", []),
     "returned": ("new", []),
 }
 UNDO_POINTS = {k: v for k, v in APPLY_POINTS.items() if not k.startswith("parquet")}
-UNDO_POINTS |= {"manifest_partial": ("previous", ["/.tmp"]), "manifest_unrenamed": ("previous", ["/.tmp"])}
+UNDO_POINTS |= {
+    "version_unrenamed": ("previous", ["versions/.tmp"]),
+    "version_renamed": ("previous", ["versions/.duckdb"]),
+    "manifest_partial": ("previous", ["/.tmp", "versions/.duckdb"]),
+    "manifest_unrenamed": ("previous", ["/.tmp", "versions/.duckdb"]),
+}
 
 
 def _shape(leftovers: list[str]) -> list[str]:
-    return sorted(("extracts/" if p.startswith("extracts/") else "/") + Path(p).suffix for p in leftovers)
+    def folder(p: str) -> str:
+        return next((f for f in ("extracts/", "versions/") if p.startswith(f)), "/")
+
+    return sorted(folder(p) + Path(p).suffix for p in leftovers)
 
 
 @pytest.mark.parametrize(("op", "point"), [("apply", p) for p in APPLY_POINTS] + [("undo", p) for p in UNDO_POINTS])

@@ -1,0 +1,90 @@
+"""Indicator views shared by every session and kept per indicator, by what their figures come from.
+
+The pages' views were cached per page and data version (``st.cache_resource``), so after any upload every
+page worked out all its views again: a third of a second for the dreams page on the sample data and two
+seconds at 100x, paid by the first visitor after the upload (and by the process's warm-up thread beside
+them), although the upload had changed one indicator. Here each indicator's view is kept under a key made
+of what it is worked out from: the stamp of its figures and of the reference tables
+(``cpdata.store.versions``: equal stamps, equal figures), the indicator's definition (a council may edit its
+own) and the selection (council, year, neighbours). A new data version reuses every view whose figures it
+did not change; a page's missing views are worked out together (one query for all of them), one page's
+worth at a time per process, so twenty visitors arriving together after an upload wait for one
+computation rather than making twenty.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import threading
+from collections import OrderedDict
+
+from cpdata.catalogue.catalogue import Indicator, load_catalogue
+from cpdata.core.datafolder import DataFolder
+from cpdata.figures import views
+from cpdata.store import store, versions
+
+MAX_ENTRIES = 8192  # about 80 pages of 100 councils' selections; a view of the sample data is a few KB
+_cache: OrderedDict[str, views.IndicatorView] = OrderedDict()
+_lock = threading.Lock()  # guards _cache
+_work = threading.Lock()  # one page's missing views worked out at a time (see the module's docstring)
+
+
+def view_key(root: str, stamps: dict[str, str], ind: Indicator, council: str, year: int | None, sn: str) -> str:
+    """What an indicator's view is worked out from, as one digest."""
+    parts = (root, council, str(year), sn, ind.id, stamps.get(ind.id, "none"), stamps[versions.REFERENCE], repr(ind))
+    return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()[:24]
+
+
+def _found(keys: list[str]) -> dict[str, views.IndicatorView]:
+    with _lock:
+        out = {k: _cache[k] for k in keys if k in _cache}
+        for k in out:
+            _cache.move_to_end(k)
+    return out
+
+
+def _keep(made: dict[str, views.IndicatorView]) -> None:
+    with _lock:
+        _cache.update(made)
+        while len(_cache) > MAX_ENTRIES:
+            _cache.popitem(last=False)
+
+
+def indicator_views(
+    folder: DataFolder, council: str, ids: list[str], year: int | None, sn: str
+) -> list[views.IndicatorView]:
+    """``views.indicator_views`` for the current (or pinned) data version, reusing every view it holds for the
+    same figures, definition and selection. Views are shared: callers only read them."""
+    stamps = store.stamps(folder)
+    catalogue = load_catalogue(folder)
+    root = str(folder.root)
+    keys = [view_key(root, stamps, catalogue.indicator(i), council, year, sn) for i in ids]
+    found = _found(keys)
+    if len(found) < len(set(keys)):
+        with _work:
+            found = _found(keys)  # another visitor may have just made them
+            missing = [(i, k) for i, k in dict(zip(ids, keys, strict=True)).items() if k not in found]
+            if missing:
+                made = views.indicator_views(folder, council, [i for i, _ in missing], year, sn, catalogue=catalogue)
+                fresh = {}
+                for (_, key), view in zip(missing, made, strict=True):
+                    view.stamp = key
+                    fresh[key] = view
+                _keep(fresh)
+                found |= fresh
+    return [found[k] for k in keys]
+
+
+def stamp_of(folder: DataFolder, names: tuple[str, ...] = ()) -> str:
+    """One stamp for the reference tables and the figures of ``names`` (indicator ids, or
+    ``versions.BRIGHT_SPOTS``) in the current (or pinned) version: for caches of what only they decide (the
+    council picker, the years held, the Bright Spots table), so an upload elsewhere leaves them be."""
+    stamps = store.stamps(folder)
+    parts = (stamps[versions.REFERENCE], *(f"{n}={stamps.get(n, 'none')}" for n in names))
+    return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()[:24]
+
+
+def clear() -> None:
+    """Forget every view (tests; ``st.cache_resource.clear`` does not reach this cache)."""
+    with _lock:
+        _cache.clear()
