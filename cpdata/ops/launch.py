@@ -42,8 +42,9 @@ DASHBOARD_COMMAND = (sys.executable, "-m", "cpdata.ui.server")
 def server_command(
     port: int, extra: Sequence[str] = (), script: str = "dashboard.py", plain: bool = False
 ) -> list[str]:
-    """The dashboard (``DASHBOARD_COMMAND``), headless on 127.0.0.1:port, with no usage statistics and no file
-    watcher (a test or a timing must not react to someone editing the source meanwhile). ``script`` is
+    """The dashboard (``DASHBOARD_COMMAND``), headless on 127.0.0.1:port, with no usage statistics: otherwise
+    as the README starts it, so a timing measures what a council runs (``.streamlit/config.toml`` turns the
+    file watcher off for both; passing it off here once hid that the README's server had it on). ``script`` is
     another script run the same way with plain ``streamlit run`` (the benchmark's peer); ``plain`` runs the
     dashboard so too (a checkout from before ``python -m cpdata run``, in a before/after benchmark)."""
     dashboard = script == "dashboard.py" and not plain
@@ -58,8 +59,6 @@ def server_command(
         str(port),
         "--browser.gatherUsageStats",
         "false",
-        "--server.fileWatcherType",
-        "none",
         *extra,
     ]
 

@@ -7,9 +7,9 @@ them), although the upload had changed one indicator. Here each indicator's view
 of what it is worked out from: the stamp of its figures and of the reference tables
 (``cpdata.store.versions``: equal stamps, equal figures), the indicator's definition (a council may edit its
 own) and the selection (council, year, neighbours). A new data version reuses every view whose figures it
-did not change; a page's missing views are worked out together (one query for all of them), one page's
-worth at a time per process, so twenty visitors arriving together after an upload wait for one
-computation rather than making twenty.
+did not change; a page's missing views are worked out together (one query for all of them), one at a time
+per selection, so twenty visitors arriving together after an upload wait for one computation rather
+than making twenty (other selections are worked out meanwhile: DuckDB's queries run beside Python).
 """
 
 from __future__ import annotations
@@ -25,8 +25,8 @@ from cpdata.store import store, versions
 
 MAX_ENTRIES = 8192  # about 80 pages of 100 councils' selections; a view of the sample data is a few KB
 _cache: OrderedDict[str, views.IndicatorView] = OrderedDict()
-_lock = threading.Lock()  # guards _cache
-_work = threading.Lock()  # one page's missing views worked out at a time (see the module's docstring)
+_lock = threading.Lock()  # guards _cache and _working
+_working: dict[tuple, threading.Lock] = {}  # per selection: its missing views are worked out one at a time
 
 
 def view_key(root: str, stamps: dict[str, str], ind: Indicator, council: str, year: int | None, sn: str) -> str:
@@ -61,7 +61,7 @@ def indicator_views(
     keys = [view_key(root, stamps, catalogue.indicator(i), council, year, sn) for i in ids]
     found = _found(keys)
     if len(found) < len(set(keys)):
-        with _work:
+        with _selection_lock((root, council, year, sn)):
             found = _found(keys)  # another visitor may have just made them
             missing = [(i, k) for i, k in dict(zip(ids, keys, strict=True)).items() if k not in found]
             if missing:
@@ -73,6 +73,11 @@ def indicator_views(
                 _keep(fresh)
                 found |= fresh
     return [found[k] for k in keys]
+
+
+def _selection_lock(selection: tuple) -> threading.Lock:
+    with _lock:
+        return _working.setdefault(selection, threading.Lock())
 
 
 def stamp_of(folder: DataFolder, names: tuple[str, ...] = ()) -> str:
@@ -88,3 +93,4 @@ def clear() -> None:
     """Forget every view (tests; ``st.cache_resource.clear`` does not reach this cache)."""
     with _lock:
         _cache.clear()
+        _working.clear()

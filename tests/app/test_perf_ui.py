@@ -152,6 +152,17 @@ def test_server_does_not_collect_garbage_after_every_run():
     assert settings["runner"]["postScriptGC"] is False
 
 
+def test_the_server_watches_no_source_files():
+    """Streamlit's file watcher (on by default) re-listed every imported module on each run: a new session
+    took 730 ms, not 100 ms, with the README's command. The benchmark's servers start without the override
+    that once hid it, so they measure the README's server."""
+    settings = tomllib.loads((config.REPO_DIR / ".streamlit" / "config.toml").read_text(encoding="utf-8"))
+    assert settings["server"]["fileWatcherType"] == "none"
+    from cpdata.ops import launch
+
+    assert "--server.fileWatcherType" not in launch.server_command(8501)
+
+
 def test_a_new_data_version_rebuilds_only_the_charts_whose_figures_changed():
     first, second = _views()[:2]
 
