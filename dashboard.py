@@ -6,6 +6,8 @@ hidden), so a shared link to any pledge resolves; opening one switches to its fr
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import streamlit as st
 
 from cpdata.catalogue.catalogue import pledge_url
@@ -20,30 +22,32 @@ with errors.shown_plainly(stop=True):  # e.g. a damaged data folder: a plain mes
 frameworks = session.frameworks()
 active = st.session_state["framework"]
 
-overview = st.Page("pages/overview.py", title="Overview", url_path="overview", default=True)
+page = navigation.page  # st.Page, made once per process (see there)
+PAGES = Path(__file__).parent / "pages"
+overview = page(PAGES / "overview.py", title="Overview", url_path="overview", default=True)
 pledge_pages: dict[st.Page, tuple[str, str]] = {}
 for fw_id, fw in frameworks.items():
     for p in fw.pledges:
-        page = st.Page(
-            "pages/pledge.py",
+        one = page(
+            PAGES / "pledge.py",
             title=f"{p.order}. {p.short_title}",
             url_path=pledge_url(fw_id, p.id),
             visibility="visible" if fw_id == active else "hidden",
         )
-        pledge_pages[page] = (fw_id, p.id)
+        pledge_pages[one] = (fw_id, p.id)
 more = [
-    st.Page("pages/context.py", title="Children in care: context", url_path="context"),
-    st.Page("pages/about_data.py", title="About the data", url_path="about-data"),
-    st.Page("pages/accessibility.py", title="Accessibility statement", url_path="accessibility"),
+    page(PAGES / "context.py", title="Children in care: context", url_path="context"),
+    page(PAGES / "about_data.py", title="About the data", url_path="about-data"),
+    page(PAGES / "accessibility.py", title="Accessibility statement", url_path="accessibility"),
 ]
 
 briefings = [
-    st.Page("pages/briefing_setup.py", title="Prepare a briefing", url_path="briefing-setup"),
-    st.Page("pages/briefing.py", title="Briefing (big screen)", url_path="briefing"),
+    page(PAGES / "briefing_setup.py", title="Prepare a briefing", url_path="briefing-setup"),
+    page(PAGES / "briefing.py", title="Briefing (big screen)", url_path="briefing"),
 ]
 analysts = [
-    st.Page("pages/upload.py", title="Upload figures", url_path="upload"),
-    st.Page("pages/frameworks.py", title="Edit frameworks", url_path="frameworks"),
+    page(PAGES / "upload.py", title="Upload figures", url_path="upload"),
+    page(PAGES / "frameworks.py", title="Edit frameworks", url_path="frameworks"),
 ]
 sections = {
     "": [overview],

@@ -101,7 +101,14 @@ def _token(body: bytes) -> str:
 
 def _pinned(root: Path) -> Snapshot | None:
     pin = _pin.get()
-    return pin if pin is not None and os.path.realpath(pin.root) == os.path.realpath(root) else None
+    return pin if pin is not None and _real(pin.root) == _real(str(root)) else None
+
+
+@functools.lru_cache(maxsize=64)
+def _real(path: str) -> str:
+    """A folder's real path, worked out once: every query of a run asks whether it is the pinned folder, and
+    ``os.path.realpath`` checks each part of the path on disk each time (4% of a served page, py-spy)."""
+    return os.path.realpath(path)
 
 
 def version(folder: DataFolder) -> str:

@@ -3,6 +3,8 @@ upload template already filled with exactly its indicators and the council's cod
 
 from __future__ import annotations
 
+import functools
+
 import streamlit as st
 
 from cpdata.catalogue.selection import Selection
@@ -24,12 +26,17 @@ def no_figures_at_all(sel: Selection, pledge, items: list[IndicatorView]) -> boo
             "code) and upload it on the Upload figures page."
         )
     )
-    table = template_for([v.indicator.id for v in items], sel.council, sel.council_name, sel.year)
+    ids = [v.indicator.id for v in items]
     st.download_button(
         md(f"Template for this {word}'s measures (CSV)"),
-        exports.safe_csv(table),
+        functools.partial(_template_csv, ids, sel.council, sel.council_name, sel.year),  # made on click
         file_name=f"template_{pledge.id}_{sel.council}.csv",
         mime="text/csv",
         key=f"gap_template_{pledge.id}",
     )
     return True
+
+
+def _template_csv(ids: list[str], council: str, council_name: str, year: int | None) -> bytes:
+    """Made when the button is clicked: on every run it was a twelfth of a served page (py-spy)."""
+    return exports.safe_csv(template_for(ids, council, council_name, year))

@@ -9,9 +9,26 @@ through the links in reading order, then the pickers.
 
 from __future__ import annotations
 
+import copy
+import functools
+from pathlib import Path
+
 import streamlit as st
 
 from cpdata.ui.plain import md
+
+
+def page(path: Path, *, title: str, url_path: str, visibility: str = "visible", default: bool = False) -> st.Page:
+    """``st.Page(path, ...)`` for this run. The router registers every framework's pledge pages on every run
+    (about 25 pages), and ``st.Page`` resolves its script's path each time: a tenth of a new session's run
+    with twenty people opening pages (py-spy). Each page is made once per process and a copy handed out, so
+    ``st.navigation`` marks only this run's copy as the one to run."""
+    return copy.copy(_made(str(path), title, url_path, visibility, default))
+
+
+@functools.lru_cache(maxsize=256)
+def _made(path: str, title: str, url_path: str, visibility: str, default: bool) -> st.Page:
+    return st.Page(path, title=title, url_path=url_path, visibility=visibility, default=default)
 
 
 def sidebar_links(sections: dict[str, list[st.Page]], current: st.Page) -> None:

@@ -5,8 +5,13 @@ Also the routing guard a page runs first, and the cached lookups the pickers nee
 
 from __future__ import annotations
 
+import threading
+from collections.abc import Callable
+from typing import TypeVar
+
 import streamlit as st
 from streamlit.runtime.pages_manager import PagesManager
+from streamlit.runtime.scriptrunner_utils.script_run_context import get_script_run_ctx
 
 from cpdata.catalogue import catalogue
 from cpdata.catalogue.catalogue import Framework, load_frameworks
@@ -15,6 +20,8 @@ from cpdata.core import config, periods
 from cpdata.core.datafolder import DataFolder
 from cpdata.store import queries, reference, store
 from cpdata.ui import shared_views
+
+T = TypeVar("T")
 
 SN_CHOICES = {
     "auto": "Statistical neighbours (model in force each year)",
@@ -51,15 +58,35 @@ def _years(stamp: str, data_dir: str, council: str, ids: tuple[str, ...]) -> lis
     return queries.periods_held(DataFolder(data_dir), list(ids), council)
 
 
+_run_memo = threading.local()
+
+
+def _once_this_run(name: str, make: Callable[[], T]) -> T:
+    """``make()``, worked out once per script run. Frameworks are read from files that can change between
+    runs (a council saves its own), so each run looks again, but a run asked four times and each look
+    listed and checked every framework file: a tenth of a page switch (py-spy). Streamlit gives each run a
+    new ``cursors`` dict; outside a run (or if that ever changes) nothing is kept."""
+    ctx = get_script_run_ctx()
+    run = getattr(ctx, "cursors", None) if ctx is not None else None
+    if not isinstance(run, dict):
+        return make()
+    if getattr(_run_memo, "run", None) is not run:
+        _run_memo.run, _run_memo.values = run, {}
+    values: dict = _run_memo.values
+    if name not in values:
+        values[name] = make()
+    return values[name]
+
+
 def framework_problems() -> list[str]:
     """Why a council's own framework file was left out (file name and reason, no figures): every visitor sees
     a notice in the sidebar, so the council notices and fixes it; the reasons are on About the data."""
-    return catalogue.framework_problems(data_folder())
+    return _once_this_run("framework_problems", lambda: catalogue.framework_problems(data_folder()))
 
 
 def frameworks() -> dict[str, Framework]:
     """Shipped frameworks and any the council added in its data folder."""
-    return load_frameworks(data_folder())
+    return _once_this_run("frameworks", lambda: load_frameworks(data_folder()))
 
 
 def _resolve_council(raw: str | None, options: dict[str, str]) -> str | None:
