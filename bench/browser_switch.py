@@ -81,7 +81,9 @@ def _clicks(pw, base: str, pages: list[str], titles: dict, charts: dict[str, int
         for r in range(rounds + 1):  # the first round warms the server and the browser's caches
             for i in range(1, len(pages) + 1):
                 path = pages[i % len(pages)]
-                link = page.locator('[data-testid="stSidebar"] a[href$="/' + path + '"]')
+                # Streamlit 1.67 writes the sidebar's links relative ("barnet-health"), not "/barnet-health"
+                side = '[data-testid="stSidebar"] a'
+                link = page.locator(f'{side}[href="{path}"], {side}[href$="/{path}"]')
                 t0 = time.perf_counter()
                 link.click()
                 wait_drawn(path)

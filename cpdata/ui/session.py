@@ -42,18 +42,17 @@ def data_version() -> str:
     return store.version(data_folder())
 
 
-# cache_resource, not cache_data: pickers only read these, so every session shares one copy rather than
-# unpickling its own on each of the four calls a run makes. Called with keyword arguments throughout:
-# Streamlit looks up a function's signature for every positional argument of every cached call.
-# Keyed on a stamp of what they are read from (``shared_views.stamp_of``), not the data version: an upload
-# of figures leaves the councils (the reference tables) as they were, and most indicators' years too.
-@st.cache_resource(max_entries=64, show_spinner=False)
+# Shared (``shared_views.kept``), not copied: pickers only read these, so every session shares one copy rather
+# than unpickling its own on each of the four calls a run makes (as ``st.cache_data`` did). Keyed on a stamp
+# of what they are read from (``shared_views.stamp_of``), not the data version: an upload of figures leaves
+# the councils (the reference tables) as they were, and most indicators' years too.
+@shared_views.kept(maxsize=64)
 def _councils(stamp: str, data_dir: str) -> dict[str, str]:
     df = reference.councils(DataFolder(data_dir))
     return dict(zip(df["area_code"], df["name"], strict=True))
 
 
-@st.cache_resource(max_entries=256, show_spinner=False)
+@shared_views.kept(maxsize=256)
 def _years(stamp: str, data_dir: str, council: str, ids: tuple[str, ...]) -> list[int]:
     return queries.periods_held(DataFolder(data_dir), list(ids), council)
 
@@ -66,7 +65,7 @@ def _once_this_run(name: str, make: Callable[[], T]) -> T:
     runs (a council saves its own), so each run looks again, but a run asked four times and each look
     listed and checked every framework file: a tenth of a page switch (py-spy). Streamlit gives each run a
     new ``cursors`` dict; outside a run (or if that ever changes) nothing is kept."""
-    ctx = get_script_run_ctx()
+    ctx = get_script_run_ctx(suppress_warning=True)  # the warm-up thread has none
     run = getattr(ctx, "cursors", None) if ctx is not None else None
     if not isinstance(run, dict):
         return make()

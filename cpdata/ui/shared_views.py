@@ -7,26 +7,32 @@ them), although the upload had changed one indicator. Here each indicator's view
 of what it is worked out from: the stamp of its figures and of the reference tables
 (``cpdata.store.versions``: equal stamps, equal figures), the indicator's definition (a council may edit its
 own) and the selection (council, year, neighbours). A new data version reuses every view whose figures it
-did not change; a page's missing views are worked out together (one query for all of them), one at a time
-per selection, so twenty visitors arriving together after an upload wait for one computation rather
-than making twenty (other selections are worked out meanwhile: DuckDB's queries run beside Python).
+did not change; a page's missing views are worked out together (one query for all of them), and a set
+wanted by several visitors at once is worked out once: twenty visitors arriving together after an
+upload wait for one computation rather than making twenty (other pages and selections are worked out
+meanwhile: DuckDB's queries run beside Python).
 """
 
 from __future__ import annotations
 
+import functools
 import hashlib
+import inspect
 import threading
 from collections import OrderedDict
+from collections.abc import Callable
+from typing import TypeVar
 
 from cpdata.catalogue.catalogue import Indicator, load_catalogue
 from cpdata.core.datafolder import DataFolder
 from cpdata.figures import views
 from cpdata.store import store, versions
 
+T = TypeVar("T")
 MAX_ENTRIES = 8192  # about 80 pages of 100 councils' selections; a view of the sample data is a few KB
 _cache: OrderedDict[str, views.IndicatorView] = OrderedDict()
 _lock = threading.Lock()  # guards _cache and _working
-_working: dict[tuple, threading.Lock] = {}  # per selection: its missing views are worked out one at a time
+_working: dict[tuple, threading.Lock] = {}  # per set of missing views: worked out once, whoever else wants it
 
 
 def view_key(root: str, stamps: dict[str, str], ind: Indicator, council: str, year: int | None, sn: str) -> str:
@@ -60,8 +66,9 @@ def indicator_views(
     root = str(folder.root)
     keys = [view_key(root, stamps, catalogue.indicator(i), council, year, sn) for i in ids]
     found = _found(keys)
-    if len(found) < len(set(keys)):
-        with _selection_lock((root, council, year, sn)):
+    wanted = tuple(k for k in dict.fromkeys(keys) if k not in found)
+    if wanted:
+        with _lock_for(wanted):
             found = _found(keys)  # another visitor may have just made them
             missing = [(i, k) for i, k in dict(zip(ids, keys, strict=True)).items() if k not in found]
             if missing:
@@ -75,9 +82,13 @@ def indicator_views(
     return [found[k] for k in keys]
 
 
-def _selection_lock(selection: tuple) -> threading.Lock:
+def _lock_for(wanted: tuple[str, ...]) -> threading.Lock:
+    """One lock per set of views wanted: everyone opening the same page after an upload waits for one
+    computation; another page, council or year is worked out meanwhile."""
     with _lock:
-        return _working.setdefault(selection, threading.Lock())
+        if len(_working) > MAX_ENTRIES:  # locks nobody holds now are only made again
+            _working.clear()
+        return _working.setdefault(wanted, threading.Lock())
 
 
 def stamp_of(folder: DataFolder, names: tuple[str, ...] = ()) -> str:
@@ -89,8 +100,51 @@ def stamp_of(folder: DataFolder, names: tuple[str, ...] = ()) -> str:
     return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()[:24]
 
 
+_kept: list[Callable[[], None]] = []  # the clear() of every ``kept`` cache
+
+
+def kept(maxsize: int) -> Callable[[Callable[..., T]], Callable[..., T]]:
+    """A process-wide cache of a function's results, keyed on its arguments but those named with a leading
+    ``_`` (as ``st.cache_resource`` does), for what every session shares and only reads. Streamlit's own
+    hashed each argument of each call (eight for each of a page's 18 charts): a twentieth of a served page
+    with twenty people opening pages (py-spy). Two sessions asking for the same new key at once may both
+    work it out; the values are equal and one is kept."""
+
+    def wrap(fn: Callable[..., T]) -> Callable[..., T]:
+        signature = inspect.signature(fn)
+        cache: OrderedDict[tuple, T] = OrderedDict()
+        guard = threading.Lock()
+
+        @functools.wraps(fn)
+        def cached(*args: object, **kwargs: object) -> T:
+            bound = signature.bind(*args, **kwargs)
+            key = tuple(v for k, v in bound.arguments.items() if not k.startswith("_"))
+            with guard:
+                if key in cache:
+                    cache.move_to_end(key)
+                    return cache[key]
+            value = fn(*args, **kwargs)
+            with guard:
+                cache[key] = value
+                while len(cache) > maxsize:
+                    cache.popitem(last=False)
+            return value
+
+        def clear() -> None:
+            with guard:
+                cache.clear()
+
+        cached.clear = clear  # type: ignore[attr-defined]
+        _kept.append(clear)
+        return cached
+
+    return wrap
+
+
 def clear() -> None:
-    """Forget every view (tests; ``st.cache_resource.clear`` does not reach this cache)."""
+    """Forget every view and every ``kept`` value (tests; ``st.cache_resource.clear`` does not reach these)."""
     with _lock:
         _cache.clear()
         _working.clear()
+    for forget in _kept:
+        forget()

@@ -50,7 +50,7 @@ class SurveyParts:
     sources: str
 
 
-@st.cache_resource(max_entries=128, show_spinner=False)
+@shared_views.kept(maxsize=128)
 def bright_spots_parts(stamp: str, data_dir: str, council: str, ids: tuple[str, ...], council_name: str) -> SurveyParts:
     """Built once per council and stamp of the Bright Spots results (``bright_spots_stamp``): shared and
     never changed, like ``chart_parts``, and kept across uploads of figures."""
@@ -117,7 +117,7 @@ class BlockParts:
     chart: VegaLiteChart | None  # the chart's message as sent (vega.chart_message), None with ``lone``
 
 
-@st.cache_resource(max_entries=2048, show_spinner=False)
+@shared_views.kept(maxsize=2048)
 def chart_parts(
     stamp: str,
     data_dir: str,
@@ -135,8 +135,8 @@ def chart_parts(
     Keyed on small values (the view they come from is determined by them, so it is not hashed here:
     hashing its rows on every rerun took longer than drawing). A new key is looked up by what the chart is
     drawn from (``_drawn_parts``), so the same figures for another year shown are not drawn again.
-    ``cache_resource``: the parts are shared, never changed (Streamlit copies a spec before it edits one),
-    so no copy is made on each rerun.
+    Shared (``shared_views.kept``): the parts are never changed (Streamlit copies a spec before it edits
+    one), so no copy is made on each rerun.
     """
     ind = load_catalogue(DataFolder(data_dir)).indicator(indicator_id)  # a council's own may differ by folder
     return _drawn_parts(
@@ -161,7 +161,7 @@ def _content_digest(view: views.IndicatorView, ind: Indicator) -> str:
     return h.hexdigest()
 
 
-@st.cache_resource(max_entries=2048, show_spinner=False)
+@shared_views.kept(maxsize=2048)
 def _drawn_parts(
     digest: str, band: bool, council_name: str, _indicator: Indicator, _view: views.IndicatorView
 ) -> BlockParts:
@@ -216,9 +216,10 @@ def indicator_block(v: views.IndicatorView, sel: Selection) -> None:
             st.metric(label, figure, delta, delta_color=colour, delta_arrow="off" if same else "auto")
             if v.stale:
                 st.caption(md(v.stale_note(sel.council_name)))
-            st.markdown(md(v.sentence))
-            lines = comparison_lines(v)
-            st.markdown("\n".join(f"- {md(x)}" for x in lines))
+            # One element, not two: Streamlit sends each element as a message of its own, through the event loop
+            # and the server's middleware; fewer of them is most of what is left to save on a page (py-spy).
+            lines = "\n".join(f"- {md(x)}" for x in comparison_lines(v))
+            st.markdown(f"{md(v.sentence)}\n\n{lines}" if lines else md(v.sentence))
             basis = (
                 "Published figure"
                 if v.basis == "published"
