@@ -107,12 +107,13 @@ def kept(maxsize: int) -> Callable[[Callable[..., T]], Callable[..., T]]:
     """A process-wide cache of a function's results, keyed on its arguments but those named with a leading
     ``_`` (as ``st.cache_resource`` does), for what every session shares and only reads. Streamlit's own
     hashed each argument of each call (eight for each of a page's 18 charts): a twentieth of a served page
-    with twenty people opening pages (py-spy). Two sessions asking for the same new key at once may both
-    work it out; the values are equal and one is kept."""
+    with twenty people opening pages (py-spy). A key asked for by several threads at once (the first visitor
+    after an upload and the warm-up thread, say) is made once: the others wait for it."""
 
     def wrap(fn: Callable[..., T]) -> Callable[..., T]:
         signature = inspect.signature(fn)
         cache: OrderedDict[tuple, T] = OrderedDict()
+        working: dict[tuple, threading.Lock] = {}  # keys being made now
         guard = threading.Lock()
 
         @functools.wraps(fn)
@@ -123,11 +124,22 @@ def kept(maxsize: int) -> Callable[[Callable[..., T]], Callable[..., T]]:
                 if key in cache:
                     cache.move_to_end(key)
                     return cache[key]
-            value = fn(*args, **kwargs)
-            with guard:
-                cache[key] = value
-                while len(cache) > maxsize:
-                    cache.popitem(last=False)
+                making = working.setdefault(key, threading.Lock())
+            with making:  # one visitor (or the warm-up thread) makes it; the others wait for it
+                with guard:
+                    if key in cache:
+                        return cache[key]
+                try:
+                    value = fn(*args, **kwargs)
+                except BaseException:
+                    with guard:
+                        working.pop(key, None)
+                    raise
+                with guard:
+                    cache[key] = value
+                    working.pop(key, None)
+                    while len(cache) > maxsize:
+                        cache.popitem(last=False)
             return value
 
         def clear() -> None:

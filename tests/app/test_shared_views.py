@@ -97,3 +97,35 @@ def test_an_edited_definition_is_a_new_view(data_copy, monkeypatch):
     second = shared_views.indicator_views(folder, BARNET, ids, 2025, "auto")
     assert second[0] is not first[0] and second[0].indicator.title.endswith("(edited)")
     assert second[1] is first[1]
+
+
+def test_kept_makes_a_value_once_for_everyone_asking_at_once():
+    import threading
+    import time
+
+    made: list[tuple] = []
+
+    @shared_views.kept(maxsize=8)
+    def slow(a: int, b: str, _ignored: object) -> tuple:
+        made.append((a, b))
+        time.sleep(0.2)
+        return (a, b)
+
+    start = threading.Barrier(6)
+    got: list[tuple] = []
+
+    def ask(a: int) -> None:
+        start.wait()
+        got.append(slow(a, "x", _ignored=object()))  # an argument named with "_" is not part of the key
+
+    threads = [threading.Thread(target=ask, args=(i % 2,)) for i in range(6)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert sorted(made) == [(0, "x"), (1, "x")]  # six asked, two keys, each made once
+    assert sorted(got) == [(0, "x")] * 3 + [(1, "x")] * 3
+    assert slow(0, b="x", _ignored=None) == (0, "x") and len(made) == 2  # positional or keyword: one key
+    shared_views.clear()
+    slow(0, "x", None)
+    assert len(made) == 3
