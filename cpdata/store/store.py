@@ -63,7 +63,6 @@ class Snapshot:
     token: str
     db: duckdb.DuckDBPyConnection
     manifest: dict
-    body: bytes  # the manifest's bytes (the token is their hash)
 
 
 _pin: contextvars.ContextVar[Snapshot | None] = contextvars.ContextVar("cpdata_store_pin", default=None)
@@ -277,15 +276,15 @@ def _database(root: str, token: str, body: bytes) -> tuple[duckdb.DuckDBPyConnec
     if con is None:
         con = duckdb.connect(":memory:", config=versions.CONFIG)
         versions.build(con, rootp, manifest)
-    # Everything is loaded now: no file access from queries, and no one can change that.
+    # Everything is loaded (or in the version's own file): no other file access from queries, and no one can
+    # change that.
     con.execute("SET enable_external_access = false")
     con.execute("SET lock_configuration = true")
     return con, manifest
 
 
 @functools.lru_cache(maxsize=8)
-def _stamps(root: str, token: str, body: bytes) -> dict[str, str]:
-    db, _ = _database(root, token, body)
+def _stamps(root: str, token: str, db: duckdb.DuckDBPyConnection) -> dict[str, str]:
     cur = db.cursor()
     try:
         return dict(cur.execute("SELECT name, stamp FROM stamps").fetchall())
@@ -297,7 +296,7 @@ def stamps(folder: DataFolder) -> dict[str, str]:
     """For the current (or pinned) version: each indicator's stamp (what its figures come from; equal
     stamps, equal figures), and ``versions.BRIGHT_SPOTS``'s and ``versions.REFERENCE``'s. Read only."""
     snap = snapshot(folder)
-    return _stamps(snap.root, snap.token, snap.body)
+    return _stamps(snap.root, snap.token, snap.db)
 
 
 def snapshot(folder: DataFolder) -> Snapshot:
@@ -310,7 +309,7 @@ def snapshot(folder: DataFolder) -> Snapshot:
     token = _token(body)
     with _lock:
         db, manifest = _database(str(root), token, body)
-    return Snapshot(str(root), token, db, manifest, body)
+    return Snapshot(str(root), token, db, manifest)
 
 
 def manifest(folder: DataFolder) -> dict:

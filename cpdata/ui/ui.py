@@ -166,8 +166,8 @@ def _drawn_parts(
     digest: str, band: bool, council_name: str, _indicator: Indicator, _view: views.IndicatorView
 ) -> BlockParts:
     """Spec, caption, text alternative and table, built once per content (``digest``), whichever data
-    version it came in. Building, validating and
-    serialising these was most of a page's time on every rerun (bench/)."""
+    version it came in. Building, validating and serialising these was most of a page's time on every rerun
+    (bench/)."""
     from cpdata.figures import charts  # Altair: imported with the first chart, not before the first page
 
     ind = _indicator

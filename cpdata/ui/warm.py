@@ -5,13 +5,13 @@ Every run reads the data folder's manifest, pins its version and looks up the sh
 what that version holds (``cpdata.ui.shared_views``), so an upload made anywhere (this process's upload
 page, another worker behind nginx, ``python -m cpdata load``) changes what the next run shows. The new
 version's database is a file its writer built (``cpdata.store.versions``), and only the views and charts of
-the indicators the upload changed are worked out again; this thread does that before anyone asks. One thread per server
-process polls the manifest's hash (a small file, twice a second) and, when it changes, builds what a visitor
-following a link sees first: the database, the overview and every pledge page of the deployment's default
-framework and council, at the latest year, compared with the neighbours in force each year, band on (the
-defaults ``session.init_state`` and ``session.sidebar`` pick). Other choices are built by their first run,
-as before. A visitor who arrives while the thread is building waits for that build (the views wanted are
-worked out once, and the database is opened under the store's lock), not for a second one.
+the indicators the upload changed are worked out again; this thread does that before anyone asks. One
+thread per server process polls the manifest's hash (a small file, twice a second) and, when it changes,
+builds what a visitor following a link sees first: the database, the overview and every pledge page of the
+deployment's default framework and council, at the latest year, compared with the neighbours in force each
+year, band on (the defaults ``session.init_state`` and ``session.sidebar`` pick). Other choices are built by
+their first run, as before. A visitor who arrives while the thread is building waits for that build (the
+views wanted are worked out once, and the database is opened under the store's lock), not for a second one.
 
 Not in ``AppTest`` (the tests and the page benchmark time and check runs on their own), nor with
 ``CPDATA_WARM=off``.
