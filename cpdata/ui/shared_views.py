@@ -37,7 +37,12 @@ _working: dict[tuple, threading.Lock] = {}  # per set of missing views: worked o
 
 def view_key(root: str, stamps: dict[str, str], ind: Indicator, council: str, year: int | None, sn: str) -> str:
     """What an indicator's view is worked out from, as one digest."""
-    parts = (root, council, str(year), sn, ind.id, stamps.get(ind.id, "none"), stamps[versions.REFERENCE], repr(ind))
+    return _digest(
+        root, council, str(year), sn, ind.id, stamps.get(ind.id, "none"), stamps[versions.REFERENCE], repr(ind)
+    )
+
+
+def _digest(*parts: str) -> str:
     return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()[:24]
 
 
@@ -96,8 +101,7 @@ def stamp_of(folder: DataFolder, names: tuple[str, ...] = ()) -> str:
     ``versions.BRIGHT_SPOTS``) in the current (or pinned) version: for caches of what only they decide (the
     council picker, the years held, the Bright Spots table), so an upload elsewhere leaves them be."""
     stamps = store.stamps(folder)
-    parts = (stamps[versions.REFERENCE], *(f"{n}={stamps.get(n, 'none')}" for n in names))
-    return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()[:24]
+    return _digest(stamps[versions.REFERENCE], *(f"{n}={stamps.get(n, 'none')}" for n in names))
 
 
 _kept: list[Callable[[], None]] = []  # the clear() of every ``kept`` cache
