@@ -104,7 +104,7 @@ def unborn_versions(root: Path) -> list[Path]:
     return sorted(
         p
         for p in folder.iterdir()
-        if p.suffix == ".wal" or (p.suffix == ".duckdb" and p.name != current and p.stat().st_mtime_ns > since)
+        if p.suffix == ".wal" or (p.suffix == ".duckdb" and p.name != current and versions.mtime_ns(p) > since)
     )
 
 

@@ -170,13 +170,23 @@ def open_file(root: Path, token: str, manifest: dict) -> duckdb.DuckDBPyConnecti
     return con
 
 
+def mtime_ns(path: Path) -> int:
+    """A version file's modification time; -1 if it has gone since the folder was listed. Readers look at
+    the folder without the writers' lock (``cpdata.store.integrity``) while a writer prunes it: a file
+    removed meanwhile is neither a leftover nor an error (a stat of it raised FileNotFoundError, CI)."""
+    try:
+        return path.stat().st_mtime_ns
+    except FileNotFoundError:
+        return -1
+
+
 def prune(root: Path, keep: str) -> None:
     """Remove all but the newest ``KEEP`` version files (``keep``, the one just made current, always stays)
     and anything a killed build left. Called by writers, under the writers' lock."""
     folder = root / VERSIONS
     if not folder.is_dir():
         return
-    files = sorted(folder.glob("*.duckdb"), key=lambda p: p.stat().st_mtime_ns, reverse=True)
+    files = sorted(folder.glob("*.duckdb"), key=mtime_ns, reverse=True)
     kept = {path_for(root, keep).name, *(p.name for p in files[:KEEP])}
     for p in folder.iterdir():
         if p.name not in kept:
