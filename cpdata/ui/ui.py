@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import functools
 import hashlib
-import json
 from dataclasses import dataclass
 
 import pandas as pd
@@ -22,7 +21,7 @@ from cpdata.catalogue.selection import Selection
 from cpdata.core import fmt, periods, symbols
 from cpdata.core.datafolder import DataFolder
 from cpdata.core.schema import SN_DECIMALS
-from cpdata.figures import exports, provenance, survey_tables, trend, views
+from cpdata.figures import charts, exports, provenance, survey_tables, trend, views
 from cpdata.figures.scorecard import comparison_lines, scorecard_rows, shown_columns
 from cpdata.store import store, versions
 from cpdata.ui import downloads, session, shared_views, vega
@@ -168,13 +167,11 @@ def _drawn_parts(
     """Spec, caption, text alternative and table, built once per content (``digest``), whichever data
     version it came in. Building, validating and serialising these was most of a page's time on every rerun
     (bench/)."""
-    from cpdata.figures import charts  # Altair: imported with the first chart, not before the first page
-
     ind = _indicator
     data = trend.chart_data(_view.rows)
-    # Not validated against Vega-Lite's schema here: that walked every data point (over half of a cold
-    # chart at 100x) and the spec is the same either way (tests/test_perf_ui.py compares with a validated one).
-    spec = json.loads(charts.trend(ind, data, _view.target, band=band).to_json(validate=False))
+    # Written as the Vega-Lite dict itself (charts.trend): tests/app/test_perf_ui.py has Altair check every
+    # spec against Vega-Lite's schema.
+    spec = charts.trend(ind, data, _view.target, band=band)
     alt_text = charts.describe(ind, council_name, data)
     lone = trend.one_year_note(data)
     return BlockParts(

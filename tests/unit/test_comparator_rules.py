@@ -109,7 +109,7 @@ def test_trend_chart_marks_the_year_the_neighbour_group_changes():
     marked = data[data["group_change"].notna()]
     assert list(marked["year"]) == ["2024/25"]
     assert marked["group_change"].iloc[0] == "the neighbours change from DfE's 2021 model to its 2025 model"
-    spec = charts.trend(v.indicator, data).to_dict()
+    spec = charts.trend(v.indicator, data)
     rules = [layer for layer in spec["layer"] if layer.get("mark", {}).get("type") == "rule"]
     assert rules and rules[0]["encoding"]["x"]["field"] == "year"
     assert "Dotted line at 2024/25: the neighbours change from DfE's 2021 model" in charts.caption(v.indicator, data)

@@ -113,7 +113,7 @@ def test_scorecard_csv_gives_each_lines_source_and_the_context():
 def test_png_is_drawn_with_title_source_and_as_at_date():
     v = views.indicator_views(DataFolder.of(), "E09000003", ["care_leavers_eet_19_21"], 2025)[0]
     data = trend.chart_data(v.rows)
-    title = charts.export_chart(v.indicator, data, None, "Barnet", as_at="2026-11-23").to_dict()["title"]
+    title = charts.export_chart(v.indicator, data, None, "Barnet", as_at="2026-11-23")["title"]
     assert title["text"] == f"{v.indicator.title}: Barnet"
     subtitle = " ".join(title["subtitle"])
     assert "Source: DfE: Children looked after in England" in subtitle and "Data as at 2026-11-23." in subtitle

@@ -48,7 +48,7 @@ def test_chart_keeps_local_and_published_apart_and_never_zeroes_gaps():
 def test_suppressed_years_are_not_in_the_drawn_line():
     v = _view("E09000003", "cla_ks4_eng_maths_4plus", 2025)
     data = trend.chart_data(v.rows)
-    spec = json.loads(charts.trend(v.indicator, data).to_json())
+    spec = json.loads(json.dumps(charts.trend(v.indicator, data)))  # as sent: JSON, missing values null
     drawn = [
         r
         for layer in spec["layer"]
