@@ -272,14 +272,12 @@ def _database(root: str, token: str, body: bytes) -> tuple[duckdb.DuckDBPyConnec
     rootp = Path(root)
     manifest = parse_manifest(body, rootp)
     integrity.ensure(rootp, manifest)
-    con = versions.open_file(rootp, token, manifest)
+    con = versions.open_file(rootp, token, manifest)  # sealed as it is opened
     if con is None:
         con = duckdb.connect(":memory:", config=versions.CONFIG)
         versions.build(con, rootp, manifest)
-    # Everything is loaded (or in the version's own file): no other file access from queries, and no one can
-    # change that.
-    con.execute("SET enable_external_access = false")
-    con.execute("SET lock_configuration = true")
+        con.execute("SET enable_external_access = false")  # everything is loaded: sealed now (versions.SEALED)
+        con.execute("SET lock_configuration = true")
     return con, manifest
 
 

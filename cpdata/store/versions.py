@@ -32,6 +32,10 @@ KEEP = 3  # version files kept: the current one and the two before (a process ma
 REFERENCE = "__reference__"  # the stamp of the areas and neighbour models
 BRIGHT_SPOTS = "__bright_spots__"  # the stamp of the Bright Spots results
 CONFIG = {"threads": 2, "memory_limit": "1GB"}
+# Once loaded, a version's database reads no other file, and no one can change that. Given when a version's
+# file is opened, not SET afterwards: DuckDB keeps one instance per file in a process, so a file opened again
+# while a page still held the first connection came back already locked, and the SET failed.
+SEALED = {"enable_external_access": False, "lock_configuration": True}
 _log = logging.getLogger(__name__)
 
 
@@ -154,7 +158,7 @@ def open_file(root: Path, token: str, manifest: dict) -> duckdb.DuckDBPyConnecti
     if not path.is_file():
         return None
     try:
-        con = duckdb.connect(str(path), read_only=True, config=CONFIG)
+        con = duckdb.connect(str(path), read_only=True, config=CONFIG | SEALED)
     except duckdb.Error:
         _log.warning("data version %s: its database file could not be opened; building it in memory", token)
         return None

@@ -7,6 +7,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+import duckdb
 import pytest
 
 from cpdata.core.datafolder import DataFolder
@@ -134,6 +135,31 @@ def test_a_file_pruned_while_a_reader_looks_for_leftovers_is_no_error(data_copy,
     monkeypatch.setattr(Path, "iterdir", listed_then_pruned)
     assert integrity.unborn_versions(data_copy) == []
     assert integrity.check(DataFolder(data_copy), repair=False).leftovers == []
+
+
+def test_a_version_file_opened_again_in_the_same_process_opens_sealed(data_copy):
+    """DuckDB keeps one instance per database file in a process. A version's file opened a second time while
+    a page still held its first connection (the store's cache of databases had let it go) came back with its
+    configuration already locked, and opening it failed ("Cannot change configuration option"): the
+    benchmark's 10x and 100x page runs, whose folders have version files, stopped there."""
+    _apply(data_copy, 91)
+    _reopen()
+    held = store.snapshot(DataFolder(data_copy))  # a page run holding its version
+    _reopen()
+    again = store.snapshot(DataFolder(data_copy))
+    assert held.db is not again.db and _value(data_copy) == 91.0
+    for snap in (held, again):  # sealed either way: no file outside the database can be read
+        with pytest.raises(duckdb.Error, match="[Pp]ermission|disabled"):
+            snap.db.cursor().execute("SELECT * FROM read_csv('/etc/hostname')").fetchall()
+        with pytest.raises(duckdb.Error, match="locked"):
+            snap.db.cursor().execute("SET enable_external_access = true")
+
+
+def test_a_version_built_in_memory_is_sealed_too(data_copy):
+    snap = store.snapshot(DataFolder(data_copy))  # the sample data has no file of its version
+    assert snap.db.execute("PRAGMA database_list").fetchall()[0][2] is None
+    with pytest.raises(duckdb.Error, match="locked"):
+        snap.db.cursor().execute("SET enable_external_access = true")
 
 
 def test_stamps_change_only_for_what_an_upload_changed(data_copy):
