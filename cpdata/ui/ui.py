@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import pandas as pd
 import pyarrow as pa
@@ -107,13 +107,20 @@ def _delta(v: views.IndicatorView) -> tuple[str | None, str]:
 class BlockParts:
     """What an indicator block draws besides its headline: built once, then only sent."""
 
-    spec: dict  # Vega-Lite spec, validated by Altair once
+    spec: dict  # Vega-Lite spec (charts.trend)
     caption: str
     alt_text: str
     data: pd.DataFrame  # the chart's long form, for the PNG download
-    history: pa.Table  # the numbers behind the chart, as st.dataframe sends them
     lone: str  # said instead of a chart of one lone point (trend.one_year_note), else ""
     chart: VegaLiteChart | None  # the chart's message as sent (vega.chart_message), None with ``lone``
+    view: views.IndicatorView = field(compare=False, repr=False)  # what the parts were drawn from
+
+    @functools.cached_property
+    def history(self) -> pa.Table:
+        """The numbers behind the chart, as st.dataframe sends them: made when they are first opened (shown in a
+        collapsed expander, drawn only once it is open), not with the chart. Making them with every chart was
+        a fifth of a chart nobody had drawn yet (py-spy, a cold dreams page). Kept once made."""
+        return dataframe_util.convert_pandas_df_to_arrow_table(self.view.history)
 
 
 @shared_views.kept(maxsize=2048)
@@ -179,11 +186,11 @@ def _drawn_parts(
         caption=charts.caption(ind, data, band=band),
         alt_text=alt_text,
         data=data,
-        history=dataframe_util.convert_pandas_df_to_arrow_table(_view.history),
         # Worked out once here: filtering the long form on every rerun was a sixth of a served pledge page
         # (py-spy under 20 sessions), more than drawing its charts.
         lone=lone,
         chart=None if lone else vega.chart_message(spec, alt_text),
+        view=_view,
     )
 
 

@@ -152,6 +152,18 @@ def test_history_is_made_when_first_shown_and_is_the_same_table():
             assert v.history.empty and list(v.history.columns) == []
 
 
+def test_a_charts_table_is_made_only_when_its_numbers_are_opened():
+    """The numbers behind a chart sit in a collapsed expander, drawn only once it is opened; making them with
+    every chart was a fifth of a chart nobody had drawn yet."""
+    v = _views()[0]
+    parts = _parts(v)
+    assert parts.chart is not None
+    assert "history" not in parts.__dict__ and "history" not in v.__dict__  # the chart alone made no table
+    table = parts.history
+    assert parts.history is table  # made once, then kept with the chart
+    pd.testing.assert_frame_equal(table.to_pandas(), v.history, check_dtype=False)
+
+
 def test_council_and_year_pickers_share_one_copy_across_sessions():
     """cache_resource: a rerun reads the shared dict and list; cache_data unpickled a copy on every call."""
     folder = DataFolder(config.SAMPLE_DATA_DIR)
