@@ -94,7 +94,6 @@ def clear_caches() -> None:
     st.cache_data.clear()
     st.cache_resource.clear()
     store._database.cache_clear()
-    store._stamps.cache_clear()
     shared_views.clear()
     if "cache" in _SCRIPTS:
         _SCRIPTS["cache"].clear()
@@ -212,7 +211,6 @@ def bench_queries(reps: int) -> dict:
 
     def load() -> None:
         store._database.cache_clear()
-        store._stamps.cache_clear()
         store.cursor(DataFolder.of()).close()
 
     cases = {

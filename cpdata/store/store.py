@@ -56,13 +56,15 @@ class StoreError(RuntimeError):
 
 @dataclass(frozen=True)
 class Snapshot:
-    """One data version: its token, its database (queries take cursors from it) and its manifest (what
-    "as at" and "illustrative" are read from, so they describe the very figures shown; read only)."""
+    """One data version: its token, its database (queries take cursors from it), its manifest (what
+    "as at" and "illustrative" are read from, so they describe the very figures shown) and its stamps
+    (``stamps``); all read only."""
 
     root: str
     token: str
     db: duckdb.DuckDBPyConnection
     manifest: dict
+    stamps: dict[str, str]
 
 
 _pin: contextvars.ContextVar[Snapshot | None] = contextvars.ContextVar("cpdata_store_pin", default=None)
@@ -264,9 +266,10 @@ active_files = versions.active_files  # what a version is built from, named wher
 
 
 @functools.lru_cache(maxsize=4)
-def _database(root: str, token: str, body: bytes) -> tuple[duckdb.DuckDBPyConnection, dict]:
-    """The database of the version whose manifest is ``body`` (``token`` is its hash), and that manifest:
-    the file its writer built (``cpdata.store.versions``) opened read-only, else built here in memory."""
+def _database(root: str, token: str, body: bytes) -> tuple[duckdb.DuckDBPyConnection, dict, dict[str, str]]:
+    """The database of the version whose manifest is ``body`` (``token`` is its hash), that manifest and the
+    version's stamps: the file its writer built (``cpdata.store.versions``) opened read-only, else built here
+    in memory. The stamps are read once here, with the database they describe, not cached beside it."""
     from cpdata.store import integrity
 
     rootp = Path(root)
@@ -278,14 +281,9 @@ def _database(root: str, token: str, body: bytes) -> tuple[duckdb.DuckDBPyConnec
         versions.build(con, rootp, manifest)
         con.execute("SET enable_external_access = false")  # everything is loaded: sealed now (versions.SEALED)
         con.execute("SET lock_configuration = true")
-    return con, manifest
-
-
-@functools.lru_cache(maxsize=8)
-def _stamps(root: str, token: str, db: duckdb.DuckDBPyConnection) -> dict[str, str]:
-    cur = db.cursor()
+    cur = con.cursor()
     try:
-        return dict(cur.execute("SELECT name, stamp FROM stamps").fetchall())
+        return con, manifest, dict(cur.execute("SELECT name, stamp FROM stamps").fetchall())
     finally:
         cur.close()
 
@@ -293,8 +291,7 @@ def _stamps(root: str, token: str, db: duckdb.DuckDBPyConnection) -> dict[str, s
 def stamps(folder: DataFolder) -> dict[str, str]:
     """For the current (or pinned) version: each indicator's stamp (what its figures come from; equal
     stamps, equal figures), and ``versions.BRIGHT_SPOTS``'s and ``versions.REFERENCE``'s. Read only."""
-    snap = snapshot(folder)
-    return _stamps(snap.root, snap.token, snap.db)
+    return snapshot(folder).stamps
 
 
 def snapshot(folder: DataFolder) -> Snapshot:
@@ -306,8 +303,8 @@ def snapshot(folder: DataFolder) -> Snapshot:
     body = _manifest_bytes(root)
     token = _token(body)
     with _lock:
-        db, manifest = _database(str(root), token, body)
-    return Snapshot(str(root), token, db, manifest)
+        db, manifest, stamps_held = _database(str(root), token, body)
+    return Snapshot(str(root), token, db, manifest, stamps_held)
 
 
 def manifest(folder: DataFolder) -> dict:

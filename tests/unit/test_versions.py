@@ -33,7 +33,6 @@ def _value(root: Path, indicator: str = "cla_good_outstanding_school") -> float 
 
 def _reopen() -> None:
     store._database.cache_clear()
-    store._stamps.cache_clear()
 
 
 def _no_build_in_memory(monkeypatch: pytest.MonkeyPatch) -> None:
